@@ -1,0 +1,107 @@
+"""The forward graph: named intermediates (z, h, ŷ, r, L) as SymPy equations.
+
+Every node is one equation ``symbol = expr`` written in terms of inputs,
+targets, parameters and earlier nodes, for one sample.  The loss over the data
+set is the per-sample loss node reduced over samples (sum, mean or a single
+sample).  Builders for dense networks live in :mod:`derivgen.network`; free-form
+models are built here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import sympy as sp
+
+from .errors import SpecError
+from .losses import attach_loss
+from .spec import FreeForm, Spec
+
+
+def sym(name: str) -> sp.Symbol:
+    """The one way derivgen makes a symbol, so that equal names are equal symbols."""
+    return sp.Symbol(name, real=True)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One named intermediate: ``symbol = expr``; ``role`` is pre/post/output/residual/loss/equation."""
+
+    symbol: sp.Symbol
+    expr: sp.Expr
+    role: str
+    layer: int | None = None
+    unit: int | None = None
+
+
+@dataclass
+class Graph:
+    """A DAG of named per-sample equations ending in the per-sample loss."""
+
+    inputs: tuple[sp.Symbol, ...] = ()
+    targets: tuple[sp.Symbol, ...] = ()
+    params: tuple[sp.Symbol, ...] = ()
+    nodes: dict[sp.Symbol, Node] = field(default_factory=dict)
+    outputs: tuple[sp.Symbol, ...] = ()
+    logits: tuple[sp.Symbol, ...] = ()
+    loss: sp.Symbol | None = None
+    reduction: str = "sum"
+    at0: sp.Integer = sp.Integer(0)
+    #: parameter groups for array-valued input: name -> nested lists of parameter names
+    groups: dict[str, list] = field(default_factory=dict)
+    #: fan-in per parameter for initialisation (0 for biases)
+    fan_in: dict[sp.Symbol, int] = field(default_factory=dict)
+
+    def add(self, name: str | sp.Symbol, expr: sp.Expr, role: str, layer: int | None = None,
+            unit: int | None = None) -> sp.Symbol:
+        """Append a node; names must be new."""
+        symbol = name if isinstance(name, sp.Symbol) else sym(name)
+        taken = set(self.nodes) | set(self.inputs) | set(self.targets) | set(self.params)
+        if symbol in taken:
+            raise SpecError(f"the name {symbol} is used twice; change a name template")
+        self.nodes[symbol] = Node(symbol, sp.sympify(expr), role, layer, unit)
+        return symbol
+
+    def children(self, symbol: sp.Symbol) -> list[sp.Symbol]:
+        """Nodes and parameters the node's equation reads, in a stable order."""
+        known = set(self.nodes) | set(self.params)
+        return sorted((s for s in self.nodes[symbol].expr.free_symbols if s in known),
+                      key=lambda s: s.name)
+
+    def kink_arguments(self) -> list[sp.Expr]:
+        """Arguments of every non-differentiable point in the forward equations."""
+        from .functions import LeakyRelu, Relu
+        found: list[sp.Expr] = []
+        for node in self.nodes.values():
+            for f in node.expr.atoms(Relu, LeakyRelu, sp.Abs):
+                found.append(f.args[0])
+        return found
+
+
+def check_names(names: Iterable[str], what: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise SpecError(f"{what} name {name!r} appears twice")
+        seen.add(name)
+
+
+def build_freeform(spec: Spec) -> Graph:
+    """Graph of a ``model:`` spec; equations become nodes in the order written."""
+    model = spec.network
+    assert isinstance(model, FreeForm)
+    graph = Graph(inputs=tuple(sym(n) for n in model.inputs),
+                  targets=tuple(sym(n) for n in model.targets),
+                  params=tuple(sym(n) for n in model.parameters),
+                  reduction=spec.reduction, at0=sp.Integer(spec.subgradient))
+    for name, expr in model.equations:
+        role = "output" if name in model.outputs else "equation"
+        graph.add(name, expr, role)
+    graph.outputs = tuple(sym(n) for n in model.outputs)
+    used = set().union(*(n.expr.free_symbols for n in graph.nodes.values()))
+    for p in graph.params:
+        graph.fan_in[p] = 1
+        if p not in used:
+            raise SpecError(f"parameter {p} appears in no equation", spec.source)
+    attach_loss(graph, spec.loss, residual="r_{k}", loss_name="L", activation=None)
+    return graph

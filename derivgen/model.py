@@ -1,0 +1,165 @@
+"""Model: a validated spec, its graph, its derivation and its NumPy functions."""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import sympy as sp
+
+from .codegen import compile_function
+from .derive import Derivation, reverse_pass
+from .errors import SpecError
+from .graph import Graph, build_freeform
+from .network import build_network
+from .spec import Network, Spec
+
+GradientFn = Callable[[Mapping[str, Any], np.ndarray, np.ndarray], dict]
+
+
+class Model:
+    """Everything derivgen knows about one spec.
+
+    Build one with :func:`derivgen.load` or :func:`derivgen.mlp`.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.graph: Graph = (build_network(spec) if isinstance(spec.network, Network)
+                             else build_freeform(spec))
+        self.derivation: Derivation = reverse_pass(self.graph)
+
+    def __repr__(self) -> str:
+        return (f"Model({self.spec.name!r}, {len(self.parameters)} parameters, "
+                f"loss={self.spec.loss}, reduction={self.spec.reduction})")
+
+    # ---- names and shapes ----
+    @property
+    def parameters(self) -> list[str]:
+        """Parameter names in spec order."""
+        return [p.name for p in self.graph.params]
+
+    @property
+    def input_size(self) -> int:
+        return len(self.graph.inputs)
+
+    @property
+    def output_size(self) -> int:
+        return len(self.graph.outputs)
+
+    def initial_params(self, seed: int = 0) -> dict[str, float]:
+        """Random parameters: weights ~ N(0, 1/fan_in), biases and free parameters ~ N(0, 0.5²)."""
+        rng = np.random.default_rng(seed)
+        out = {}
+        for p in self.graph.params:
+            fan_in = self.graph.fan_in.get(p, 1)
+            scale = 1.0 / np.sqrt(fan_in) if fan_in else 0.5
+            out[p.name] = float(rng.normal(0.0, scale))
+        return out
+
+    def flat_params(self, params: Mapping[str, Any]) -> dict[str, float]:
+        """Scalar parameter values from scalars and/or group arrays (W_1, b_1, …)."""
+        flat: dict[str, float] = {}
+        names = set(self.parameters)
+        for key, value in params.items():
+            if key in names and np.ndim(value) == 0:
+                flat[key] = float(value)
+            elif key in self.graph.groups:
+                layout = self.graph.groups[key]
+                arr = np.asarray(value, dtype=float)
+                if arr.shape != np.shape(layout):
+                    raise ValueError(f"{key} has shape {arr.shape}, expected {np.shape(layout)}")
+                flat.update(zip(np.ravel(layout).tolist(), arr.ravel().tolist()))
+            else:
+                raise ValueError(f"unknown parameter {key!r}; parameters: "
+                                 + ", ".join(self.parameters + sorted(self.graph.groups)))
+        missing = [p for p in self.parameters if p not in flat]
+        if missing:
+            raise ValueError("missing parameters: " + ", ".join(missing))
+        return flat
+
+    # ---- formulas ----
+    @cached_property
+    def sample_gradients(self) -> dict[str, sp.Expr]:
+        """Per-sample ∂ℓ/∂θ in parameters, inputs and targets (x, y of one sample)."""
+        return {p.name: self.derivation.expanded(p) for p in self.graph.params}
+
+    @cached_property
+    def compact_gradients(self) -> dict[str, sp.Expr]:
+        """Per-sample ∂ℓ/∂θ in named intermediates (r, h, z, …)."""
+        return {p.name: self.derivation.compact(p) for p in self.graph.params}
+
+    @cached_property
+    def gradients(self) -> dict[str, sp.Expr]:
+        """∂L/∂θ over the data set: Σ_n, (1/N)Σ_n or one sample, as the spec's reduction says.
+
+        Per-sample quantities are indexed by ``n`` (``x_1[n]``); ``N`` is the sample count.
+        """
+        g = self.graph
+        if g.reduction == "single":
+            return dict(self.sample_gradients)
+        n = sp.Symbol("n", integer=True, positive=True)
+        big_n = sp.Symbol("N", integer=True, positive=True)
+        indexed = {s: sp.IndexedBase(s.name)[n] for s in (*g.inputs, *g.targets)}
+        scale = 1 / big_n if g.reduction == "mean" else 1
+        return {k: scale * sp.Sum(e.xreplace(indexed), (n, 1, big_n))
+                for k, e in self.sample_gradients.items()}
+
+    # ---- numbers ----
+    @cached_property
+    def _gradient(self) -> Callable:
+        return compile_function(self.derivation, "gradient")[0]
+
+    @cached_property
+    def _loss(self) -> Callable:
+        return compile_function(self.derivation, "loss")[0]
+
+    @cached_property
+    def _kinks(self) -> Callable:
+        return compile_function(self.derivation, "kinks")[0]
+
+    def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        x = x.reshape(-1, 1) if x.ndim == 1 and self.input_size == 1 else np.atleast_2d(x)
+        y = y.reshape(-1, 1) if y.ndim == 1 and self.output_size == 1 else np.atleast_2d(y)
+        if x.shape[1] != self.input_size or y.shape[1] != self.output_size:
+            raise ValueError(f"expected x of shape (N, {self.input_size}) and y of shape "
+                             f"(N, {self.output_size}); got {x.shape} and {y.shape}")
+        if x.shape[0] != y.shape[0]:
+            raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
+        if self.graph.reduction == "single" and x.shape[0] != 1:
+            raise ValueError("this spec's reduction is 'single': pass exactly one sample")
+        return x, y
+
+    def gradient_fn(self) -> GradientFn:
+        """``f(params, x (N, D), y (N, C)) -> {name: ∂L/∂name}``, vectorised over the batch."""
+        def gradient(params: Mapping[str, Any], x: Any, y: Any) -> dict[str, np.float64]:
+            xa, ya = self._arrays(x, y)
+            raw = self._gradient(self.flat_params(params), xa, ya)
+            return {k: np.float64(v) for k, v in raw.items()}
+        return gradient
+
+    def loss_fn(self) -> Callable[[Mapping[str, Any], Any, Any], float]:
+        """``f(params, x, y) -> L`` with the spec's reduction."""
+        def loss(params: Mapping[str, Any], x: Any, y: Any) -> float:
+            xa, ya = self._arrays(x, y)
+            return float(self._loss(self.flat_params(params), xa, ya))
+        return loss
+
+    def kink_distance(self, params: Mapping[str, Any], x: Any, y: Any) -> float:
+        """Smallest |argument| of any ReLU/LeakyReLU/|·| over the batch (inf if none)."""
+        xa, ya = self._arrays(x, y)
+        values = self._kinks(self.flat_params(params), xa, ya)
+        return min((float(np.min(np.abs(v))) for v in values), default=float("inf"))
+
+    # ---- the worked example ----
+    def example_arrays(self) -> tuple[dict[str, float], np.ndarray, np.ndarray] | None:
+        """(params, x, y) of the spec's example, checked against the model's shapes."""
+        ex = self.spec.example
+        if ex is None:
+            return None
+        try:
+            return self.flat_params(ex.params), *self._arrays(ex.x, ex.y)
+        except ValueError as exc:
+            raise SpecError(f"example: {exc}", self.spec.source) from None

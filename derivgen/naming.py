@@ -1,0 +1,77 @@
+"""Name templates: how w_{l}{k}{j} becomes w_111, w_11, w_1 or w_1_12_3.
+
+A template holds literal text and placeholders {l} (layer), {k} (unit),
+{j} (input of the unit) and {m} (flat index over (j, k), input-major, as in
+seed 002's w_01…w_06).  A placeholder whose range has a single value is
+dropped, which is how the documents name things: w_1 in a 1-1-1 net, w_11 and
+w_21 in 1-2-1, w_111 in 2-3-2.  When any index of a name can reach two digits
+the indices are joined with "_" so that names stay unambiguous.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+_PLACEHOLDER = re.compile(r"\{([lkjm])\}")
+IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True)
+class Names:
+    """Name templates of an MLP; every field can be overridden in a spec's ``names``."""
+
+    weight: str = "w_{l}{k}{j}"
+    bias: str = "b_{l}{k}"
+    pre: str = "z_{l}{k}"
+    post: str = "h_{l}{k}"
+    output: str = "yhat_{k}"
+    input: str = "x_{j}"
+    target: str = "y_{k}"
+    residual: str = "r_{k}"
+    loss: str = "L"
+    weight_matrix: str = "W_{l}"
+    bias_vector: str = "b_{l}"
+    layer_base: int = 1
+    unit_base: int = 1
+    matrix_layout: str = "out_in"
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+TEMPLATE_FIELDS = ("weight", "bias", "pre", "post", "output", "input", "target", "residual",
+                   "loss", "weight_matrix", "bias_vector")
+
+
+def check_template(template: str) -> str | None:
+    """Return a complaint about ``template``, or None when it is usable."""
+    probe = _PLACEHOLDER.sub("1", template)
+    if "{" in probe or "}" in probe:
+        return "only the placeholders {l}, {k}, {j} and {m} are allowed"
+    if not IDENTIFIER.match(probe):
+        return "a name must start with a letter and use letters, digits and _"
+    return None
+
+
+def format_name(template: str, **indices: tuple[int, int]) -> str:
+    """Fill ``template``; each index is (value, number of values it ranges over)."""
+    wide = any(count > 10 or value >= 10 for value, count in indices.values())
+    parts: list[str] = []
+    last_was_index = False
+    pos = 0
+    for match in _PLACEHOLDER.finditer(template):
+        literal = template[pos:match.start()]
+        pos = match.end()
+        if literal:
+            parts.append(literal)
+            last_was_index = False
+        value, count = indices.get(match.group(1), (0, 1))
+        if count <= 1:
+            continue
+        if last_was_index and wide:
+            parts.append("_")
+        parts.append(str(value))
+        last_was_index = True
+    parts.append(template[pos:])
+    return re.sub(r"_+\Z", "", "".join(parts)).replace("__", "_")

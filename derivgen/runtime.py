@@ -1,0 +1,48 @@
+"""NumPy helpers that generated code calls; each is written to be stable.
+
+sigmoid never overflows, softplus and log-sum-exp are shifted, and kinks use
+the value at 0 that the spec chose.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(np.asarray(x) >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def relu(x):
+    return np.where(np.asarray(x) > 0, x, 0.0)
+
+
+def leaky_relu(x, alpha):
+    return np.where(np.asarray(x) > 0, x, alpha * np.asarray(x))
+
+
+def softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+def step(x, at0):
+    x = np.asarray(x)
+    return np.where(x > 0, 1.0, np.where(x < 0, 0.0, float(at0)))
+
+
+def sign(x, at0):
+    x = np.asarray(x)
+    return np.where(x > 0, 1.0, np.where(x < 0, -1.0, float(at0)))
+
+
+def logsumexp(*xs):
+    top = xs[0]
+    for x in xs[1:]:
+        top = np.maximum(top, x)
+    return top + np.log(sum(np.exp(x - top) for x in xs))
+
+
+def total(value, n):
+    """Σ over the batch of a per-sample value that may not depend on the sample."""
+    value = np.asarray(value, dtype=float)
+    return float(value.sum()) if value.ndim else float(value) * n

@@ -1,0 +1,263 @@
+"""Spec validation: parsed YAML → frozen records, or a SpecError with a position.
+
+The YAML layout is documented in README.md; every key is checked here, and an
+unknown key or value names what is allowed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Union
+
+import sympy as sp
+
+from .errors import SpecError
+from .fields import Fields, formula, identifier
+from .naming import TEMPLATE_FIELDS, Names, check_template
+from .source import read_spec_source
+
+ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax")
+LOSSES = ("half_sse", "sse", "mse", "mae", "cross_entropy", "bce")
+LOSS_ALIASES = {"softmax_cross_entropy": "cross_entropy", "binary_cross_entropy": "bce"}
+REDUCTIONS = ("single", "sum", "mean")
+BIASES = ("neuron", "shared", "none")
+#: the variable a custom activation formula is written in
+ACT_VAR = sp.Symbol("x")
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An elementwise activation; ``formula`` is set for custom ones (in ``ACT_VAR``)."""
+
+    name: str
+    alpha: sp.Expr | None = None
+    formula: sp.Expr | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One dense layer: its width, activation and bias mode."""
+
+    units: int
+    activation: Activation
+    bias: str = "neuron"
+
+
+@dataclass(frozen=True)
+class Network:
+    """A stack of dense layers (``network:`` in a spec)."""
+
+    inputs: int
+    layers: tuple[Layer, ...]
+    names: Names = Names()
+    form: str = "scalar"
+
+
+@dataclass(frozen=True)
+class FreeForm:
+    """A model written as named equations (``model:`` in a spec)."""
+
+    inputs: tuple[str, ...]
+    targets: tuple[str, ...]
+    parameters: tuple[str, ...]
+    equations: tuple[tuple[str, sp.Expr], ...]
+    outputs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: inputs (N×D), targets (N×C), parameter values, learning rate."""
+
+    x: tuple[tuple[float, ...], ...]
+    y: tuple[tuple[float, ...], ...]
+    params: Mapping[str, Any]
+    learning_rate: float | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec; ``extra`` keeps sections owned by other modules (notation, …)."""
+
+    name: str
+    source: str
+    network: Union[Network, FreeForm]
+    loss: str
+    reduction: str
+    subgradient: int = 0
+    description: str = ""
+    document: str = ""
+    example: Example | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def activation(fields: Fields, key: str, value: Any, alpha: float | None) -> Activation:
+    """Read an activation: a name from ACTIVATIONS or ``{custom: "x**3"}``."""
+    if isinstance(value, dict):
+        sub = Fields(value, f"'{key}'", fields.source)
+        text = sub.take("custom", str, required=True)
+        sub.done()
+        expr = formula(sub, "custom", text, {"x": ACT_VAR})
+        return Activation("custom", formula=expr)
+    if value not in ACTIVATIONS:
+        raise fields.error(key, f"activation {value!r} is unknown; allowed: "
+                           + ", ".join(ACTIVATIONS) + ", or {custom: <formula in x>}")
+    if value == "leaky_relu":
+        return Activation(value, alpha=sp.Rational(repr(alpha if alpha is not None else 0.01)))
+    if alpha is not None:
+        raise fields.error("alpha", "'alpha' is the slope of leaky_relu only")
+    return Activation(value)
+
+
+def names_section(fields: Fields) -> Names:
+    """Read the optional ``names:`` templates of a network."""
+    raw = fields.take("names", dict, default={})
+    sub = Fields(raw, "'names'", fields.source, fields.pos("names"))
+    values: dict[str, Any] = {}
+    for key in Names.field_names():
+        if key in ("layer_base", "unit_base"):
+            value = sub.take(key, int)
+        elif key == "matrix_layout":
+            value = sub.take(key, str, choices=("out_in", "in_out"))
+        else:
+            value = sub.take(key, str)
+            if value is not None and key in TEMPLATE_FIELDS and check_template(value):
+                raise sub.error(key, f"'{key}': {check_template(value)}")
+        if value is not None:
+            values[key] = value
+    sub.done()
+    return Names(**values)
+
+
+def network_section(fields: Fields) -> Network:
+    """Read ``network:``: inputs, layers, default bias, names, form."""
+    inputs = fields.take("inputs", int, required=True)
+    if inputs < 1:
+        raise fields.error("inputs", "'inputs' must be at least 1")
+    default_bias = fields.take("bias", str, default="neuron", choices=BIASES)
+    form = fields.take("form", str, default="scalar", choices=("scalar", "matrix"))
+    raw_layers = fields.take("layers", list, required=True)
+    if not raw_layers:
+        raise fields.error("layers", "'layers' needs at least one layer")
+    layers = []
+    for i, raw in enumerate(raw_layers):
+        pos = raw_layers.item_pos[i] if hasattr(raw_layers, "item_pos") else None
+        sub = Fields(raw, f"layer {i + 1}", fields.source, pos)
+        units = sub.take("units", int, required=True)
+        if not 1 <= units <= 100_000:
+            raise sub.error("units", "'units' must be between 1 and 100000")
+        alpha = sub.take("alpha", float)
+        act = activation(sub, "activation", sub.take("activation", (str, dict), required=True,
+                                                     choices=None), alpha)
+        if act.name == "softmax" and i != len(raw_layers) - 1:
+            raise sub.error("activation", "softmax is allowed on the output layer only")
+        bias = sub.take("bias", str, default=default_bias, choices=BIASES)
+        sub.done()
+        layers.append(Layer(units, act, bias))
+    names = names_section(fields)
+    fields.done()
+    return Network(inputs, tuple(layers), names, form)
+
+
+def model_section(fields: Fields) -> FreeForm:
+    """Read ``model:``: inputs, parameters, function aliases and equations."""
+    def name_list(key: str, default: list | None = None) -> tuple[str, ...]:
+        raw = fields.take(key, list, default=default, required=default is None)
+        items = tuple(identifier(fields, key, v) for v in raw)
+        if not items or len(set(items)) != len(items):
+            raise fields.error(key, f"'{key}' must list distinct names")
+        return items
+
+    inputs, parameters = name_list("inputs"), name_list("parameters")
+    aliases_raw = fields.take("functions", dict, default={})
+    aliases = {}
+    for alias, target in aliases_raw.items():
+        if target not in ACTIVATIONS[:-1]:
+            raise fields.error("functions", f"function alias {alias!r} must name one of "
+                               + ", ".join(ACTIVATIONS[:-1]))
+        aliases[identifier(fields, "functions", alias)] = target
+    symbols: dict[str, sp.Expr] = {n: sp.Symbol(n, real=True) for n in inputs + parameters}
+    eq_raw = fields.take("equations", dict, required=True)
+    equations = []
+    for name, text in eq_raw.items():
+        pos = eq_raw.value_pos.get(name) if hasattr(eq_raw, "value_pos") else None
+        identifier(fields, "equations", name, pos)
+        if name in symbols:
+            raise fields.error("equations", f"equation {name!r} reuses a name already defined")
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+            raise fields.error("equations", f"equation {name!r} must be a formula")
+        expr = formula(fields, name, str(text), symbols, aliases, pos)
+        symbols[name] = sp.Symbol(name, real=True)
+        equations.append((name, expr))
+    if not equations:
+        raise fields.error("equations", "'equations' needs at least one equation")
+    outputs = name_list("outputs", [equations[-1][0]])
+    eq_names = {n for n, _ in equations}
+    for o in outputs:
+        if o not in eq_names:
+            raise fields.error("outputs", f"output {o!r} is not an equation")
+    default_targets = ["y"] if len(outputs) == 1 else [f"y_{i + 1}" for i in range(len(outputs))]
+    targets = name_list("targets", default_targets)
+    if len(targets) != len(outputs) or set(targets) & set(symbols):
+        raise fields.error("targets", "'targets' needs one new name per output")
+    fields.done()
+    return FreeForm(inputs, targets, parameters, tuple(equations), outputs)
+
+
+def example_section(fields: Fields) -> Example | None:
+    """Read ``example:`` (x, y, params, learning_rate); shapes are checked by the model."""
+    raw = fields.take("example", dict)
+    if raw is None:
+        return None
+    sub = Fields(raw, "'example'", fields.source, fields.pos("example"))
+    rows = {}
+    for key in ("x", "y"):
+        value = sub.take(key, list, required=True)
+        matrix = [list(r) if isinstance(r, list) else [r] for r in value]
+        if len(value) and not isinstance(value[0], list):
+            matrix = [list(value)]  # one sample written as a flat list
+        if not matrix or any(len(r) != len(matrix[0]) for r in matrix) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for r in matrix for v in r):
+            raise sub.error(key, f"'{key}' must be a list of numbers or a list of rows")
+        rows[key] = tuple(tuple(float(v) for v in r) for r in matrix)
+    params = sub.take("params", dict, required=True)
+    lr = sub.take("learning_rate", float)
+    sub.done()
+    return Example(rows["x"], rows["y"], dict(params), lr)
+
+
+#: top-level keys that later stages read themselves
+PASSTHROUGH = ("notation", "reference", "claims")
+
+
+def build_spec(data: Any, source: str) -> Spec:
+    """Validate parsed YAML into a :class:`Spec`."""
+    top = Fields(data, "the spec", source)
+    name = top.take("name", str, default=source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    network_raw, model_raw = top.take("network", dict), top.take("model", dict)
+    if (network_raw is None) == (model_raw is None):
+        raise top.error(None, "a spec needs exactly one of 'network' (dense layers) "
+                        "or 'model' (named equations)")
+    if network_raw is not None:
+        net: Network | FreeForm = network_section(
+            Fields(network_raw, "'network'", source, top.pos("network")))
+    else:
+        net = model_section(Fields(model_raw, "'model'", source, top.pos("model")))
+    loss = top.take("loss", str, required=True, choices=None)
+    loss = LOSS_ALIASES.get(loss, loss)
+    if loss not in LOSSES:
+        raise top.error("loss", f"loss {loss!r} is unknown; allowed: {', '.join(LOSSES)}")
+    reduction = top.take("reduction", str, required=True, choices=REDUCTIONS)
+    subgradient = top.take("subgradient", int, default=0, choices=(0, 1))
+    spec = Spec(name=name, source=source, network=net, loss=loss, reduction=reduction,
+                subgradient=subgradient,
+                description=top.take("description", str, default=""),
+                document=top.take("document", str, default=""),
+                example=example_section(top),
+                extra={k: top.take(k, (dict, list)) for k in PASSTHROUGH if k in top.data})
+    top.done()
+    return spec
+
+
+def read_spec(path_or_text: Any) -> Spec:
+    """Read and validate a spec from a path or from YAML text."""
+    data, source = read_spec_source(path_or_text)
+    return build_spec(data, source)

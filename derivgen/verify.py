@@ -1,0 +1,127 @@
+"""Gradients against central differences, in the shape of autograd's check_grads.
+
+At each random point every parameter is nudged by ±EPS in float64.  A point
+within KINK_MARGIN of a ReLU/|·| kink is redrawn; a point where the one-sided
+differences disagree (Chainer's detect_nondifferentiable idea) is reported as
+``kink`` instead of being compared across the kink.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .model import Model
+
+EPS = 1e-6
+RTOL = 1e-5
+ATOL = 1e-6
+KINK_MARGIN = 1e-3
+#: |forward − backward difference| above this × (1 + |central|) means a kink
+KINK_JUMP = 1e-2
+MAX_REDRAWS = 50
+
+
+@dataclass
+class ParamCheck:
+    """The worst comparison of one parameter over all points."""
+
+    name: str
+    analytic: float = 0.0
+    numeric: float = 0.0
+    error: float = 0.0
+    status: str = "ok"
+    points: int = 0
+    where: str = ""
+
+    def message(self) -> str:
+        return (f"analytic {self.analytic:.12g} vs numeric {self.numeric:.12g} "
+                f"(abs err {self.error:.2g}) at {self.where}; {self.points} points, "
+                f"eps {EPS:g}, pass if |a-n| <= {ATOL:g} + {RTOL:g}*max(|a|,|n|)")
+
+
+@dataclass
+class GradientReport:
+    """Result of :func:`check_gradients`; ``ok`` is True when every parameter passed."""
+
+    spec: str
+    checks: list[ParamCheck] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status == "ok" for c in self.checks)
+
+    def items(self) -> list[dict[str, Any]]:
+        """Rows for ``derivgen check --json``."""
+        return [{"spec": self.spec, "item": f"dL/d{c.name}", "kind": "gradient",
+                 "status": c.status, "document_value": None, "derived_value": c.analytic,
+                 "message": c.message()} for c in self.checks]
+
+
+def _draw(model: "Model", rng: np.random.Generator) -> tuple[dict, np.ndarray, np.ndarray]:
+    n = 1 if model.graph.reduction == "single" else 4
+    params = {p: float(rng.normal()) for p in model.parameters}
+    x = rng.normal(size=(n, model.input_size))
+    c = model.output_size
+    if model.spec.loss == "cross_entropy":
+        y = rng.dirichlet(np.ones(c), size=n)
+    elif model.spec.loss == "bce":
+        y = rng.uniform(size=(n, c))
+    else:
+        y = rng.normal(size=(n, c))
+    return params, x, y
+
+
+def _compare(model: "Model", params: dict, x: np.ndarray, y: np.ndarray,
+             checks: dict[str, ParamCheck], where: str) -> None:
+    loss = model.loss_fn()
+    analytic = model.gradient_fn()(params, x, y)
+    centre = loss(params, x, y)
+    for name, check in checks.items():
+        shifted = dict(params)
+        shifted[name] = params[name] + EPS
+        up = loss(shifted, x, y)
+        shifted[name] = params[name] - EPS
+        down = loss(shifted, x, y)
+        numeric = (up - down) / (2 * EPS)
+        a = float(analytic[name])
+        check.points += 1
+        if abs((up - centre) - (centre - down)) / EPS > KINK_JUMP * (1 + abs(numeric)):
+            if check.status == "ok":
+                check.status, check.where = "kink", where
+                check.analytic, check.numeric = a, numeric
+            continue
+        error = abs(a - numeric)
+        failed = error > ATOL + RTOL * max(abs(a), abs(numeric))
+        if error >= check.error or (failed and check.status != "mismatch"):
+            check.error, check.analytic, check.numeric, check.where = error, a, numeric, where
+        if failed:
+            check.status = "mismatch"
+
+
+def check_gradients(model: "Model", points: int = 3, seed: int = 0,
+                    example: bool = True) -> GradientReport:
+    """Compare ``model.gradient_fn()`` with central differences of ``model.loss_fn()``.
+
+    Uses ``points`` random points away from kinks plus, when ``example`` is true
+    and the spec has one, its worked-example point.
+    """
+    rng = np.random.default_rng(seed)
+    report = GradientReport(model.spec.name)
+    checks = {p: ParamCheck(p) for p in model.parameters}
+    if example and model.spec.example is not None:
+        params, x, y = model.example_arrays()
+        _compare(model, params, x, y, checks, "the worked example")
+    for i in range(points):
+        for _ in range(MAX_REDRAWS):
+            params, x, y = _draw(model, rng)
+            if model.kink_distance(params, x, y) > KINK_MARGIN:
+                break
+        else:
+            report.notes.append(f"point {i + 1}: every draw fell within {KINK_MARGIN} of a kink")
+        _compare(model, params, x, y, checks, f"random point {i + 1} (seed {seed})")
+    report.checks = list(checks.values())
+    return report
