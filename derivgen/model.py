@@ -9,7 +9,7 @@ import sympy as sp
 
 from .codegen import compile_function
 from .derive import Derivation, reverse_pass
-from .errors import SpecError
+from .errors import SpecError, UnsupportedError
 from .graph import Graph, build_freeform
 from .network import build_network
 from .spec import Network, Spec
@@ -25,9 +25,16 @@ class Model:
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.graph: Graph = (build_network(spec) if isinstance(spec.network, Network)
-                             else build_freeform(spec))
-        self.derivation: Derivation = reverse_pass(self.graph)
+        try:
+            self.graph: Graph = (build_network(spec) if isinstance(spec.network, Network)
+                                 else build_freeform(spec))
+            self.derivation: Derivation = reverse_pass(self.graph)
+        except SpecError as exc:
+            if exc.source != "<spec>":
+                raise
+            raise SpecError(exc.message, spec.source) from None
+        except UnsupportedError as exc:
+            raise UnsupportedError(f"{spec.source}: {exc}") from None
 
     def __repr__(self) -> str:
         return (f"Model({self.spec.name!r}, {len(self.parameters)} parameters, "
@@ -57,8 +64,11 @@ class Model:
             out[p.name] = float(rng.normal(0.0, scale))
         return out
 
-    def flat_params(self, params: Mapping[str, Any]) -> dict[str, float]:
-        """Scalar parameter values from scalars and/or group arrays (W_1, b_1, …)."""
+    def flat_params(self, params: Mapping[str, Any], partial: bool = False) -> dict[str, float]:
+        """Scalar parameter values from scalars and/or group arrays (W_1, b_1, …).
+
+        Every parameter must be given unless ``partial`` is true.
+        """
         flat: dict[str, float] = {}
         names = set(self.parameters)
         for key, value in params.items():
@@ -74,7 +84,7 @@ class Model:
                 raise ValueError(f"unknown parameter {key!r}; parameters: "
                                  + ", ".join(self.parameters + sorted(self.graph.groups)))
         missing = [p for p in self.parameters if p not in flat]
-        if missing:
+        if missing and not partial:
             raise ValueError("missing parameters: " + ", ".join(missing))
         return flat
 
@@ -154,12 +164,19 @@ class Model:
         return min((float(np.min(np.abs(v))) for v in values), default=float("inf"))
 
     # ---- the worked example ----
-    def example_arrays(self) -> tuple[dict[str, float], np.ndarray, np.ndarray] | None:
-        """(params, x, y) of the spec's example, checked against the model's shapes."""
+    def example_arrays(self) -> tuple[dict[str, float], np.ndarray, np.ndarray | None] | None:
+        """(params, x, y) of the spec's example; params may be partial and y None."""
         ex = self.spec.example
         if ex is None:
             return None
         try:
-            return self.flat_params(ex.params), *self._arrays(ex.x, ex.y)
+            params = self.flat_params(ex.params, partial=True)
+            x = np.asarray(ex.x, dtype=float)
+            y = None if ex.y is None else np.asarray(ex.y, dtype=float)
+            if y is None:  # shapes are checked with a stand-in target
+                self._arrays(x, np.zeros((x.shape[0], self.output_size)))
+            else:
+                x, y = self._arrays(x, y)
         except ValueError as exc:
             raise SpecError(f"example: {exc}", self.spec.source) from None
+        return params, x, y

@@ -55,9 +55,11 @@ def build_network(spec: Spec) -> Graph:
             biases = [sym(format_name(names.bias, l=lval))] * K
         else:
             biases = [sp.Integer(0)] * K
-        for k in range(K):
-            params.extend(weights[k])
-            graph.fan_in.update({w: J for w in weights[k]})
+        # Parameters are listed in the order the document's matrix is read, row by row.
+        layout = weights if names.matrix_layout == "out_in" else list(zip(*weights))
+        for row in layout:
+            params.extend(row)
+            graph.fan_in.update({w: J for w in row})
         for b in dict.fromkeys(b for b in biases if isinstance(b, sp.Symbol)):
             params.append(b)
             graph.fan_in[b] = 0

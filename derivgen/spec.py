@@ -65,10 +65,14 @@ class FreeForm:
 
 @dataclass(frozen=True)
 class Example:
-    """A worked example: inputs (N×D), targets (N×C), parameter values, learning rate."""
+    """A worked example: inputs (N×D), targets (N×C), parameter values, learning rate.
+
+    A document may give only some of these (seed 002 gives the input alone);
+    missing targets are None and missing parameters are absent from ``params``.
+    """
 
     x: tuple[tuple[float, ...], ...]
-    y: tuple[tuple[float, ...], ...]
+    y: tuple[tuple[float, ...], ...] | None
     params: Mapping[str, Any]
     learning_rate: float | None = None
 
@@ -208,9 +212,12 @@ def example_section(fields: Fields) -> Example | None:
     if raw is None:
         return None
     sub = Fields(raw, "'example'", fields.source, fields.pos("example"))
-    rows = {}
+    rows: dict[str, Any] = {}
     for key in ("x", "y"):
-        value = sub.take(key, list, required=True)
+        value = sub.take(key, list, required=key == "x")
+        if value is None:
+            rows[key] = None
+            continue
         matrix = [list(r) if isinstance(r, list) else [r] for r in value]
         if len(value) and not isinstance(value[0], list):
             matrix = [list(value)]  # one sample written as a flat list
@@ -218,7 +225,7 @@ def example_section(fields: Fields) -> Example | None:
                 isinstance(v, (int, float)) and not isinstance(v, bool) for r in matrix for v in r):
             raise sub.error(key, f"'{key}' must be a list of numbers or a list of rows")
         rows[key] = tuple(tuple(float(v) for v in r) for r in matrix)
-    params = sub.take("params", dict, required=True)
+    params = sub.take("params", dict, default={})
     lr = sub.take("learning_rate", float)
     sub.done()
     return Example(rows["x"], rows["y"], dict(params), lr)
@@ -245,6 +252,9 @@ def build_spec(data: Any, source: str) -> Spec:
     loss = LOSS_ALIASES.get(loss, loss)
     if loss not in LOSSES:
         raise top.error("loss", f"loss {loss!r} is unknown; allowed: {', '.join(LOSSES)}")
+    needs = {"cross_entropy": "softmax", "bce": "sigmoid"}.get(loss)
+    if needs and (not isinstance(net, Network) or net.layers[-1].activation.name != needs):
+        raise top.error("loss", f"loss {loss} needs a network whose output layer is {needs}")
     reduction = top.take("reduction", str, required=True, choices=REDUCTIONS)
     subgradient = top.take("subgradient", int, default=0, choices=(0, 1))
     spec = Spec(name=name, source=source, network=net, loss=loss, reduction=reduction,

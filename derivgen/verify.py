@@ -61,8 +61,9 @@ class GradientReport:
                  "message": c.message()} for c in self.checks]
 
 
-def _draw(model: "Model", rng: np.random.Generator) -> tuple[dict, np.ndarray, np.ndarray]:
-    n = 1 if model.graph.reduction == "single" else 4
+def _draw(model: "Model", rng: np.random.Generator,
+          n: int | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
+    n = n or (1 if model.graph.reduction == "single" else 4)
     params = {p: float(rng.normal()) for p in model.parameters}
     x = rng.normal(size=(n, model.input_size))
     c = model.output_size
@@ -113,7 +114,10 @@ def check_gradients(model: "Model", points: int = 3, seed: int = 0,
     report = GradientReport(model.spec.name)
     checks = {p: ParamCheck(p) for p in model.parameters}
     if example and model.spec.example is not None:
-        params, x, y = model.example_arrays()
+        given, x, y = model.example_arrays()
+        params, _, drawn_y = _draw(model, rng, n=x.shape[0])
+        params.update(given)  # the document's values where it gives them
+        y = drawn_y if y is None else y
         _compare(model, params, x, y, checks, "the worked example")
     for i in range(points):
         for _ in range(MAX_REDRAWS):

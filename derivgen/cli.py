@@ -1,0 +1,99 @@
+"""The ``derivgen`` command: exit 0 all good, 1 a check failed, 2 unusable input."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors are bad input too
+        self.print_usage(sys.stderr)
+        print(f"derivgen: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_INPUT)
+
+
+def _spec_paths(targets: Sequence[str]) -> list[Path]:
+    paths: list[Path] = []
+    for target in targets:
+        p = Path(target)
+        if p.is_dir():
+            found = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+            if not found:
+                paths.append(p)  # reported as unusable below
+            paths.extend(found)
+        else:
+            paths.append(p)
+    return paths
+
+
+def _check(args: argparse.Namespace) -> int:
+    from . import check_gradients, load
+    from .errors import DerivgenError
+
+    items: list[dict[str, Any]] = []
+    status = EXIT_OK
+    for path in _spec_paths(args.specs):
+        try:
+            if path.is_dir():
+                raise DerivgenError(f"{path}: no .yaml specs in this directory")
+            model = load(path)
+            report = check_gradients(model, points=args.points, seed=args.seed)
+        except DerivgenError as exc:
+            print(f"derivgen: {exc}", file=sys.stderr)
+            items.append({"spec": str(path), "item": "spec", "kind": "input", "status": "error",
+                          "document_value": None, "derived_value": None, "message": str(exc)})
+            status = EXIT_INPUT
+            continue
+        rows = report.items()
+        items.extend(rows)
+        if not report.ok and status == EXIT_OK:
+            status = EXIT_FAIL
+        if not args.json:
+            _print_report(path, report)
+    if args.json:
+        print(json.dumps({"items": items}, indent=2))
+    return status
+
+
+def _print_report(path: Path, report) -> None:
+    from .verify import ATOL, EPS, RTOL
+    verdict = "ok" if report.ok else "FAILED"
+    print(f"{path}: {verdict} — {len(report.checks)} gradients vs central differences "
+          f"(float64, eps {EPS:g}, pass if |a-n| <= {ATOL:g} + {RTOL:g}*max(|a|,|n|))")
+    for c in report.checks:
+        rel = c.error / max(abs(c.analytic), abs(c.numeric), 1e-300)
+        line = f"  {c.status:8} dL/d{c.name:<12} rel err {rel:.1e}"
+        if c.status != "ok":
+            line += f"  analytic {c.analytic:.10g}  numeric {c.numeric:.10g}  at {c.where}"
+        print(line)
+    for note in report.notes:
+        print(f"  note: {note}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = _Parser(prog="derivgen", description="Symbolic gradients for small networks.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser("check", help="check gradients of specs against central differences")
+    check.add_argument("specs", nargs="+", help="spec files or directories of .yaml specs")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--points", type=int, default=3, help="random points per spec")
+    check.add_argument("--seed", type=int, default=0, help="seed of the random points")
+    args = parser.parse_args(argv)
+    try:
+        return _check(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug, not bad input; still no traceback for users
+        print(f"derivgen: internal error: {type(exc).__name__}: {exc} "
+              "(please report it with the spec)", file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())
