@@ -1,0 +1,377 @@
+"""Tests for derivgen.refparse, the strict LaTeX reference-formula parser."""
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from sympy import (Abs, Function, IndexedBase, Integer, Max, Piecewise, Rational, Sum,
+                   Symbol, exp, log, sqrt, tanh)
+
+from derivgen.errors import ReferenceParseError
+from derivgen.refparse import Reference, parse_expression, parse_reference
+
+# The source documents live in shared/ beside the checkout (read-only).
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+x, y, z, a, b, p = sympy.symbols("x y z a b p")
+n = Symbol("n", integer=True)
+i = Symbol("i", integer=True)
+c = Symbol("c", integer=True)
+k = Symbol("k", integer=True)
+N = Symbol("N", integer=True, positive=True)
+C = Symbol("C", integer=True, positive=True)
+S = Symbol  # brevity in the tables below
+D = Function("D")
+sigma, f, af, hadamard, transpose = (Function(s) for s in
+                                     ("sigma", "f", "a", "hadamard", "transpose"))
+r, g1, xs, ys, s_, z1 = (IndexedBase(s) for s in ("r", "g_1", "x", "y", "s", "z_1"))
+
+
+def same(got: sympy.Expr, want: sympy.Expr) -> bool:
+    return got == want or sympy.simplify(got - want) == 0
+
+
+# -- single constructs ------------------------------------------------------
+CONSTRUCTS = [
+    # symbols and naming
+    (r"x", x), (r"\theta", S("theta")), (r"\phi_1", S("phi_1")), (r"\eta", S("eta")),
+    (r"\lambda + \delta + \alpha", S("lambda") + S("delta") + S("alpha")),
+    (r"\theta_{10}", S("theta_10")), (r"w_{1kj}", S("w_1kj")), (r"w_{111}", S("w_111")),
+    (r"b_2", S("b_2")), (r"\hat{y}_1", S("yhat_1")), (r"\hat y", S("yhat")),
+    (r"z_{2i}", S("z_2i")), (r"w_{1,12,3}", S("w_1_12_3")), (r"h_\theta", S("h_theta")),
+    (r"\mathcal L", S("L")), (r"\mathcal{L}", S("L")), (r"\tilde{\mathcal L}", S("L")),
+    (r"\hat{\mathbf{y}}", S("yhat")), (r"\mathbf{w2}", S("w2")), (r"\boldsymbol{\theta}_{1}", S("theta_1")),
+    (r"\mathbf{p_{ic}}", S("p_ic")), (r"\mathbf{o}_1", S("o_1")), (r"\text{Loss}", S("Loss")),
+    (r"\text{bias}_0", S("bias_0")), (r"\operatorname{lr}", S("lr")), (r"L_{\text{MSE}}", S("L_MSE")),
+    (r"xw_{11}", x * S("w_11")), (r"x y", x * y), (r"W_i'", S("W_i_prime")), (r"y'", S("y_prime")),
+    # sample index and summation indices
+    (r"r_n", r[n]), (r"x_n", xs[n]), (r"g_{1,n}", g1[n]), (r"z_{1,n}", z1[n]), (r"n", n),
+    (r"\hat{y}_n", IndexedBase("yhat")[n]), (r"y_n'", IndexedBase("y_prime")[n]),
+    (r"y_c", S("y_c")), (r"x_i", S("x_i")),
+    (r"\sum_{n=1}^N r_n", Sum(r[n], (n, 1, N))), (r"\sum_{n=1}^{N} r_n", Sum(r[n], (n, 1, N))),
+    (r"\sum_{i=1}^2 x_i", Sum(xs[i], (i, 1, 2))), (r"\sum\limits_{i=0}^{N} x_i", Sum(xs[i], (i, 0, N))),
+    (r"\sum_{c=1}^C y_c", Sum(ys[c], (c, 1, C))), (r"\sum_{k=1}^{C} \exp(s_k)", Sum(exp(s_[k]), (k, 1, C))),
+    (r"\sum_{c=1}^C c", Sum(c, (c, 1, C))), (r"\frac{1}{N}\sum_{n=1}^N x_n", Sum(xs[n], (n, 1, N)) / N),
+    (r"\sum_{n=1}^{N-1} x_n", Sum(xs[n], (n, 1, N - 1))),
+    # a sum binds factors to its right up to the next + or -
+    (r"2 \sum_{n=1}^N x_n y_n \cdot z + a", 2 * Sum(xs[n] * IndexedBase("y")[n] * z, (n, 1, N)) + a),
+    (r"\sum_{n=1}^N (x_n - y) - a", Sum(xs[n] - y, (n, 1, N)) - a),
+    (r"\sum_{n=1}^N \sum_{k=1}^{C} x_{n,k}", Sum(Sum(IndexedBase("x_n")[k], (k, 1, C)), (n, 1, N))),
+    # numbers and fractions
+    (r"0.5", Rational(1, 2)), (r"2.939", Rational(2939, 1000)), (r"\frac{a}{b}", a / b),
+    (r"\dfrac{a}{b} + \tfrac{1}{2}", a / b + Rational(1, 2)), (r"\frac12", Rational(1, 2)),
+    (r"\frac12 x", x / 2), (r"\frac1N", 1 / S("N")), (r"\frac{1}{2}(y - \hat{y})^2", (y - S("yhat")) ** 2 / 2),
+    # powers, exp, functions
+    (r"a^2", a**2), (r"a^{-1}", 1 / a), (r"(a^2)^{\frac{1}{2}}", sqrt(a**2)), (r"e^{-a}", exp(-a)),
+    (r"e^{x}", exp(x)), (r"e^x", exp(x)), (r"e_1^2", S("e_1") ** 2), (r"\exp(x)", exp(x)), (r"\exp x", exp(x)),
+    (r"\log(x)", log(x)), (r"\ln(x)", log(x)), (r"\tanh(x)", tanh(x)), (r"\sqrt{x}", sqrt(x)),
+    (r"\max(0, z)", Max(0, z)), (r"\log x^2", log(x**2)),
+    (r"\exp(x)^2", exp(2 * x)), (r"|a|", Abs(a)), (r"\left| a - b \right|", Abs(a - b)),
+    (r"\frac{|a|}{|a| + |b|}|b|", Abs(a) * Abs(b) / (Abs(a) + Abs(b))),
+    # products
+    (r"a \cdot b \times x * y", a * b * x * y), (r"a \cdot -1", -a), (r"x(a + b)", x * (a + b)),
+    (r"x(a + b)^2", x * (a + b) ** 2), (r"2(a+b)", 2 * a + 2 * b), (r"a \odot b", hadamard(a, b)),
+    (r"a \circ b + a \otimes b", 2 * hadamard(a, b)), (r"x^T", transpose(x)), (r"x^{T}", transpose(x)),
+    (r"\mathbf{w2}^\top", transpose(S("w2"))), (r"(a - b)^T", transpose(a - b)),
+    # applied functions
+    (r"\sigma(z)", sigma(z)), (r"a(z)", af(z)), (r"\sigma(z)(1 - \sigma(z))", sigma(z) * (1 - sigma(z))),
+    (r"f(x_n;\phi,\theta)", f(xs[n], S("phi"), S("theta"))), (r"\sigma_h(z_1)", Function("sigma_h")(S("z_1"))),
+    (r"\sigma_o'(z_2)", Function("sigma_o_prime")(S("z_2"))), (r"a'(z_{1,n})", Function("a_prime")(z1[n])),
+    (r"h_{\theta}(x_n)", Function("h_theta")(xs[n])), (r"\text{ReLU}(x)", Function("ReLU")(x)),
+    (r"\operatorname{ReLU}(x)", Function("ReLU")(x)), (r"ReLU(x)", Function("ReLU")(x)),
+    (r"LeakyReLU(x, \alpha)", Function("LeakyReLU")(x, S("alpha"))), (r"xa(z)", x * af(z)),
+    (r"\sigma(z)^2", sigma(z) ** 2),
+    # indicators and grouping
+    (r"[s_1 > 0]", Piecewise((1, S("s_1") > 0), (0, True))),
+    (r"\mathbf 1[z>0]", Piecewise((1, z > 0), (0, True))),
+    (r"\mathbf{1}[z_i(x_n)>0]", Piecewise((1, S("z_i") * xs[n] > 0), (0, True))),
+    (r"\mathbb{1}[x \geq y]", Piecewise((1, x >= y), (0, True))),
+    (r"[x \le y] + [x \lt y] + [x \gt y]", Piecewise((1, x <= y), (0, True))
+     + Piecewise((1, x < y), (0, True)) + Piecewise((1, x > y), (0, True))),
+    (r"[\mathbf{s1} > \mathbf{0}]", Piecewise((1, S("s1") > 0), (0, True))),
+    (r"[y_c \log(p_c)]", S("y_c") * log(S("p_c"))), (r"\{a + b\} x", (a + b) * x), (r"{a + b}^2", (a + b) ** 2),
+    # spacing and sizing are ignored, as is trailing punctuation
+    (r"a\,b\;x\:y\!z~\quad\qquad", a * b * x * y * z), (r"\left( a \right) \big( b \Big) \bigl[ x \bigr]", a * b * x),
+    (r"a + b.", a + b), (r"a + b,\quad", a + b),
+    # chain-rule factors on the right-hand side
+    (r"\frac{\partial L}{\partial w_2}", D(S("L"), S("w_2"))),
+    (r"\frac{\partial \hat{y}_i}{\partial z_{2i}}", D(S("yhat_i"), S("z_2i"))),
+    (r"\frac{\partial}{\partial a} (1 + e^{-a})", D(1 + exp(-a), a)),
+]
+
+
+@pytest.mark.parametrize("src,want", CONSTRUCTS, ids=[s for s, _ in CONSTRUCTS])
+def test_construct(src: str, want: sympy.Expr) -> None:
+    assert same(parse_expression(src), want)
+
+
+def test_sample_index_keyword() -> None:
+    assert parse_expression(r"x_i + i", sample_index="i") == xs[i] + i
+    assert parse_expression(r"x_i", sample_index="n") == S("x_i")
+
+
+def test_functions_keyword() -> None:
+    assert parse_expression(r"q(x)", functions=frozenset({"q"})) == Function("q")(x)
+    assert parse_expression(r"\sigma(z)", functions=frozenset()) == S("sigma") * z
+
+
+def test_bound_symbol_is_shared() -> None:
+    # N inside and outside the sum must be one symbol, not two.
+    expr = parse_expression(r"\frac{2}{N} \sum_{i=0}^{N} x_i", sample_index="i")
+    assert {s for s in expr.free_symbols if isinstance(s, Symbol) and s.name == "N"} == {N}
+
+
+def test_factors_are_not_dropped() -> None:
+    # sympy's parse_latex keeps only some of these juxtaposed factors.
+    got = parse_expression(r"\sum_{n=1}^{N} r_n \phi_1 g_{1,n} x_n")
+    assert got == Sum(r[n] * S("phi_1") * g1[n] * xs[n], (n, 1, N))
+    assert len(got.function.args) == 4
+
+
+# -- derivative left-hand sides ----------------------------------------------
+REFERENCES = [
+    (r"\frac{\partial L}{\partial w_2} = x", "w_2", "L"),
+    (r"\frac{\partial \mathcal L}{\partial \theta_{10}} = x", "theta_10", "L"),
+    (r"\frac{\partial \tilde{\mathcal L}}{\partial p} = x", "p", "L"),
+    (r"\frac{\partial}{\partial \theta_0} J(\theta_0, \theta_1) = x", "theta_0", "J"),
+    (r"\frac{\partial \text{Loss}}{\partial \hat{y}_1} = x", "yhat_1", "Loss"),
+    (r"\frac{\partial L}{\partial \mathbf{w2}} = x", "w2", "L"),
+    (r"\frac{\partial f_n}{\partial \phi_0} = x", "phi_0", "f_n"),
+    (r"\frac{\partial \hat{y}}{\partial z_2} = x", "z_2", "yhat"),
+    (r"\frac{\partial J}{\partial \theta_1} = y = x", "theta_1", "J"),
+    (r"\frac{\partial}{\partial a} \frac{1}{1 + e^{-a}} = x", "a", None),
+    (r"\frac{\partial}{\partial W} MAE(y, M(x)) = x", "W", "MAE"),
+    (r"\frac{\partial Loss}{\partial w} = x", "w", None),  # L*o*s*s, not one name
+    (r"J = x", None, None),
+    (r"x", None, None),
+]
+
+
+@pytest.mark.parametrize("src,wrt,of", REFERENCES)
+def test_reference_lhs(src: str, wrt: str | None, of: str | None) -> None:
+    ref = parse_reference(src)
+    assert (ref.wrt, ref.of, ref.expr) == (wrt, of, x)
+
+
+def test_reference_is_frozen() -> None:
+    ref = parse_reference(r"\frac{\partial L}{\partial w} = 1")
+    assert ref == Reference(wrt="w", of="L", expr=Integer(1))
+    with pytest.raises(AttributeError):
+        ref.wrt = "v"  # type: ignore[misc]
+
+
+# -- real formulas from the seed documents (copied verbatim) -------------------
+SEED_FORMULAS = [
+    ("000", r"\frac{\partial \mathcal L}{\partial \theta_{10}}=\sum_{n=1}^N r_n\,\phi_1\,g_{1,n},\qquad"),
+    ("000", r"\frac{\partial \mathcal L}{\partial \theta_{11}}=\sum_{n=1}^N r_n\,\phi_1\,g_{1,n}\,x_n,"),
+    ("000", r"\frac{\partial \mathcal L}{\partial \phi_1}=\sum_{n=1}^N r_n\,a(z_{1,n}),\quad"),
+    ("000", r"\frac{\partial f_n}{\partial \theta_{11}}=\phi_1\,a'(z_{1,n})\cdot x_n=\phi_1\,g_{1,n}\,x_n."),
+    ("000", r"\frac{\partial \mathcal L}{\partial p}=\sum_{n=1}^N r_n\,\frac{\partial f(x_n;\phi,\theta)}{\partial p}."),
+    ("000", r"\frac{\partial \tilde{\mathcal L}}{\partial p}=2\,\frac{\partial \mathcal L}{\partial p}."),
+    ("000", r"\mathcal L(\phi,\theta)=\frac12\sum_{n=1}^N\big(f(x_n;\phi,\theta)-y_n\big)^2."),
+    ("000", r"g_{i,n}=a'(z_i(x_n))=\mathbf 1[z_i(x_n)>0]"),
+    ("000", r"f(x;\phi,\theta)=\phi_0+\phi_1\,a(z_1)+\phi_2\,a(z_2)+\phi_3\,a(z_3),"),
+    ("001", r"\frac{\partial L}{\partial \hat{y}} = \hat{y} - y"),
+    ("001", r"\frac{\partial L}{\partial w_2} = \frac{\partial L}{\partial \hat{y}} \cdot \frac{\partial \hat{y}}{\partial z_2} \cdot \frac{\partial z_2}{\partial w_2}"),
+    ("001", r"\sigma'(z) = \sigma(z)(1 - \sigma(z))"),
+    ("001", r"\hat{y} = \sigma_o\left(w_{21} \cdot \sigma_h(w_{11} \cdot x + b_{11}) + w_{22} \cdot \sigma_h(w_{12} \cdot x + b_{12}) + b_2\right)"),
+    ("001", r"L = \frac{1}{2} \sum_{i=1}^2 (y_i - \hat{y}_i)^2"),
+    ("001", r"\frac{\partial \hat{y}}{\partial z_2} = \sigma_o'(z_2), \quad"),
+    ("001", r" \frac{\partial L}{\partial \hat{y}_1} = 0.512 - 0.8 = -0.288 "),
+    ("001", r"\frac{\partial L}{\partial w_{1kj}} = \sum_{i=1}^2 \left( \frac{\partial L}{\partial \hat{y}_i} \cdot \frac{\partial \hat{y}_i}{\partial z_{2i}} \cdot \frac{\partial z_{2i}}{\partial h_k} \cdot \frac{\partial h_k}{\partial z_{1k}} \cdot \frac{\partial z_{1k}}{\partial w_{1kj}} \right)"),
+    ("002", r"\hat{y}_0 = \text{ReLU}(\text{Input} \otimes w_0 + \text{bias}_0)"),
+    ("002", r"\hat{y}_1 = \text{ReLU}(\hat{y}_0 \otimes w_1 + \text{bias}_1)"),
+    ("003", r"p_c = \frac{\exp(s_c)}{\sum_{k=1}^C \exp(s_k)}"),
+    ("003", r"L = - \sum_{c=1}^C [y_c \log(p_c)] = - \sum_{c=1}^C \left[y_c \log \left(\frac{\exp(s_c)}{\sum_{k=1}^C \exp(s_k)} \right) \right]"),
+    ("003", r"\frac{\partial L}{\partial \mathbf{o1}} = \frac{\partial L}{\partial \mathbf{s2}} \times \frac{\partial \mathbf{s2}}{\partial \mathbf{o1}} = \frac{\partial L}{\partial \mathbf{s2}} \times \mathbf{w2}^T = (\mathbf{p_{ic}} - \mathbf{y_{ic}}) \times \mathbf{w2}^T"),
+    ("003", r"\frac{\partial L}{\partial \mathbf{w2}} = \frac{\partial L}{\partial \mathbf{s2}} \times \frac{\partial \mathbf{s2}}{\partial \mathbf{w2}} = \frac{\partial \mathbf{s2}}{\partial \mathbf{w2}} \times \frac{\partial L}{\partial \mathbf{s2}} = \mathbf{o1}^T \times (\mathbf{p_{ic}} - \mathbf{y_{ic}})"),
+    ("004", r"\frac{\partial}{\partial \theta_1} J(\theta_0, \theta_1) = \frac{\partial}{\partial \theta_1} \cdot \frac{1}{N} \cdot \sum_{i=0}^{N} (h_{\theta}(x_i) - y_i)^2 = \frac{\partial}{\partial \theta_1} \cdot \frac{1}{N} \cdot \sum_{i=0}^{N} (\theta_0 + \theta_1 x_i - y_i)^2 = \frac{2}{N} \sum_{i=0}^{N} (\theta_0 + \theta_1 x_i - y_i) \cdot x_i"),
+    ("004", r"\frac{\partial}{\partial \theta_0} J(\theta_0, \theta_1) = \frac{\partial}{\partial \theta_0} \cdot \frac{1}{N} \cdot \sum_{i=0}^{N} (h_{\theta}(x_i) - y_i)^2"),
+    ("004", r"\frac{2}{N} \sum_{i=0}^{N} (\theta_0 + \theta_1 x_i - y_i) \cdot x_i = \frac{2}{N} \sum_{i=0}^{N} (b + W \cdot x_i - y_i) \cdot x_i"),
+    ("004", r"J(\theta_0, \theta_1) = L_{MSE} = \frac{1}{N} \cdot \sum_{i=0}^{N} (h_{\theta}(x_i) - y_i)^2"),
+    ("004", r"\frac{1}{1+e^{-x}}"),
+    ("004", r"MAE(y', y) = \frac{1}{N} \sum_{i=1}^{N} (y_i - y_i')"),
+    ("004", r"h_{\theta}(x) = \frac{1}{1 + e^{-(\theta_0 + \theta_1 \cdot x)}} = \frac{1}{1 + e^{-(b + W \cdot x)}}"),
+    ("004", r"tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}"),
+    ("004", r"\frac{1}{1 + e^{-a}} \cdot (1 - \frac{1}{1 + e^{-a}})"),
+]
+
+
+def _seed_text(seed: str) -> str:
+    return next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed,src", SEED_FORMULAS)
+def test_seed_formula_parses(seed: str, src: str) -> None:
+    if SEEDS.is_dir():  # guard against transcription drift while the seeds are at hand
+        assert src.strip() in _seed_text(seed)
+    ref = parse_reference(src, sample_index="i" if seed == "004" else "n")
+    assert isinstance(ref.expr, sympy.Expr)
+    assert (ref.wrt is not None) == src.lstrip().startswith(r"\frac{\partial")
+
+
+SEED_RESULTS = [
+    (0, Reference("theta_10", "L", Sum(r[n] * S("phi_1") * g1[n], (n, 1, N)))),
+    (2, Reference("phi_1", "L", Sum(r[n] * af(z1[n]), (n, 1, N)))),
+    (4, Reference("p", "L", Sum(r[n] * D(f(xs[n], S("phi"), S("theta")), p), (n, 1, N)))),
+    (5, Reference("p", "L", 2 * D(S("L"), p))),
+    (9, Reference("yhat", "L", S("yhat") - y)),
+    (10, Reference("w_2", "L", D(S("L"), S("yhat")) * D(S("yhat"), S("z_2")) * D(S("z_2"), S("w_2")))),
+    (11, Reference(None, None, sigma(z) * (1 - sigma(z)))),
+    (15, Reference("yhat_1", "L", Rational(-288, 1000))),
+    (17, Reference(None, None, Function("ReLU")(hadamard(S("Input"), S("w_0")) + S("bias_0")))),
+    (19, Reference(None, None, exp(S("s_c")) / Sum(exp(s_[k]), (k, 1, C)))),
+    (22, Reference("w2", "L", transpose(S("o1")) * (S("p_ic") - S("y_ic")))),
+    (23, Reference("theta_1", "J", 2 / N * Sum((S("theta_0") + S("theta_1") * xs[i] - ys[i]) * xs[i], (i, 0, N)))),
+    (28, Reference(None, None, Sum(ys[i] - IndexedBase("y_prime")[i], (i, 1, N)) / N)),
+]
+
+
+@pytest.mark.parametrize("index,want", SEED_RESULTS)
+def test_seed_formula_result(index: int, want: Reference) -> None:
+    seed, src = SEED_FORMULAS[index]
+    got = parse_reference(src, sample_index="i" if seed == "004" else "n")
+    assert (got.wrt, got.of) == (want.wrt, want.of)
+    assert same(got.expr, want.expr)
+
+
+# -- errors ------------------------------------------------------------------
+ERRORS = [
+    (r"\foo + x", 1), (r"x + ", 4), (r"\frac{a}{", 9), (r"a}", 2), (r"{a", 1),
+    (r"\begin{bmatrix} a \end{bmatrix}", 1), (r"x = \begin{cases} 1 \end{cases}", 5),
+    (r"a + \cdot b", 5), (r"x^23", 2), (r"x_12", 2), (r"2 3", 3), (r"J(a, b)", 1),
+    (r"\sum_{n} x", 8), (r"\sum (f - y)^2", 6), (r"\sum_{ij=1}^N x", 7), (r"x = y", 3),
+    (r"x и", 3), (r"\text{и }", 1), (r"\frac{\partial L}{\partial xy}", 28), (r"", 1),
+    (r"\sqrt xy", 7), (r"\frac{1}{0}", 1), (r"|a", 3), (r"w_{1;2}", 5), (r"x^2^3", 4),
+    (r"\log^2 x", 5), (r"x \leftarrow y", 3), (r"x \approx y", 3), (r"x := y", 3),
+    (r"\frac{|a|}{\partial a} = 1", 12), (r"\nabla_{W_1} L", 1), (r"\frac{1}{", 9),
+    (r"\max(x)", 1), (r"\exp(a, b)", 1), (r"x_{1.5}", 4), (r"\frac1.5{2}", 6), (r"\frac{1}23", 9),
+    (r"\mathbf{1}_2", 1), (r"\sqrt[3]{x}", 6), (r"\sinh(x)", 1), (r"x > 0", 3),
+    (r"a + \mathcal Lx", 5), (r"\hat yx", 1), (r"\mathbf 12", 1), ("x" * 6000, 5001),
+]
+
+
+@pytest.mark.parametrize("src,column", ERRORS, ids=[e[0][:30] for e in ERRORS])
+def test_error_column(src: str, column: int) -> None:
+    with pytest.raises(ReferenceParseError) as info:
+        parse_expression(src)
+    assert info.value.column == column, info.value
+    assert info.value.text == src
+
+
+@pytest.mark.parametrize("src", [
+    "(" * 3000, "(" * 2000 + "x" + ")" * 2000, "{" * 2400 + "x" + "}" * 2400,
+    r"\exp " * 900 + "x", "x^{" * 1200 + "2" + "}" * 1200, r"\hat{" * 700 + "x" + "}" * 700,
+    r"\frac{\partial L}{\partial " + r"\hat{" * 700 + "x" + "}" * 700 + "} = 1",
+])
+def test_pathological_input_is_a_parse_error(src: str) -> None:
+    with pytest.raises(ReferenceParseError):
+        parse_reference(src)
+
+
+def test_recursion_error_is_converted() -> None:
+    """The depth guard is the first line of defence; a RecursionError is the last."""
+    parse_expression("x")  # build the parser at the normal limit
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 60)
+    try:
+        with pytest.raises(ReferenceParseError, match="nested"):
+            parse_expression("(" * 40 + "x" + ")" * 40)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def test_long_flat_formulas_are_fine() -> None:
+    assert parse_expression("- " * 2400 + "x") == x
+    assert parse_expression(" + ".join(["x"] * 1000)) == 1000 * x
+
+
+def test_seed_formulas_outside_the_subset_are_refused() -> None:
+    bmatrix = r"\frac{\partial \text{Loss}}{\partial \hat{y}_1} = \hat{y}_1 - \text{target} = \begin{bmatrix} a \\ b \end{bmatrix} - \begin{bmatrix} \hat{a} \\ \hat{b} \end{bmatrix} = \begin{bmatrix} c \\ d \end{bmatrix}"
+    with pytest.raises(ReferenceParseError, match="bmatrix") as info:
+        parse_reference(bmatrix)
+    assert info.value.column == bmatrix.index(r"\begin") + 1
+    with pytest.raises(ReferenceParseError, match="leftarrow"):
+        parse_reference(r"w_1 \leftarrow w_1 - \eta \cdot \frac{\partial L}{\partial w_1}, \quad")
+
+
+def test_no_text_evaluation() -> None:
+    source = (Path(__file__).parents[1] / "derivgen" / "refparse.py").read_text(encoding="utf-8")
+    for banned in (r"\beval\(", r"\bexec\(", r"sympify", r"\bparse_expr\b", r"parse_latex", r"\bS\("):
+        assert not re.search(banned, source), banned
+
+
+def test_grammar_conflicts_are_the_intended_ones() -> None:
+    """Only the documented shift/reduce conflicts exist (lark resolves them as shift)."""
+    from lark import Lark, logger
+
+    rules: set[str] = set()
+
+    class Grab(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            msg = record.getMessage()
+            if msg.startswith(" * <"):
+                rules.add(msg[4:].split(" :")[0])
+
+    handler, level = Grab(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        grammar = (Path(__file__).parents[1] / "derivgen" / "refparse.lark").read_text()
+        Lark(grammar, parser="lalr")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert rules == {"_np_base", "np_item", "product"}
+
+
+# -- round trip through an independent printer --------------------------------
+LEAVES = [("x", x), ("y", y), (r"w_{1}", S("w_1")), (r"\theta", S("theta")),
+          (r"\hat{y}", S("yhat")), (r"b_{12}", S("b_12")), (r"\mathbf{o1}", S("o1"))]
+
+
+@st.composite
+def trees(draw: st.DrawFn, depth: int = 3) -> tuple[str, sympy.Expr, bool]:
+    """(latex, expected, is_leaf) built together so the printer stays independent."""
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        if draw(st.booleans()):
+            num = draw(st.integers(0, 99))
+            return str(num), Integer(num), True
+        return (*draw(st.sampled_from(LEAVES)), True)
+    op = draw(st.sampled_from(["+", "-", "mul", "frac", "pow", "neg"]))
+    lt, le, leaf = draw(trees(depth - 1))
+    wrap = draw(st.sampled_from([r"(%s)", r"\left(%s\right)", r"{%s}", r"\left[%s\right]"]))
+    lhs = lt if leaf else wrap % lt
+    if op == "neg":
+        return rf"-{lhs}", -le, False
+    if op == "pow":
+        e = draw(st.integers(-3, 3))
+        sup = f"^{e}" if e >= 0 and draw(st.booleans()) else f"^{{{e}}}"
+        assume(not (le == 0 and e < 0))
+        return f"{lhs}{sup} ", le**e, False
+    rt, re_, rleaf = draw(trees(depth - 1))
+    rhs = rt if rleaf else wrap % rt
+    if op == "frac":
+        assume(re_ != 0)
+        return rf"\frac{{{lt}}}{{{rt}}}", le / re_, False
+    if op == "mul":
+        sep = draw(st.sampled_from([r" \cdot ", r" \times ", " * ", " "]))
+        if sep == " " and (rleaf and rt[0].isdigit() or not rleaf and wrap == "{%s}"):
+            sep = r" \cdot "  # "2 3" and "x{..}" are refused/ambiguous by design
+        return f"{lhs}{sep}{rhs}", le * re_, False
+    return f"{lt} {op} {rhs}", (le + re_ if op == "+" else le - re_), False
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(trees())
+def test_round_trip(tree: tuple[str, sympy.Expr, bool]) -> None:
+    src, want, _ = tree
+    assume(not want.has(sympy.zoo, sympy.nan))
+    assert same(parse_expression(src), want), src
