@@ -33,6 +33,7 @@ def _spec_paths(targets: Sequence[str]) -> list[Path]:
 
 def _check(args: argparse.Namespace) -> int:
     from . import check_gradients, load
+    from .documents import check_documents
     from .errors import DerivgenError
 
     items: list[dict[str, Any]] = []
@@ -43,18 +44,20 @@ def _check(args: argparse.Namespace) -> int:
                 raise DerivgenError(f"{path}: no .yaml specs in this directory")
             model = load(path)
             report = check_gradients(model, points=args.points, seed=args.seed)
+            documents = check_documents(model, seed=args.seed)
         except DerivgenError as exc:
             print(f"derivgen: {exc}", file=sys.stderr)
             items.append({"spec": str(path), "item": "spec", "kind": "input", "status": "error",
                           "document_value": None, "derived_value": None, "message": str(exc)})
             status = EXIT_INPUT
             continue
-        rows = report.items()
+        rows = report.items() + documents
         items.extend(rows)
-        if not report.ok and status == EXIT_OK:
+        if not all(row["passed"] for row in rows) and status == EXIT_OK:
             status = EXIT_FAIL
         if not args.json:
             _print_report(path, report)
+            _print_documents(documents)
     if args.json:
         print(json.dumps({"items": items}, indent=2))
     return status
@@ -73,6 +76,23 @@ def _print_report(path: Path, report) -> None:
         print(line)
     for note in report.notes:
         print(f"  note: {note}")
+
+
+def _print_documents(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    wrong = sum(row["status"] == "mismatch" for row in rows)
+    print(f"  document: {len(rows)} formulas and numbers, {wrong} disagree with derivgen")
+    for row in rows:
+        verdict = row["status"] if row["passed"] else f"{row['status']} (UNEXPECTED)"
+        if row["status"] == "mismatch" and row["passed"]:
+            verdict = "mismatch (known document error)"
+        line = f"  {row['kind']:9} {row['item']:<28} {verdict}"
+        if row["status"] != "ok" or not row["passed"]:
+            line += f"\n            {row['message']}"
+            if row["note"]:
+                line += f"\n            note: {row['note']}"
+        print(line)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

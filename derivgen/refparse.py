@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -49,6 +49,9 @@ class Reference:
     wrt: str | None
     of: str | None
     expr: sympy.Expr
+    #: every side of the ``=`` chain (a derivative on the left as ``D(of, wrt)``);
+    #: None for a side that parsed but names no value, such as ``J(\theta_0, \theta_1)``
+    sides: tuple[sympy.Expr | None, ...] = field(default=(), compare=False)
 
 
 class _AbsBars(PostLex):
@@ -367,6 +370,18 @@ def _parse(src: str) -> Tree:
         raise _fail("cannot parse formula", src, max(exc.pos_in_stream or 0, 0)) from None
 
 
+def _side(builder: "_Builder", side: Tree, wrt: str | None, of: str | None
+          ) -> sympy.Expr | None:
+    """A non-final side's value, or None where it names no value."""
+    if side is not None and wrt is not None and of is not None and builder.lhs(side) == (wrt, of):
+        return _D(sympy.Symbol(of), sympy.Symbol(wrt))
+    try:
+        value = builder.finish(builder.ev(side))
+    except ReferenceParseError:
+        return None
+    return None if value.has(sympy.zoo, sympy.nan) else value
+
+
 def _run(src: str, sample_index: str, functions: frozenset[str], reference: bool
          ) -> Reference | sympy.Expr:
     builder = _Builder(src, sample_index, functions)
@@ -380,11 +395,12 @@ def _run(src: str, sample_index: str, functions: frozenset[str], reference: bool
         expr = builder.finish(builder.ev(sides[-1]))
         if expr.has(sympy.zoo, sympy.nan):
             raise _fail("division by zero", src, 0)
+        values = tuple(_side(builder, side, wrt, of) for side in sides[:-1]) + (expr,)
     except RecursionError:
         raise _fail("formula is nested too deeply", src, 0) from None
     except (TypeError, ValueError, ArithmeticError) as exc:  # SymPy refusing a construct
         raise _fail(f"cannot build expression: {exc}", src, 0) from None
-    return Reference(wrt=wrt, of=of, expr=expr) if reference else expr
+    return Reference(wrt=wrt, of=of, expr=expr, sides=values) if reference else expr
 
 
 def parse_expression(src: str, *, sample_index: str = "n",
@@ -403,7 +419,7 @@ def parse_reference(src: str, *, sample_index: str = "n",
                     functions: frozenset[str] = DEFAULT_FUNCTIONS) -> Reference:
     """Parse ``LHS = ... = RHS``: the derivative named by LHS, and the last side.
 
-    Middle sides of a chain must parse but are not evaluated.  Keywords are
+    Every side of a chain is evaluated and kept in ``sides``.  Keywords are
     as for :func:`parse_expression`.
     """
     return _run(src, sample_index, functions, reference=True)  # type: ignore[return-value]

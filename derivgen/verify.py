@@ -70,7 +70,8 @@ class GradientReport:
         """Rows for ``derivgen check --json``."""
         return [{"spec": self.spec, "item": f"dL/d{c.name}", "kind": "gradient",
                  "status": c.status, "document_value": None, "derived_value": c.analytic,
-                 "message": c.message()} for c in self.checks]
+                 "message": c.message(), "expect": "match", "note": "",
+                 "passed": c.status == "ok"} for c in self.checks]
 
 
 def _draw(model: "Model", rng: np.random.Generator,

@@ -1,0 +1,224 @@
+"""Judging what documents claim: ``reference:`` formulas and ``claims:`` numbers.
+
+Each formula or number becomes one report item.  An entry marked
+``expect: mismatch`` is a known error of the document: it passes while the
+engine keeps disagreeing with it, and fails the day it starts to agree.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy as sp
+
+from .errors import DerivgenError, ReferenceParseError, SpecError
+from .fields import Fields, formula
+from .numeric import compare, compile_exprs, concrete
+from .reference import LOSS_NAMES, N, Mapper, substitute_indices
+from .refparse import parse_reference
+from .spec import LOSSES
+
+if TYPE_CHECKING:
+    from .model import Model
+
+_GRAD = re.compile(r"\bd([A-Za-z]\w*)/d([A-Za-z]\w*)")
+
+
+def _item(model: "Model", entry: Fields, kind: str, ident: str, status: str, document: Any,
+          derived: Any, message: str, expect: str, note: str) -> dict[str, Any]:
+    passed = (status == "ok" and expect == "match") or (status == "mismatch"
+                                                        and expect == "mismatch")
+    return {"spec": model.spec.name, "item": ident, "kind": kind, "status": status,
+            "document_value": document, "derived_value": derived, "message": message,
+            "expect": expect, "note": note, "passed": passed}
+
+
+def _expect(entry: Fields) -> tuple[str, str]:
+    expect = entry.take("expect", str, default="match", choices=("match", "mismatch"))
+    note = entry.take("note", str, default="")
+    if expect == "mismatch" and not note.strip():
+        raise entry.error("expect", "an expected mismatch needs a one-line 'note' saying why")
+    return expect, note
+
+
+def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
+    """Judge every formula under the spec's ``reference:`` section."""
+    raw = model.spec.extra.get("reference")
+    if raw is None:
+        return []
+    top = Fields(raw, "'reference'", model.spec.source)
+    sample = top.take("sample_index", str, default="n")
+    where = top.take("where", dict, default={})
+    functions = top.take("functions", dict, default={})
+    formulas = top.take("formulas", list, required=True)
+    top.done()
+    mapper = Mapper(model, where, functions, sample)
+    rng = np.random.default_rng(seed)
+    items = []
+    for i, raw_entry in enumerate(formulas):
+        pos = formulas.item_pos[i] if hasattr(formulas, "item_pos") else None
+        entry = Fields(raw_entry, f"reference formula {i + 1}", model.spec.source, pos)
+        ident = entry.take("id", str, required=True)
+        latex = entry.take("latex", str, required=True)
+        each = entry.take("each", dict, default={})
+        loss = entry.take("loss", str, choices=LOSSES)
+        expect, note = _expect(entry)
+        entry.done()
+        try:
+            ref = parse_reference(latex, sample_index=sample, functions=mapper.parse_functions)
+        except ReferenceParseError as exc:
+            p = entry.pos("latex")
+            col = p.column + p.quoted + (exc.column or 1) - 1 if p else None
+            raise SpecError(f"reference {ident!r}: {exc.message}", model.spec.source,
+                            p.line if p else None, col) from None
+        lhs_mapper = mapper
+        if loss is not None:  # the document's variant loss, e.g. without the 1/2
+            from .model import Model
+            lhs_mapper = Mapper(Model(dataclasses.replace(model.spec, loss=loss)), where,
+                                functions, sample)
+        for values in _combinations(each, model):
+            label = ident if not values else f"{ident} [{', '.join(f'{k}={v}' for k, v in values.items())}]"
+            try:
+                status, derived, message = _judge(ref, values, mapper, lhs_mapper, rng)
+            except DerivgenError as exc:
+                status, derived, message = "error", None, str(exc)
+            items.append(_item(model, entry, "reference", label, status, latex, derived,
+                               message, expect, note))
+    return items
+
+
+def _combinations(each: dict, model: "Model") -> list[dict[str, Any]]:
+    if not each:
+        return [{}]
+    keys = list(each)
+    lists = [model.parameters if each[k] == "parameters" else list(each[k]) for k in keys]
+    return [dict(zip(keys, combo)) for combo in itertools.product(*lists)]
+
+
+def _instantiate(expr: sp.Expr, values: dict[str, Any]) -> sp.Expr:
+    names = {k: v for k, v in values.items() if isinstance(v, str)}
+    expr = expr.xreplace({s: sp.Symbol(names[s.name]) for s in expr.atoms(sp.Symbol)
+                          if s.name in names})
+    return substitute_indices(expr, {k: v for k, v in values.items() if isinstance(v, int)})
+
+
+def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, str, str]:
+    sides = [None if s is None else _instantiate(s, values) for s in ref.sides]
+    if ref.wrt is not None and ref.of is not None:
+        head = sides[0]
+        derived = lhs_mapper.derivative(*head.args)
+        rest = sides[1:]
+    else:
+        derived, rest = mapper.map(sides[0]), sides[1:]
+    samples = 3
+    target = concrete(derived, N, samples, mapper.sample)
+    notes = []
+    for k, side in enumerate(rest, start=1):
+        if side is None:
+            notes.append(f"side {k + 1} names no value and is not judged")
+            continue
+        mapped = concrete(mapper.map(side), N, samples, mapper.sample)
+        verdict = compare(mapped, target, rng, simplex=_simplex(mapper))
+        if not verdict.equal:
+            point = ", ".join(f"{a}={v:.4g}" for a, v in sorted(verdict.where.items()))
+            return "mismatch", str(derived), (
+                f"side {k + 1} of the formula differs from the derived value: at {point} "
+                f"(N = {samples}) the document gives {verdict.reference_value:.10g}, "
+                f"derivgen {verdict.derived_value:.10g}; derived formula: {derived}")
+        notes.append(f"side {k + 1}: equal at {verdict.points} points, {verdict.symbolic}")
+    return "ok", str(derived), "; ".join(notes)
+
+
+def _simplex(mapper: Mapper):
+    """Cross-entropy targets are drawn as probability rows, as the documents assume."""
+    targets = {t.name for t in mapper.graph.targets}
+    if mapper.model.spec.loss != "cross_entropy":
+        return lambda atoms: ()
+
+    def groups(atoms):
+        rows: dict[Any, list] = {}
+        for a in atoms:
+            name = a.base.label.name if isinstance(a, sp.Indexed) else str(a)
+            if name in targets:
+                rows.setdefault(a.indices if isinstance(a, sp.Indexed) else (), []).append(a)
+        return list(rows.values())
+    return groups
+
+
+def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
+    """The printed number and the half-unit of its last printed digit."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise entry.error("value", "'value' must be a number as printed, e.g. 0.525") from None
+    if not number.is_finite():
+        raise entry.error("value", "'value' must be a finite number")
+    given = entry.take("tolerance", float)
+    exponent = number.as_tuple().exponent
+    return float(number), given if given is not None else 0.5 * 10.0 ** int(exponent)
+
+
+def check_claims(model: "Model") -> list[dict[str, Any]]:
+    """Judge every worked-example number under the spec's ``claims:`` section."""
+    raw = model.spec.extra.get("claims")
+    if raw is None:
+        return []
+    source = model.spec.source
+    if not isinstance(raw, list):
+        raise Fields({}, "'claims'", source).error(None, "'claims' must be a list")
+    example = model.example_arrays()
+    if example is None or example[2] is None or len(example[0]) != len(model.parameters):
+        raise SpecError("claims are judged at the worked example: give 'example' with x, y "
+                        "and every parameter", source)
+    params, x, y = example
+    mapper = Mapper(model, {}, {})
+    data = _example_values(model, params, x, y)
+    items = []
+    for i, raw_entry in enumerate(raw):
+        entry = Fields(raw_entry, f"claim {i + 1}", source, raw.item_pos[i])
+        ident = entry.take("id", str, required=True)
+        text = entry.take("of", str, required=True)
+        printed, tol = _tolerance(entry.take("value", (str, float, int), required=True), entry)
+        expect, note = _expect(entry)
+        entry.done()
+        names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
+        names["eta"] = sp.Float(model.spec.example.learning_rate or 0.0)
+
+        def gradient(match: re.Match) -> str:
+            key = f"d_{match.group(1)}__d_{match.group(2)}"
+            names[key] = mapper.derivative(sp.Symbol(match.group(1)), sp.Symbol(match.group(2)))
+            return key
+
+        try:
+            expr = formula(entry, "of", _GRAD.sub(gradient, text), names)
+        except DerivgenError as exc:
+            raise entry.error("of", f"claim {ident!r}: {exc}") from None
+        expr = concrete(expr, N, x.shape[0], mapper.sample)
+        [value] = compile_exprs([expr])(data)
+        value = float(np.asarray(value).ravel()[0])
+        status = "ok" if abs(value - printed) <= tol + 1e-12 else "mismatch"
+        message = (f"engine {value:.6g} vs printed {printed:g} (±{tol:g} from its digits); "
+                   f"{text} = {sp.sstr(expr)[:200]}")
+        items.append(_item(model, entry, "claim", ident, status, printed, value, message,
+                           expect, note))
+    return items
+
+
+def _example_values(model: "Model", params, x, y) -> dict[sp.Basic, np.ndarray]:
+    g = model.graph
+    values: dict[sp.Basic, np.ndarray] = {p: np.array([params[p.name]]) for p in g.params}
+    for data, symbols in ((x, g.inputs), (y, g.targets)):
+        for col, s in enumerate(symbols):
+            values[s] = np.array([data[0, col]])
+            for row in range(data.shape[0]):
+                values[sp.IndexedBase(s.name)[row + 1]] = np.array([data[row, col]])
+    return values
+
+
+def check_documents(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
+    """All reference and claim items of a spec."""
+    return check_references(model, seed) + check_claims(model)

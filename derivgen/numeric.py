@@ -1,0 +1,132 @@
+"""Numbers from formulas: evaluate spec-space expressions, compare two of them.
+
+Expressions here are in the spec's parameters, per-sample data (``x[n]``,
+or plain ``x`` for a single sample) and the sample count ``N``.  They are made
+concrete (N = 3, sums unrolled), compiled with ``lambdify`` onto the runtime's
+stable helpers, and evaluated at many random points at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+import sympy as sp
+
+from . import runtime
+from .errors import UnsupportedError
+from .functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus, Step
+
+SAMPLES = 3
+POINTS = 64
+RTOL, ATOL = 1e-7, 1e-9
+KINK_MARGIN = 1e-3
+SYMBOLIC_MAX_OPS = 150
+_MODULES = [{"Sigmoid": runtime.sigmoid, "Relu": runtime.relu, "LeakyRelu": runtime.leaky_relu,
+             "Softplus": runtime.softplus, "Step": runtime.step, "Sign": runtime.sign,
+             "LogSumExp": runtime.logsumexp}, "numpy"]
+
+
+def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol | None
+             ) -> sp.Expr:
+    """Fix N, unroll sums, and pin a free per-sample index to the first sample."""
+    expr = expr.subs(n_symbol, samples).doit()
+    free = [s for s in expr.free_symbols if s.is_integer and s.name == getattr(sample, "name", "")]
+    return expr.subs({s: 1 for s in free})
+
+
+def kink_arguments(expr: sp.Expr) -> list[sp.Expr]:
+    """Where ``expr`` is not differentiable (or jumps): the arguments of its kinks."""
+    args = [f.args[0] for f in expr.atoms(Step, Sign, Relu, LeakyRelu, sp.Abs)]
+    args += [f.args[0] - f.args[1] for f in expr.atoms(sp.Max, sp.Min) if len(f.args) == 2]
+    for pw in expr.atoms(sp.Piecewise):
+        args += [c.lhs - c.rhs for _, c in pw.args if isinstance(c, sp.core.relational.Relational)]
+    return args
+
+
+@dataclass
+class Compiled:
+    """A vectorised function of the atoms an expression list uses."""
+
+    atoms: list[sp.Basic]
+    function: Callable
+
+    def __call__(self, values: Mapping[sp.Basic, np.ndarray]) -> list[np.ndarray]:
+        missing = [a for a in self.atoms if a not in values]
+        if missing:
+            raise UnsupportedError("no value for " + ", ".join(map(str, missing)))
+        return self.function(*(values[a] for a in self.atoms))
+
+
+def compile_exprs(exprs: Sequence[sp.Expr]) -> Compiled:
+    """lambdify several expressions over their shared atoms (symbols and x[i])."""
+    indexed = {i for e in exprs for i in sp.sympify(e).atoms(sp.Indexed)}
+    labels = {i.base.label for i in indexed}
+    symbols = {s for e in exprs for s in sp.sympify(e).free_symbols} - labels
+    atoms = sorted(indexed | symbols, key=str)
+    dummies = [sp.Dummy() for _ in atoms]
+    swap = dict(zip(atoms, dummies))
+    body = [sp.sympify(e).xreplace(swap) for e in exprs]
+    function = sp.lambdify(dummies, body, modules=_MODULES)
+    return Compiled(atoms, function)
+
+
+def draw(atoms: Sequence[sp.Basic], rng: np.random.Generator, points: int,
+         simplex: Sequence[Sequence[sp.Basic]] = ()) -> dict[sp.Basic, np.ndarray]:
+    """Random values for every atom: standard normal, or, per group, a row on the simplex."""
+    values = {a: rng.normal(size=points) for a in atoms}
+    for group in simplex:
+        weights = rng.dirichlet(np.ones(len(group)), size=points)
+        values.update({a: weights[:, i] for i, a in enumerate(group)})
+    return values
+
+
+@dataclass
+class Verdict:
+    """Outcome of comparing a reference with the derived expression."""
+
+    equal: bool
+    points: int
+    symbolic: str
+    where: dict[str, float] | None = None
+    reference_value: float | None = None
+    derived_value: float | None = None
+
+
+def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
+            simplex: Callable[[Sequence[sp.Basic]], Sequence[Sequence[sp.Basic]]] = lambda a: (),
+            need: int = 50) -> Verdict:
+    """Numeric comparison at ``need`` or more points off kinks, plus simplify when small."""
+    kinks = kink_arguments(reference) + kink_arguments(derived)
+    compiled = compile_exprs([reference, derived, *kinks])
+    values = {}
+    with np.errstate(all="ignore"):
+        for _ in range(8):
+            values = draw(compiled.atoms, rng, POINTS * 2, simplex(compiled.atoms))
+            ref, der, *kink_values = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
+                                      for v in compiled(values)]
+            ok = np.isfinite(ref) & np.isfinite(der)
+            for k in kink_values:
+                ok &= np.abs(k) > KINK_MARGIN
+            if ok.sum() >= need:
+                break
+        else:
+            raise UnsupportedError("could not find enough points away from kinks")
+    close = np.abs(ref - der) <= ATOL + RTOL * np.maximum(np.abs(ref), np.abs(der))
+    bad = np.flatnonzero(ok & ~close)
+    verdict = Verdict(equal=bad.size == 0, points=int(ok.sum()), symbolic=_symbolic(reference,
+                                                                                       derived))
+    if bad.size:
+        i = int(bad[0])
+        verdict.where = {str(a): float(values[a][i]) for a in compiled.atoms}
+        verdict.reference_value, verdict.derived_value = float(ref[i]), float(der[i])
+    return verdict
+
+
+def _symbolic(reference: sp.Expr, derived: sp.Expr) -> str:
+    difference = reference - derived
+    if sp.count_ops(difference) > SYMBOLIC_MAX_OPS:
+        return "too large to simplify"
+    rewritten = difference.replace(Sigmoid, lambda u: 1 / (1 + sp.exp(-u))).replace(
+        Softplus, lambda u: sp.log(1 + sp.exp(u)))
+    return "simplifies to 0" if sp.simplify(rewritten) == 0 else "simplify inconclusive"

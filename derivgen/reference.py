@@ -1,0 +1,217 @@
+"""Reference formulas from documents, mapped onto a spec and judged.
+
+A reference is LaTeX in the document's notation.  Its names are mapped into
+the spec: node names (r, z_1, h, ŷ) become their forward expressions, ``where``
+entries define the document's own symbols (g_{1,n} = a'(z_{1,n})), function
+names (a, σ, σ_h) become activations, and ∂X/∂Y factors become the engine's
+derivatives.  Both sides then live in parameters and per-sample data and are
+compared numerically at many points off kinks, and symbolically when small.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping
+
+import sympy as sp
+
+from .errors import ReferenceParseError, UnsupportedError
+from .functions import Sigmoid
+from .network import ACTIVATION_FUNCTIONS
+from .refparse import parse_expression
+from .rules import local_diff
+from .spec import Activation, Network
+
+if TYPE_CHECKING:
+    from .model import Model
+
+N = sp.Symbol("N", integer=True, positive=True)
+#: names a document may give the whole loss
+LOSS_NAMES = frozenset({"L", "J", "Loss", "MAE", "MSE", "E", "C"})
+_DUMMY = sp.Dummy("u", real=True)
+
+
+def activation_function(name: str) -> Activation:
+    """An activation usable in references: sigmoid, relu, tanh, …"""
+    if name not in ACTIVATION_FUNCTIONS or name == "custom":
+        raise UnsupportedError(f"unknown activation {name!r} in reference functions")
+    return Activation(name, alpha=sp.Rational(1, 100) if name == "leaky_relu" else None)
+
+
+class Mapper:
+    """Maps parsed reference expressions into the spec's symbols."""
+
+    def __init__(self, model: "Model", where: Mapping[str, str],
+                 functions: Mapping[str, str], sample_index: str = "n") -> None:
+        self.model, self.graph = model, model.graph
+        self.sample = sp.Symbol(sample_index, integer=True)
+        self.where_text = dict(where)
+        self.functions = {"sigma": "sigmoid", "ReLU": "relu", "LeakyReLU": "leaky_relu",
+                          "tanh": "tanh", **self._layer_functions(), **dict(functions)}
+        known = frozenset(self.functions) | frozenset(f + "_prime" for f in self.functions)
+        self.parse_functions = known
+        self.by_name = {s.name: s for s in (*self.graph.params, *self.graph.inputs,
+                                            *self.graph.targets, *self.graph.nodes)}
+        self._where: dict[str, sp.Expr] = {}
+
+    def _layer_functions(self) -> dict[str, str]:
+        net = self.model.spec.network
+        if not isinstance(net, Network):
+            return {}
+        out = {"sigma_o": net.layers[-1].activation.name}
+        if len(net.layers) > 1:
+            out["sigma_h"] = net.layers[0].activation.name
+        return out
+
+    def parse(self, latex: str) -> sp.Expr:
+        return parse_expression(latex, sample_index=self.sample.name,
+                                functions=self.parse_functions)
+
+    # ---- names ----
+    def name(self, raw: str, index: sp.Expr | None) -> sp.Expr:
+        """The spec value of a document name, per sample ``index`` when given."""
+        base = raw
+        if raw in self.where_text:
+            if raw not in self._where:
+                self._where[raw] = sp.Symbol("__busy__")  # a cycle shows as an unknown name
+                self._where[raw] = self.map(self.parse(self.where_text[raw]), plain=True)
+            value = self._where[raw]
+        elif base in self.by_name:
+            value = self.model.derivation.expand(self.by_name[base])
+        elif base.endswith("_" + self.sample.name) and base[:-2] in self.by_name:
+            return self.name(base[:-2], self.sample)
+        else:
+            raise UnsupportedError(f"the reference uses {raw!r}, which is not a name of the "
+                                   "spec; define it under 'where'")
+        return self.per_sample(value, index)
+
+    def per_sample(self, value: sp.Expr, index: sp.Expr | None) -> sp.Expr:
+        """Index the spec's per-sample data symbols (x, y) by ``index``."""
+        if index is None:
+            return value
+        data = {s: sp.IndexedBase(s.name)[index] for s in (*self.graph.inputs, *self.graph.targets)}
+        return value.xreplace(data)
+
+    # ---- expressions ----
+    def map(self, expr: sp.Expr, plain: bool = False) -> sp.Expr:
+        """Rewrite a parsed reference in the spec's parameters and per-sample data."""
+        if isinstance(expr, sp.Indexed):
+            index = expr.indices[-1]
+            if index.is_Integer and index != self.sample:  # a component: y_c with c = 2
+                return self.name(f"{expr.base.label.name}_{index}", None)
+            return self.name(expr.base.label.name, index)
+        if isinstance(expr, sp.Symbol):
+            if expr.name == "N":
+                return N
+            if expr.name == "C" and expr.is_integer:
+                return sp.Integer(len(self.graph.outputs))
+            if expr.is_integer:
+                return expr
+            return self.name(expr.name, None)
+        if isinstance(expr, sp.Sum):
+            (var, lo, hi), *rest = expr.limits
+            body = sp.Sum(expr.function, *rest) if rest else expr.function
+            lo, hi = self.map(lo), self.map(hi)
+            if var.name != self.sample.name and lo.is_Integer and hi.is_Integer:
+                # Σ over outputs or units: unroll, so that y_c and z_{2i} name real symbols
+                return sp.Add(*(self.map(substitute_indices(body, {var.name: v}))
+                                for v in range(int(lo), int(hi) + 1)))
+            return sp.Sum(self.map(body), (var, lo, hi))
+        if isinstance(expr, sp.Max) and len(expr.args) == 2 and 0 in expr.args:
+            other = [a for a in expr.args if a != 0][0]
+            return ACTIVATION_FUNCTIONS["relu"](self.map(other), None)
+        if isinstance(expr, sp.core.function.AppliedUndef):
+            return self.apply(str(expr.func), expr.args)
+        if expr.is_Atom:
+            return expr
+        return expr.func(*(self.map(a) for a in expr.args))
+
+    def apply(self, fname: str, args: tuple) -> sp.Expr:
+        if fname == "D":
+            return self.derivative(*args)
+        prime = fname.endswith("_prime")
+        base = fname[:-6] if prime else fname
+        target = self.functions.get(base)
+        if target in self.by_name and not prime:  # f(x_n; φ, θ) names a node
+            index = next((a.indices[-1] for a in args if isinstance(a, sp.Indexed)), None)
+            return self.name(target, index)
+        if target is None or len(args) != 1:
+            raise UnsupportedError(f"the reference applies {fname!r}; map it under 'functions'")
+        act = activation_function(target)
+        inner = self.map(args[0])
+        if not prime:
+            return ACTIVATION_FUNCTIONS[target](inner, act)
+        rule = local_diff(ACTIVATION_FUNCTIONS[target](_DUMMY, act), _DUMMY, self.graph.at0)
+        return rule.xreplace({_DUMMY: inner})
+
+    def derivative(self, of: sp.Expr, wrt: sp.Expr) -> sp.Expr:
+        """∂of/∂wrt: the loss gradient, an adjoint, a node's partial or an expression's."""
+        d = self.model.derivation
+        wname = str(wrt)
+        is_loss = isinstance(of, sp.Symbol) and (
+            of.name in LOSS_NAMES and (of.name not in self.by_name
+                                       or self.by_name[of.name] == self.graph.loss))
+        if is_loss:
+            if wname in self.model.gradients:
+                return self.model.gradients[wname]
+            node = self._node(wname)
+            scale = 1 / N if self.graph.reduction == "mean" else 1
+            return scale * d.expand(d._inlined[d.adjoint_symbols[node]])
+        if isinstance(of, sp.Symbol):
+            of_node = self._node(of.name)
+            target = self._node(wname)
+            held = {}
+            for symbol, node in self.graph.nodes.items():  # expand down to, not past, wrt
+                held[symbol] = node.expr.xreplace(held) if symbol != target else symbol
+            value = d.expand(local_diff(held[of_node], target, self.graph.at0))
+            per_sample = of.name.endswith("_" + self.sample.name) or wname.endswith(
+                "_" + self.sample.name)
+            return self.per_sample(value, self.sample if per_sample else None)
+        variable = self.map(wrt)
+        if not isinstance(variable, sp.Symbol):
+            variable = sp.Symbol(wname, real=True)
+        return local_diff(self.map(of).xreplace({sp.Symbol(wname, real=True): variable}),
+                          variable, self.graph.at0)
+
+    def _node(self, raw: str) -> sp.Symbol:
+        for name in (raw, raw[:-2] if raw.endswith("_" + self.sample.name) else raw):
+            if name in self.by_name:
+                return self.by_name[name]
+        raise UnsupportedError(f"∂/∂{raw}: {raw!r} is not a parameter or node of the spec")
+
+
+def substitute_indices(expr: sp.Expr, values: Mapping[str, int]) -> sp.Expr:
+    """Give index letters values inside names: w_{1kj} with k=2, j=1 becomes w_121.
+
+    Applies to symbol names, IndexedBase labels and indices, and the names
+    inside ∂X/∂Y factors, which the parser keeps as plain symbols.
+    """
+    def rename(name: str) -> str:
+        head, sep, sub = name.partition("_")
+        if not sep:
+            return name
+        return head + sep + "".join(str(values.get(ch, ch)) for ch in sub)
+
+    mapping: dict[sp.Basic, sp.Basic] = {}
+    for atom in expr.atoms(sp.Symbol):
+        if atom.name in values and atom.is_integer:
+            mapping[atom] = sp.Integer(values[atom.name])
+        elif rename(atom.name) != atom.name:
+            mapping[atom] = atom.func(rename(atom.name), **atom.assumptions0)
+    for base in expr.atoms(sp.IndexedBase):
+        new = rename(base.label.name)
+        if new != base.label.name:
+            mapping[base] = sp.IndexedBase(new)
+    return expr.xreplace(mapping)
+
+
+def plain(expr: sp.Expr) -> sp.Expr:
+    """derivgen functions rewritten in SymPy's own, for simplify."""
+    return expr.replace(Sigmoid, lambda u: 1 / (1 + sp.exp(-u)))
+
+
+@dataclass
+class Side:
+    """One mapped side of a reference, ready to compare."""
+
+    latex_side: int
+    expr: sp.Expr
