@@ -11,7 +11,8 @@ import sympy as sp
 from derivgen import cli, rules
 from derivgen.functions import Sigmoid
 
-KEYS = {"spec", "item", "kind", "status", "document_value", "derived_value", "message"}
+KEYS = {"spec", "item", "kind", "status", "document_value", "derived_value", "message",
+        "expect", "note", "passed"}
 
 
 def run(capsys, *args):
