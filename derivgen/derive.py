@@ -42,6 +42,8 @@ class Derivation:
     #: parameter -> per-sample gradient in adjoint symbols
     param_adjoints: dict[sp.Symbol, sp.Expr]
     parents: dict[sp.Symbol, list[sp.Symbol]] = field(default_factory=dict)
+    #: input -> per-sample ∂ℓ/∂x in adjoint symbols (seed 003's ∂L/∂x)
+    input_adjoints: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
 
     @cached_property
     def _inlined(self) -> dict[sp.Symbol, sp.Expr]:
@@ -51,8 +53,11 @@ class Derivation:
         return done
 
     def compact(self, param: sp.Symbol) -> sp.Expr:
-        """Per-sample ∂ℓ/∂param in named intermediates (seed 000's r φ₁ g₁ x)."""
-        return self.param_adjoints[param].xreplace(self._inlined)
+        """Per-sample ∂ℓ/∂param (or ∂ℓ/∂input) in named intermediates (seed 000's r φ₁ g₁ x)."""
+        total = self.param_adjoints.get(param)
+        if total is None:
+            total = self.input_adjoints[param]
+        return total.xreplace(self._inlined)
 
     @cached_property
     def _expanded_nodes(self) -> dict[sp.Symbol, sp.Expr]:
@@ -108,9 +113,10 @@ def reverse_pass(graph: Graph) -> Derivation:
             expr = sp.Add(*terms)
         adjoints[symbol] = expr
         adjoint_symbols[symbol] = sym(f"dL_d{symbol.name}")
-    param_adjoints = {
-        p: sp.Add(*(adjoint_symbols[q] * partials[(q, p)]
-                    for q in parents.get(p, []) if q in adjoint_symbols))
-        for p in graph.params
-    }
-    return Derivation(graph, partials, adjoint_symbols, adjoints, param_adjoints, parents)
+    def leaf(v: sp.Symbol) -> sp.Expr:
+        return sp.Add(*(adjoint_symbols[q] * partials[(q, v)]
+                        for q in parents.get(v, []) if q in adjoint_symbols))
+
+    return Derivation(graph, partials, adjoint_symbols, adjoints,
+                      {p: leaf(p) for p in graph.params}, parents,
+                      {x: leaf(x) for x in graph.inputs})

@@ -63,8 +63,8 @@ class Graph:
         return symbol
 
     def children(self, symbol: sp.Symbol) -> list[sp.Symbol]:
-        """Nodes and parameters the node's equation reads, in a stable order."""
-        known = set(self.nodes) | set(self.params)
+        """Nodes, parameters and inputs the node's equation reads, in a stable order."""
+        known = set(self.nodes) | set(self.params) | set(self.inputs)
         return sorted((s for s in self.nodes[symbol].expr.free_symbols if s in known),
                       key=lambda s: s.name)
 

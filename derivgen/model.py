@@ -100,6 +100,11 @@ class Model:
         return {p.name: self.derivation.compact(p) for p in self.graph.params}
 
     @cached_property
+    def input_gradients(self) -> dict[str, sp.Expr]:
+        """Per-sample ∂ℓ/∂x_j in parameters, inputs and targets."""
+        return {x.name: self.derivation.expanded(x) for x in self.graph.inputs}
+
+    @cached_property
     def gradients(self) -> dict[str, sp.Expr]:
         """∂L/∂θ over the data set: Σ_n, (1/N)Σ_n or one sample, as the spec's reduction says.
 

@@ -153,8 +153,10 @@ class Mapper:
         if is_loss:
             if wname in self.model.gradients:
                 return self.model.gradients[wname]
-            node = self._node(wname)
             scale = 1 / N if self.graph.reduction == "mean" else 1
+            if wname in self.model.input_gradients:  # ∂L/∂x of one sample
+                return scale * self.model.input_gradients[wname]
+            node = self._node(wname)
             return scale * d.expand(d._inlined[d.adjoint_symbols[node]])
         if isinstance(of, sp.Symbol):
             of_node = self._node(of.name)
