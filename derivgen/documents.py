@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from dataclasses import dataclass
 import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from .errors import DerivgenError, ReferenceParseError, SpecError
 from .fields import Fields, formula
 from .numeric import compare, compile_exprs, concrete
 from .reference import LOSS_NAMES, N, Mapper, substitute_indices
-from .refparse import parse_reference
+from .refparse import Reference, parse_reference
 from .spec import LOSSES
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 _GRAD = re.compile(r"\bd([A-Za-z]\w*)/d([A-Za-z]\w*)")
 
 
-def _item(model: "Model", entry: Fields, kind: str, ident: str, status: str, document: Any,
+def _item(model: "Model", kind: str, ident: str, status: str, document: Any,
           derived: Any, message: str, expect: str, note: str) -> dict[str, Any]:
     passed = (status == "ok" and expect == "match") or (status == "mismatch"
                                                         and expect == "mismatch")
@@ -45,8 +46,22 @@ def _expect(entry: Fields) -> tuple[str, str]:
     return expect, note
 
 
-def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
-    """Judge every formula under the spec's ``reference:`` section."""
+@dataclass
+class Formula:
+    """One ``reference:`` entry, parsed, with the mappers that judge it."""
+
+    ident: str
+    latex: str
+    reference: Reference
+    each: dict
+    expect: str
+    note: str
+    mapper: Mapper
+    lhs_mapper: Mapper
+
+
+def read_formulas(model: "Model") -> list[Formula]:
+    """Parse the spec's ``reference:`` section; LaTeX errors point into the spec file."""
     raw = model.spec.extra.get("reference")
     if raw is None:
         return []
@@ -57,8 +72,7 @@ def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
     formulas = top.take("formulas", list, required=True)
     top.done()
     mapper = Mapper(model, where, functions, sample)
-    rng = np.random.default_rng(seed)
-    items = []
+    out = []
     for i, raw_entry in enumerate(formulas):
         pos = formulas.item_pos[i] if hasattr(formulas, "item_pos") else None
         entry = Fields(raw_entry, f"reference formula {i + 1}", model.spec.source, pos)
@@ -80,14 +94,40 @@ def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
             from .model import Model
             lhs_mapper = Mapper(Model(dataclasses.replace(model.spec, loss=loss)), where,
                                 functions, sample)
-        for values in _combinations(each, model):
-            label = ident if not values else f"{ident} [{', '.join(f'{k}={v}' for k, v in values.items())}]"
-            try:
-                status, derived, message = _judge(ref, values, mapper, lhs_mapper, rng)
-            except DerivgenError as exc:
-                status, derived, message = "error", None, str(exc)
-            items.append(_item(model, entry, "reference", label, status, latex, derived,
-                               message, expect, note))
+        out.append(Formula(ident, latex, ref, each, expect, note, mapper, lhs_mapper))
+    return out
+
+
+def judge_formula(formula: Formula, rng: np.random.Generator,
+                  sides: tuple | None = None) -> list[tuple[str, str, str | None, str]]:
+    """(label, status, derived formula, message) for each ``each`` combination.
+
+    ``sides`` replaces the parsed sides (tests mutate them to prove checks can fail).
+    """
+    ref = formula.reference if sides is None else dataclasses.replace(formula.reference,
+                                                                      sides=sides)
+    rows = []
+    for values in _combinations(formula.each, formula.mapper.model):
+        label = formula.ident
+        if values:
+            label += " [" + ", ".join(f"{k}={v}" for k, v in values.items()) + "]"
+        try:
+            status, derived, message = _judge(ref, values, formula.mapper, formula.lhs_mapper,
+                                              rng)
+        except DerivgenError as exc:
+            status, derived, message = "error", None, str(exc)
+        rows.append((label, status, derived, message))
+    return rows
+
+
+def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
+    """Judge every formula under the spec's ``reference:`` section."""
+    rng = np.random.default_rng(seed)
+    items = []
+    for formula in read_formulas(model):
+        for label, status, derived, message in judge_formula(formula, rng):
+            items.append(_item(model, "reference", label, status, formula.latex, derived,
+                               message, formula.expect, formula.note))
     return items
 
 
@@ -203,7 +243,7 @@ def check_claims(model: "Model") -> list[dict[str, Any]]:
         status = "ok" if abs(value - printed) <= tol + 1e-12 else "mismatch"
         message = (f"engine {value:.6g} vs printed {printed:g} (±{tol:g} from its digits); "
                    f"{text} = {sp.sstr(expr)[:200]}")
-        items.append(_item(model, entry, "claim", ident, status, printed, value, message,
+        items.append(_item(model, "claim", ident, status, printed, value, message,
                            expect, note))
     return items
 

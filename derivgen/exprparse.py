@@ -7,6 +7,7 @@ hand, so no user text reaches ``eval`` or ``sympify``.
 from __future__ import annotations
 
 import ast
+import math
 from typing import Callable, Mapping
 
 import sympy as sp
@@ -85,19 +86,52 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
         raise ExprError("expected a formula as text")
     if len(text) > MAX_LENGTH:
         raise ExprError(f"formula longer than {MAX_LENGTH} characters")
+    lead = len(text) - len(text.lstrip())
+    # Documents write x^3; in Python ^ binds looser than +, so swap the token.
+    source = text.strip().replace("^", "**")
+    columns = _column_map(text.strip(), lead)
     try:
-        # Documents write x^3; in Python ^ binds looser than +, so swap the token.
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ExprError(f"not a formula: {exc.msg}", (exc.lineno or 1) - 1,
-                        max((exc.offset or 1) - 1, 0)) from None
+                        columns(max((exc.offset or 1) - 1, 0))) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("formula is nested too deeply or malformed") from None
     aliases = dict(aliases or {})
     try:
-        return _Walker(names, aliases).visit(tree.body)
+        expr = _Walker(names, aliases).visit(tree.body)
     except RecursionError:
         raise ExprError("formula is nested too deeply") from None
+    except ExprError as exc:
+        raise ExprError(exc.message, exc.line, columns(exc.column)) from None
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
+        raise ExprError("the formula has an infinite, undefined or complex value")
+    if any(abs(n) > 1e300 for n in expr.atoms(sp.Number)):
+        raise ExprError("a number in the formula is larger than 1e300")
+    return expr
+
+
+def _log2(value: sp.Expr) -> float:
+    """log2 of a positive SymPy number of any size, without converting it to a float."""
+    if value.is_Integer:
+        return math.log2(int(value))
+    if value.is_Rational:
+        return math.log2(int(value.p)) - math.log2(int(value.q))
+    return math.log2(float(value))
+
+
+def _column_map(stripped: str, lead: int) -> Callable[[int], int]:
+    """Columns in the rewritten text (^ → **) back to columns in the user's text."""
+    def column(col: int) -> int:
+        shift, seen = 0, 0
+        for ch in stripped:
+            if seen + shift >= col:
+                break
+            if ch == "^":
+                shift += 1
+            seen += 1
+        return lead + col - shift
+    return column
 
 
 class _Walker:
@@ -111,6 +145,8 @@ class _Walker:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             if type(node.value) is int:
                 return sp.Integer(node.value)
+            if not math.isfinite(node.value):
+                raise self.fail(node, "numbers must be finite")
             return sp.Rational(repr(node.value))
         if isinstance(node, ast.Name):
             if node.id in self.names:
@@ -121,19 +157,35 @@ class _Walker:
             value = self.visit(node.operand)
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            return self.power(node)
+            return self.constant(node, self.power(node))
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            return _BINOPS[type(node.op)](self.visit(node.left), self.visit(node.right))
+            return self.constant(node, _BINOPS[type(node.op)](self.visit(node.left),
+                                                              self.visit(node.right)))
         if isinstance(node, ast.Call):
-            return self.call(node)
+            return self.constant(node, self.call(node))
         raise self.fail(node, f"{type(node).__name__} is not allowed in a formula; use numbers, "
                         "names, + - * / ** and calls of " + ", ".join(sorted(FUNCTIONS)))
+
+    def constant(self, node: ast.AST, value: sp.Expr) -> sp.Expr:
+        """A formula part without names must be a finite real number (no 1/0, log(-1))."""
+        if value.free_symbols:
+            return value
+        try:
+            number = complex(value.evalf(30))
+        except (TypeError, ValueError, OverflowError, ArithmeticError):
+            raise self.fail(node, "this constant has no finite real value") from None
+        if number.imag != 0 or not math.isfinite(number.real) or abs(number.real) > 1e300:
+            raise self.fail(node, "this constant has no finite real value")
+        return value
 
     def power(self, node: ast.BinOp) -> sp.Expr:
         base, exponent = self.visit(node.left), self.visit(node.right)
         # 9**9**9 would make SymPy compute a number with billions of digits.
         if exponent.is_Number and abs(exponent) > 64:
             raise self.fail(node, "exponents are limited to -64..64")
+        if base.is_Number and exponent.is_Number and base != 0 and (
+                float(abs(exponent)) * _log2(abs(base)) > 4096):
+            raise self.fail(node, "this power is too large")
         if not exponent.is_Number and base.is_Number:
             raise self.fail(node, "a number raised to a formula is not supported; use exp()")
         return base ** exponent
@@ -150,3 +202,5 @@ class _Walker:
             return FUNCTIONS[name](args)
         except ExprError as exc:
             raise self.fail(node, exc.message) from None
+        except (OverflowError, ValueError, TypeError, ArithmeticError):
+            raise self.fail(node, f"{name} of this argument has no finite real value") from None

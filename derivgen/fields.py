@@ -1,6 +1,8 @@
 """Reading one mapping of a spec with positions: the helpers behind spec.py."""
 from __future__ import annotations
 
+import keyword
+import math
 from typing import Any, Mapping
 
 import sympy as sp
@@ -17,7 +19,7 @@ class Fields:
     def __init__(self, data: Any, where: str, source: str, pos: Pos | None = None) -> None:
         self.source, self.where = source, where
         if not isinstance(data, dict):
-            p = getattr(data, "pos", pos)
+            p = getattr(data, "pos", pos) or Pos(1, 1)
             raise SpecError(f"{where} must be a mapping of keys to values", source,
                             *((p.line, p.column) if p else (None, None)))
         self.data, self.seen = data, set()
@@ -43,6 +45,8 @@ class Fields:
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             kinds = kind if isinstance(kind, tuple) else (kind,)
             raise self.error(key, f"'{key}' must be {' or '.join(_KIND[k] for k in kinds)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.error(key, f"'{key}' must be a finite number")
         if choices is not None and value not in choices:
             raise self.error(key, f"'{key}' is {value!r}; allowed: {', '.join(map(str, choices))}")
         return value
@@ -75,7 +79,7 @@ def formula(fields: Fields, key: str, text: Any, names: Mapping[str, sp.Expr],
 
 def identifier(fields: Fields, key: str, value: Any, pos: Pos | None = None) -> str:
     """Check that ``value`` can serve as a symbol name."""
-    if not isinstance(value, str) or not IDENTIFIER.match(value):
+    if not isinstance(value, str) or not IDENTIFIER.match(value) or keyword.iskeyword(value):
         p = pos or fields.pos(key)
         raise SpecError(f"{value!r} in '{key}' is not a name (letters, digits, _)",
                         fields.source, *((p.line, p.column) if p else (None, None)))

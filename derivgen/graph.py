@@ -8,6 +8,7 @@ models are built here.
 """
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -15,6 +16,7 @@ import sympy as sp
 
 from .errors import SpecError
 from .losses import attach_loss
+from .naming import IDENTIFIER
 from .spec import FreeForm, Spec
 
 
@@ -56,6 +58,8 @@ class Graph:
             unit: int | None = None) -> sp.Symbol:
         """Append a node; names must be new."""
         symbol = name if isinstance(name, sp.Symbol) else sym(name)
+        if not IDENTIFIER.match(symbol.name) or keyword.iskeyword(symbol.name):
+            raise SpecError(f"{symbol.name!r} is not a usable name; change a name template")
         taken = set(self.nodes) | set(self.inputs) | set(self.targets) | set(self.params)
         if symbol in taken:
             raise SpecError(f"the name {symbol} is used twice; change a name template")
@@ -78,12 +82,16 @@ class Graph:
         return found
 
 
-def check_names(names: Iterable[str], what: str) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise SpecError(f"{what} name {name!r} appears twice")
-        seen.add(name)
+def check_distinct(*groups: Iterable[sp.Symbol]) -> None:
+    """Inputs, targets and parameters must all have different names."""
+    seen: set[sp.Symbol] = set()
+    for group in groups:
+        for symbol in group:
+            if symbol in seen or not IDENTIFIER.match(symbol.name) or keyword.iskeyword(
+                    symbol.name):
+                raise SpecError(f"the name {symbol} is used twice or is not usable; "
+                                "change a name template")
+            seen.add(symbol)
 
 
 def build_freeform(spec: Spec) -> Graph:
@@ -98,10 +106,6 @@ def build_freeform(spec: Spec) -> Graph:
         role = "output" if name in model.outputs else "equation"
         graph.add(name, expr, role)
     graph.outputs = tuple(sym(n) for n in model.outputs)
-    used = set().union(*(n.expr.free_symbols for n in graph.nodes.values()))
-    for p in graph.params:
-        graph.fan_in[p] = 1
-        if p not in used:
-            raise SpecError(f"parameter {p} appears in no equation", spec.source)
+    graph.fan_in.update({p: 1 for p in graph.params})
     attach_loss(graph, spec.loss, residual="r_{k}", loss_name="L", activation=None)
     return graph

@@ -32,9 +32,16 @@ class Model:
         except SpecError as exc:
             if exc.source != "<spec>":
                 raise
-            raise SpecError(exc.message, spec.source) from None
+            pos = getattr(spec.network, "names_pos", None)  # names come from the templates
+            raise SpecError(exc.message, spec.source,
+                            *((pos.line, pos.column) if pos else (None, None))) from None
         except UnsupportedError as exc:
             raise UnsupportedError(f"{spec.source}: {exc}") from None
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter and Colab show a model as its derivation."""
+        from .render import render
+        return render(self, "markdown")
 
     def __repr__(self) -> str:
         return (f"Model({self.spec.name!r}, {len(self.parameters)} parameters, "
@@ -182,6 +189,8 @@ class Model:
                 self._arrays(x, np.zeros((x.shape[0], self.output_size)))
             else:
                 x, y = self._arrays(x, y)
-        except ValueError as exc:
-            raise SpecError(f"example: {exc}", self.spec.source) from None
+        except (ValueError, TypeError) as exc:
+            pos = ex.pos
+            raise SpecError(f"example: {exc}", self.spec.source,
+                            *((pos.line, pos.column) if pos else (None, None))) from None
         return params, x, y

@@ -44,8 +44,10 @@ TEMPLATE_FIELDS = ("weight", "bias", "pre", "post", "output", "input", "target",
                    "loss", "weight_matrix", "bias_vector")
 
 
-def check_template(template: str) -> str | None:
+def check_template(template: str, placeholders: bool = True) -> str | None:
     """Return a complaint about ``template``, or None when it is usable."""
+    if not placeholders and "{" in template:
+        return "this name takes no placeholders"
     probe = _PLACEHOLDER.sub("1", template)
     if "{" in probe or "}" in probe:
         return "only the placeholders {l}, {k}, {j} and {m} are allowed"

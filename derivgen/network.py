@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .errors import UnsupportedError
 from .functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Softplus
-from .graph import Graph, sym
+from .graph import Graph, check_distinct, sym
 from .losses import attach_loss
 from .naming import format_name
 from .spec import ACT_VAR, Activation, Network, Spec
@@ -31,8 +30,6 @@ def build_network(spec: Spec) -> Graph:
     """Graph of a ``network:`` spec in scalar form."""
     net = spec.network
     assert isinstance(net, Network)
-    if net.form != "scalar":
-        raise UnsupportedError("form: matrix is not implemented yet; use form: scalar")
     names, depth = net.names, len(net.layers)
     sizes = [net.inputs] + [layer.units for layer in net.layers]
     lb, ub = names.layer_base, names.unit_base
@@ -82,6 +79,7 @@ def build_network(spec: Spec) -> Graph:
             graph.outputs, graph.logits = tuple(post), tuple(pre)
         previous = post
     graph.params = tuple(params)
+    check_distinct(graph.inputs, graph.targets, graph.params)
     attach_loss(graph, spec.loss, names.residual, names.loss, net.layers[-1].activation.name)
     return graph
 

@@ -143,7 +143,7 @@ class Mapper:
         rule = local_diff(ACTIVATION_FUNCTIONS[target](_DUMMY, act), _DUMMY, self.graph.at0)
         return rule.xreplace({_DUMMY: inner})
 
-    def derivative(self, of: sp.Expr, wrt: sp.Expr) -> sp.Expr:
+    def derivative(self, of: sp.Expr, wrt: sp.Expr, *indices: sp.Expr) -> sp.Expr:
         """∂of/∂wrt: the loss gradient, an adjoint, a node's partial or an expression's."""
         d = self.model.derivation
         wname = str(wrt)

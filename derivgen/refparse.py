@@ -302,10 +302,18 @@ class _Builder:
         bare = _only(tree.children[0], "expr", "product", "item")
         text = self.single_name(bare) if _is(bare, "name") else None
         top = sympy.Symbol(text) if text is not None else self.ev(tree.children[0])
-        return _D(top, sympy.Symbol(self.wrt(tree)))
+        return self.derivative(top, self.wrt(tree))
 
     def r_dop_apply(self, tree: Tree) -> sympy.Expr:
-        return _D(self.ev(tree.children[-1]), sympy.Symbol(self.wrt(tree.children[0])))
+        return self.derivative(self.ev(tree.children[-1]), self.wrt(tree.children[0]))
+
+    def derivative(self, top: sympy.Expr, wrt: str) -> sympy.Expr:
+        """D(top, wrt, *i): bound sum indices named in the subscripts (∂ŷ_i/∂z_{2i})
+        are trailing arguments, so that SymPy sees the factor depend on them."""
+        names = [wrt] + ([top.name] if isinstance(top, sympy.Symbol) else [])
+        subs = "".join(n.partition("_")[2] for n in names)
+        deps = [sympy.Symbol(i, integer=True) for i in self.indices if i in subs]
+        return _D(top, sympy.Symbol(wrt), *deps)
 
     def r_sum(self, tree: Tree) -> sympy.Expr:
         idx, lo, hi, body = tree.children

@@ -8,6 +8,7 @@ validator can point at the offending line and column.
 """
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,19 @@ class _Loader(yaml.SafeLoader):
 
 
 def _pos(node: yaml.Node) -> Pos:
-    quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
-    return Pos(node.start_mark.line + 1, node.start_mark.column + 1, quoted)
+    style = node.style if isinstance(node, yaml.ScalarNode) else None
+    if style in ("|", ">"):  # a block scalar's text starts on the line after the indicator
+        return Pos(node.start_mark.line + 2, _indent_of_next_line(node) + 1, False)
+    return Pos(node.start_mark.line + 1, node.start_mark.column + 1, style in ("'", '"'))
+
+
+def _indent_of_next_line(node: yaml.Node) -> int:
+    buffer, start = node.start_mark.buffer or "", node.start_mark.index
+    newline = buffer.find("\n", start)
+    if newline < 0:
+        return 0
+    line = buffer[newline + 1:].split("\n", 1)[0]
+    return len(line) - len(line.lstrip(" "))
 
 
 def _convert(loader: _Loader, node: yaml.Node, source: str) -> Any:
@@ -99,17 +111,28 @@ def load_text(text: str | bytes, source: str = "<spec>") -> Any:
                             source) from None
     if len(text) > MAX_BYTES:
         raise SpecError(f"text is longer than {MAX_BYTES} characters", source)
-    loader = _Loader(text)
-    loader.name = source
+    if not text.strip():
+        raise SpecError("empty spec; expected a mapping with keys such as "
+                        "'network' or 'model', 'loss' and 'reduction'", source, 1, 1)
+    loader = None
     try:
+        loader = _Loader(text)
+        loader.name = source
         node = loader.get_single_node()
         if node is None:
             raise SpecError("empty spec; expected a mapping with keys such as "
                             "'network' or 'model', 'loss' and 'reduction'", source, 1, 1)
         return _convert(loader, node, source)
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        raise SpecError(f"character {exc.character!r} is not allowed in YAML text",
+                        source, line, col) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context and exc.context_mark and exc.problem_mark:
+            problem += (f" ({exc.context} at line {exc.context_mark.line + 1}, "
+                        f"column {exc.context_mark.column + 1})")
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise SpecError(f"YAML error: {problem}", source, line, col) from None
     except yaml.YAMLError as exc:
@@ -117,7 +140,13 @@ def load_text(text: str | bytes, source: str = "<spec>") -> Any:
     except RecursionError:
         raise SpecError("YAML is nested too deeply", source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 def read_spec_source(path_or_text: str | Path) -> tuple[Any, str]:
@@ -132,6 +161,8 @@ def read_spec_source(path_or_text: str | Path) -> tuple[Any, str]:
     ):
         path = Path(path_or_text)
         try:
+            if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
+                raise SpecError("not a regular file; a spec is a .yaml text file", str(path))
             with open(path, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)
         except FileNotFoundError:

@@ -5,6 +5,8 @@ unknown key or value names what is allowed.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Union
 
@@ -12,13 +14,17 @@ import sympy as sp
 
 from .errors import SpecError
 from .fields import Fields, formula, identifier
-from .naming import TEMPLATE_FIELDS, Names, check_template
+from .naming import Names, check_template
 from .source import read_spec_source
 
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax")
 LOSSES = ("half_sse", "sse", "mse", "mae", "cross_entropy", "bce")
 LOSS_ALIASES = {"softmax_cross_entropy": "cross_entropy", "binary_cross_entropy": "bce"}
 REDUCTIONS = ("single", "sum", "mean")
+MAX_UNITS = 4096
+MAX_SCALAR_PARAMETERS = 20_000
+#: names every graph adds itself (loss node, residuals)
+RESERVED = ("L", "r")
 BIASES = ("neuron", "shared", "none")
 #: the variable a custom activation formula is written in
 ACT_VAR = sp.Symbol("x")
@@ -50,6 +56,8 @@ class Network:
     layers: tuple[Layer, ...]
     names: Names = Names()
     form: str = "scalar"
+    #: where the name templates stand, for errors about the names they make
+    names_pos: Any = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ class Example:
     y: tuple[tuple[float, ...], ...] | None
     params: Mapping[str, Any]
     learning_rate: float | None = None
+    pos: Any = None
 
 
 @dataclass(frozen=True)
@@ -119,12 +128,15 @@ def names_section(fields: Fields) -> Names:
     for key in Names.field_names():
         if key in ("layer_base", "unit_base"):
             value = sub.take(key, int)
+            if value is not None and not 0 <= value <= 9:
+                raise sub.error(key, f"'{key}' must be between 0 and 9")
         elif key == "matrix_layout":
             value = sub.take(key, str, choices=("out_in", "in_out"))
         else:
             value = sub.take(key, str)
-            if value is not None and key in TEMPLATE_FIELDS and check_template(value):
-                raise sub.error(key, f"'{key}': {check_template(value)}")
+            complaint = value is not None and check_template(value, key != "loss")
+            if complaint:
+                raise sub.error(key, f"'{key}': {complaint}")
         if value is not None:
             values[key] = value
     sub.done()
@@ -134,10 +146,12 @@ def names_section(fields: Fields) -> Names:
 def network_section(fields: Fields) -> Network:
     """Read ``network:``: inputs, layers, default bias, names, form."""
     inputs = fields.take("inputs", int, required=True)
-    if inputs < 1:
-        raise fields.error("inputs", "'inputs' must be at least 1")
+    if not 1 <= inputs <= MAX_UNITS:
+        raise fields.error("inputs", f"'inputs' must be between 1 and {MAX_UNITS}")
     default_bias = fields.take("bias", str, default="neuron", choices=BIASES)
     form = fields.take("form", str, default="scalar", choices=("scalar", "matrix"))
+    if form == "matrix":
+        raise fields.error("form", "form: matrix is not implemented yet; use form: scalar")
     raw_layers = fields.take("layers", list, required=True)
     if not raw_layers:
         raise fields.error("layers", "'layers' needs at least one layer")
@@ -146,8 +160,8 @@ def network_section(fields: Fields) -> Network:
         pos = raw_layers.item_pos[i] if hasattr(raw_layers, "item_pos") else None
         sub = Fields(raw, f"layer {i + 1}", fields.source, pos)
         units = sub.take("units", int, required=True)
-        if not 1 <= units <= 100_000:
-            raise sub.error("units", "'units' must be between 1 and 100000")
+        if not 1 <= units <= MAX_UNITS:
+            raise sub.error("units", f"'units' must be between 1 and {MAX_UNITS}")
         alpha = sub.take("alpha", float)
         act = activation(sub, "activation", sub.take("activation", (str, dict), required=True,
                                                      choices=None), alpha)
@@ -156,9 +170,15 @@ def network_section(fields: Fields) -> Network:
         bias = sub.take("bias", str, default=default_bias, choices=BIASES)
         sub.done()
         layers.append(Layer(units, act, bias))
+    sizes = [inputs] + [layer.units for layer in layers]
+    count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    if count > MAX_SCALAR_PARAMETERS:
+        raise fields.error("layers", f"{count} parameters; scalar form derives at most "
+                           f"{MAX_SCALAR_PARAMETERS} (one symbol each)")
     names = names_section(fields)
     fields.done()
-    return Network(inputs, tuple(layers), names, form)
+    return Network(inputs, tuple(layers), names, form,
+                   fields.data.value_pos.get("names") if "names" in fields.data else None)
 
 
 def model_section(fields: Fields) -> FreeForm:
@@ -171,6 +191,8 @@ def model_section(fields: Fields) -> FreeForm:
         return items
 
     inputs, parameters = name_list("inputs"), name_list("parameters")
+    for name in set(inputs) & set(parameters):
+        raise fields.error("parameters", f"{name!r} is both an input and a parameter")
     aliases_raw = fields.take("functions", dict, default={})
     aliases = {}
     for alias, target in aliases_raw.items():
@@ -183,9 +205,13 @@ def model_section(fields: Fields) -> FreeForm:
     equations = []
     for name, text in eq_raw.items():
         pos = eq_raw.value_pos.get(name) if hasattr(eq_raw, "value_pos") else None
-        identifier(fields, "equations", name, pos)
-        if name in symbols:
-            raise fields.error("equations", f"equation {name!r} reuses a name already defined")
+        key_pos = eq_raw.key_pos.get(name) if hasattr(eq_raw, "key_pos") else None
+        identifier(fields, "equations", name, key_pos)
+        if name in symbols or name in RESERVED or re.fullmatch(r"r_\d+", name):
+            raise SpecError(f"equation {name!r} reuses a name already defined or reserved "
+                            f"({', '.join(RESERVED)} and r_1, r_2, … name the loss and "
+                            "residuals)", fields.source,
+                            *((key_pos.line, key_pos.column) if key_pos else (None, None)))
         if not isinstance(text, (str, int, float)) or isinstance(text, bool):
             raise fields.error("equations", f"equation {name!r} must be a formula")
         expr = formula(fields, name, str(text), symbols, aliases, pos)
@@ -193,6 +219,13 @@ def model_section(fields: Fields) -> FreeForm:
         equations.append((name, expr))
     if not equations:
         raise fields.error("equations", "'equations' needs at least one equation")
+    used = set().union(*(e.free_symbols for _, e in equations))
+    raw_params = fields.data["parameters"]
+    for i, name in enumerate(parameters):
+        if symbols[name] not in used:
+            p = raw_params.item_pos[i] if hasattr(raw_params, "item_pos") else None
+            raise SpecError(f"parameter {name!r} appears in no equation", fields.source,
+                            *((p.line, p.column) if p else (None, None)))
     outputs = name_list("outputs", [equations[-1][0]])
     eq_names = {n for n, _ in equations}
     for o in outputs:
@@ -200,7 +233,7 @@ def model_section(fields: Fields) -> FreeForm:
             raise fields.error("outputs", f"output {o!r} is not an equation")
     default_targets = ["y"] if len(outputs) == 1 else [f"y_{i + 1}" for i in range(len(outputs))]
     targets = name_list("targets", default_targets)
-    if len(targets) != len(outputs) or set(targets) & set(symbols):
+    if len(targets) != len(outputs) or set(targets) & (set(symbols) | set(RESERVED)):
         raise fields.error("targets", "'targets' needs one new name per output")
     fields.done()
     return FreeForm(inputs, targets, parameters, tuple(equations), outputs)
@@ -225,10 +258,25 @@ def example_section(fields: Fields) -> Example | None:
                 isinstance(v, (int, float)) and not isinstance(v, bool) for r in matrix for v in r):
             raise sub.error(key, f"'{key}' must be a list of numbers or a list of rows")
         rows[key] = tuple(tuple(float(v) for v in r) for r in matrix)
+        if not all(math.isfinite(v) for r in rows[key] for v in r):
+            raise sub.error(key, f"'{key}' must hold finite numbers")
     params = sub.take("params", dict, default={})
+    for name, value in params.items():
+        if not _numbers(value):
+            p = params.value_pos.get(name) if hasattr(params, "value_pos") else None
+            raise SpecError(f"example parameter {name!r} must be a finite number or a list "
+                            "of them", fields.source, *((p.line, p.column) if p else (None, None)))
     lr = sub.take("learning_rate", float)
     sub.done()
-    return Example(rows["x"], rows["y"], dict(params), lr)
+    return Example(rows["x"], rows["y"], dict(params), lr, fields.pos("example"))
+
+
+def _numbers(value: Any) -> bool:
+    """A finite number, or a (nested) non-empty list of them."""
+    if isinstance(value, list):
+        return bool(value) and all(_numbers(v) for v in value)
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 #: top-level keys that later stages read themselves

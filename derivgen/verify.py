@@ -107,7 +107,7 @@ def _compare(model: "Model", params: dict, x: np.ndarray, y: np.ndarray,
             check.kinks.append(where)  # one-sided slopes differ: never compare across it
             continue
         error = abs(a - numeric)
-        failed = error > ATOL + RTOL * max(abs(a), abs(numeric))
+        failed = not error <= ATOL + RTOL * max(abs(a), abs(numeric))  # NaN fails too
         if (failed and not check.failed) or (failed == check.failed and error >= check.error):
             check.error, check.analytic, check.numeric, check.where = error, a, numeric, where
         check.failed = check.failed or failed

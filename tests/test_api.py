@@ -67,7 +67,7 @@ def test_single_reduction_wants_one_sample():
 
 
 def test_matrix_form_is_refused_clearly_for_now():
-    with pytest.raises(UnsupportedError, match="form: matrix"):
+    with pytest.raises(SpecError, match="form: matrix"):
         derivgen.mlp([2, 2, 1], form="matrix")
 
 

@@ -1,0 +1,846 @@
+"""Bad input: every malformed, hostile or missing spec is refused cleanly.
+
+The requirement: ``derivgen check`` exits with 2 and writes one or two lines to
+stderr that name the file and, where there is one, the line and column
+(``derivgen: PATH:LINE:COL: message``), and say what is allowed.  Never a
+traceback, never code run, never a hang.
+
+Most cases run in-process through ``derivgen.cli.main`` (fast); a handful run
+the real entry point ``python -m derivgen`` in subprocesses with a timeout to
+prove the no-hang and no-code-run properties.  The subprocesses are started
+together in a thread pool the first time one is needed, so that slow or
+hanging cases overlap.
+
+Cases that currently do NOT behave as required are marked
+``xfail(strict=True, reason="BUG: ...")``; when one is fixed its test XPASSes,
+fails, and the marker should be removed.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the suite is meant to run with PYTHONPATH=.
+    sys.path.insert(0, str(ROOT))
+
+#: seconds a single CLI run may take before it counts as a hang
+TIMEOUT = 20.0
+#: placeholder in case texts, replaced by an absolute path that must never be created
+SENTINEL = "@SENTINEL@"
+
+# ---------------------------------------------------------------------------
+# Valid specs that the bad cases are derived from
+# ---------------------------------------------------------------------------
+
+GOOD_NET = """\
+name: good_net
+network:
+  inputs: 1
+  layers:
+    - {units: 2, activation: sigmoid}
+    - {units: 1, activation: identity}
+loss: half_sse
+reduction: sum
+"""
+
+GOOD_MODEL = """\
+name: good_model
+model:
+  inputs: [x]
+  parameters: [a, b]
+  equations:
+    h: a + b*x
+loss: mse
+reduction: mean
+"""
+
+
+def sub(text: str, old: str, new: str) -> str:
+    """``text.replace(old, new, 1)``, insisting that ``old`` is there."""
+    assert old in text, f"{old!r} not in template"
+    return text.replace(old, new, 1)
+
+
+def at(text: str, needle: str, shift: int = 0, nth: int = 1) -> tuple[int, int]:
+    """1-based (line, column) of the nth ``needle`` in ``text``, plus ``shift`` characters."""
+    idx = -1
+    for _ in range(nth):
+        idx = text.index(needle, idx + 1)
+    idx += shift
+    line = text.count("\n", 0, idx) + 1
+    col = idx - (text.rfind("\n", 0, idx) + 1) + 1
+    return line, col
+
+
+def within(text: str, needle: str) -> tuple[int, tuple[int, int]]:
+    """(line, (first column, last column)) of ``needle``: a column anywhere inside it."""
+    line, col = at(text, needle)
+    return line, (col, col + len(needle) - 1)
+
+
+def model_eq(formula: str) -> str:
+    """GOOD_MODEL with the equation of ``h`` replaced by ``formula`` (YAML text)."""
+    return sub(GOOD_MODEL, "h: a + b*x", f"h: {formula}")
+
+
+def net_layer1(flow: str) -> str:
+    """GOOD_NET with the first layer's flow mapping body replaced."""
+    return sub(GOOD_NET, "{units: 2, activation: sigmoid}", "{" + flow + "}")
+
+
+def net_names(flow: str) -> str:
+    """GOOD_NET with a ``names:`` flow mapping."""
+    return sub(GOOD_NET, "  inputs: 1\n", "  inputs: 1\n  names: {" + flow + "}\n")
+
+
+Pos = Union[None, tuple[int, int], tuple[int, tuple[int, int]], tuple[int, None]]
+
+
+@dataclass
+class Case:
+    """One bad spec: its text, words stderr must contain, and where it must point."""
+
+    id: str
+    text: Union[str, bytes]
+    expect: tuple[str, ...] = ()
+    #: (line, col) exact; (line, (lo, hi)) a column in that range; (line, None) the line; None
+    pos: Pos = None
+    bug: Optional[str] = None
+    #: extra assertion on stderr
+    extra: Optional[Callable[[str], None]] = None
+    #: how long the in-process run may take (alias bombs and the like)
+    max_seconds: float = TIMEOUT
+
+
+def case(id: str, text: Union[str, bytes], *expect: str, pos: Pos = None,
+         bug: Optional[str] = None, **kw) -> Case:
+    return Case(id, text, tuple(expect), pos, bug, **kw)
+
+
+# ---------------------------------------------------------------------------
+# The cases
+# ---------------------------------------------------------------------------
+
+C: list[Case] = []
+
+# --- YAML syntax -------------------------------------------------------------
+T = "name: t\nnetwork:\n  inputs: 1: 2\n  layers: []\nloss: mse\nreduction: sum\n"
+C.append(case("yaml_mapping_values", T, "YAML error", "mapping values",
+              pos=at(T, "1: 2", shift=1)))  # the second ':' on line 3
+T = sub(GOOD_NET, "{units: 2, activation: sigmoid}", "{units: 2, activation: sigmoid")
+C.append(case("yaml_unclosed_flow_mapping", T, "YAML error",
+              pos=at(T, "{units: 1")))  # where the parser finds the next '{'
+T = "name: t\n\tnetwork: 1\n"
+C.append(case("yaml_tab_indent", T, "YAML error", "\\t", pos=(2, 1)))
+T = sub(GOOD_NET, "name: good_net", 'name: "good_net')
+
+
+def _points_at_open_quote(err: str) -> None:
+    assert re.search(r":1:7\b|line 1, column 7", err), \
+        "the message should say where the unclosed quote starts (1:7)"
+
+
+C.append(case("yaml_unclosed_quote", T, "YAML error", extra=_points_at_open_quote))
+T = GOOD_NET + "---\n" + GOOD_NET
+C.append(case("yaml_two_documents", T, "YAML error", pos=at(T, "---")))
+T = GOOD_NET + "loss: mse\n"
+C.append(case("duplicate_key_top", T, "duplicate key 'loss'", pos=at(T, "loss: mse")))
+T = sub(GOOD_NET, "  inputs: 1\n", "  inputs: 1\n  inputs: 2\n")
+C.append(case("duplicate_key_nested", T, "duplicate key 'inputs'",
+              pos=at(T, "inputs: 2")))
+T = GOOD_MODEL.replace("    h: a + b*x\n", "    h: a + b*x\n    h: a\n")
+C.append(case("duplicate_equation", T, "duplicate key 'h'", pos=at(T, "h: a\n")))
+T = GOOD_NET + "[a, b]: 1\n"
+C.append(case("mapping_key_is_list", T, "plain names", pos=at(T, "[a, b]: 1")))
+
+# --- top level is not a spec -----------------------------------------------------
+C.append(case("empty_file", "", "empty spec", "'network'", "'reduction'", pos=(1, 1)))
+C.append(case("whitespace_only", "   \n\n      \n  ", "empty spec", "'network'", pos=(1, 1)))
+C.append(case("comment_only", "# nothing here\n", "empty spec", pos=(1, 1)))
+C.append(case("whitespace_with_tab", " \t \n\t\n", "empty spec", pos=(1, 1)))
+C.append(case("bare_list", "- a\n- b\n", "must be a mapping", pos=(1, 1)))
+C.append(case("bare_scalar", "hello\n", "must be a mapping", pos=(1, 1)))
+C.append(case("neither_network_nor_model", "name: x\nloss: mse\nreduction: sum\n",
+              "exactly one of 'network'", "'model'", pos=(1, 1)))
+T = GOOD_NET + "model:\n  inputs: [x]\n  parameters: [a]\n  equations: {h: a*x}\n"
+C.append(case("both_network_and_model", T, "exactly one of 'network'", pos=(1, 1)))
+
+# --- unknown keys ------------------------------------------------------------
+T = GOOD_NET + "bogus: 1\n"
+C.append(case("unknown_top_key", T, "unknown key 'bogus'", "allowed:", "network", "reduction",
+              pos=at(T, "bogus")))
+T = sub(GOOD_NET, "  inputs: 1\n", "  inputs: 1\n  color: red\n")
+C.append(case("unknown_network_key", T, "unknown key 'color'", "allowed:", "layers",
+              pos=at(T, "color")))
+T = net_layer1("units: 2, activation: sigmoid, dropout: 0.5")
+C.append(case("unknown_layer_key", T, "unknown key 'dropout'", "allowed:", "units",
+              pos=at(T, "dropout")))
+T = net_names("wieght: 'w_{l}'")
+C.append(case("unknown_names_key", T, "unknown key 'wieght'", "allowed:", "weight",
+              pos=at(T, "wieght")))
+T = GOOD_NET + "example:\n  x: [1.0]\n  z: [2.0]\n"
+C.append(case("unknown_example_key", T, "unknown key 'z'", "allowed:", "learning_rate",
+              pos=at(T, "z: [2.0]")))
+T = sub(GOOD_MODEL, "  equations:", "  optimizer: adam\n  equations:")
+C.append(case("unknown_model_key", T, "unknown key 'optimizer'", "allowed:", "equations",
+              pos=at(T, "optimizer")))
+T = net_layer1('units: 2, activation: {custom: "x**3", k: 1}')
+C.append(case("unknown_custom_activation_key", T, "unknown key 'k'", "allowed: custom",
+              pos=at(T, "k: 1")))
+
+# --- unknown or impossible values ----------------------------------------------
+T = net_layer1("units: 2, activation: swish")
+C.append(case("unknown_activation", T, "'swish'", "allowed:", "relu", "sigmoid", "custom",
+              pos=at(T, "swish")))
+T = sub(GOOD_NET, "loss: half_sse", "loss: hinge")
+C.append(case("unknown_loss", T, "'hinge'", "allowed:", "half_sse", "cross_entropy",
+              pos=at(T, "hinge")))
+T = sub(GOOD_NET, "reduction: sum\n", "")
+C.append(case("missing_reduction", T, "needs 'reduction'", "single, sum, mean", pos=(1, 1)))
+T = sub(GOOD_NET, "reduction: sum", "reduction: max")
+C.append(case("unknown_reduction", T, "'max'", "allowed: single, sum, mean",
+              pos=at(T, "max")))
+T = sub(GOOD_NET, "units: 2", "units: 0")
+C.append(case("units_zero", T, "'units'", "between 1 and", pos=at(T, "units: 0", shift=7)))
+T = sub(GOOD_NET, "inputs: 1", "inputs: -1")
+C.append(case("inputs_negative", T, "'inputs'", "between 1 and", pos=at(T, "-1")))
+T = sub(GOOD_NET, "units: 2", 'units: "three"')
+C.append(case("units_text", T, "'units'", "whole number", pos=at(T, '"three"')))
+T = sub(GOOD_NET, "units: 2", "units: 2.5")
+C.append(case("units_float", T, "'units'", "whole number", pos=at(T, "2.5")))
+T = sub(GOOD_NET, "units: 2", "units: true")
+C.append(case("units_bool", T, "'units'", "whole number", pos=at(T, "true")))
+T = sub(GOOD_NET, "units: 2", "units: 99999999999999999999999")
+C.append(case("units_huge", T, "'units'", "between 1 and", pos=at(T, "999")))
+T = sub(GOOD_NET, "  layers:\n    - {units: 2, activation: sigmoid}\n"
+        "    - {units: 1, activation: identity}\n", "  layers: []\n")
+C.append(case("layers_empty", T, "'layers'", "at least one layer", pos=at(T, "[]")))
+T = sub(GOOD_NET, "    - {units: 2, activation: sigmoid}\n", "    - 5\n")
+C.append(case("layer_not_mapping", T, "layer 1", "mapping", pos=at(T, "- 5", shift=2)))
+T = net_layer1("units: 2, activation: softmax")
+C.append(case("softmax_on_hidden_layer", T, "softmax", "output layer only",
+              pos=at(T, "softmax")))
+T = sub(GOOD_NET, "loss: half_sse", "loss: cross_entropy")
+C.append(case("cross_entropy_without_softmax", T, "cross_entropy", "softmax",
+              pos=at(T, "cross_entropy")))
+T = sub(GOOD_NET, "loss: half_sse", "loss: bce")
+C.append(case("bce_without_sigmoid", T, "bce", "sigmoid", pos=at(T, "bce")))
+T = sub(GOOD_MODEL, "loss: mse", "loss: cross_entropy")
+C.append(case("cross_entropy_on_model", T, "cross_entropy", "softmax",
+              pos=at(T, "cross_entropy")))
+T = net_layer1("units: 2, activation: relu, alpha: 0.1")
+C.append(case("alpha_without_leaky_relu", T, "'alpha'", "leaky_relu", pos=at(T, "0.1")))
+T = net_layer1("units: 2, activation: leaky_relu, alpha: steep")
+C.append(case("alpha_not_a_number", T, "'alpha'", "number", pos=at(T, "steep")))
+T = net_layer1("units: 2, activation: leaky_relu, alpha: .inf")
+C.append(case("alpha_infinite", T, "'alpha'", pos=at(T, ".inf")))
+T = sub(GOOD_NET, "  inputs: 1\n", "  inputs: 1\n  form: matrix\n")
+C.append(case("form_matrix_unsupported", T, "matrix", pos=at(T, "matrix")[:1] + (None,)))
+T = sub(GOOD_NET, "loss: half_sse", "loss: [mse]")
+C.append(case("loss_not_text", T, "'loss'", "text", pos=at(T, "[mse]")))
+T = GOOD_NET + "subgradient: 2\n"
+C.append(case("subgradient_out_of_range", T, "'subgradient'", "allowed: 0, 1",
+              pos=at(T, "subgradient: 2", shift=13)))
+
+# --- YAML tags: nothing may be constructed, nothing may run ---------------------
+TOUCH = f'["touch {SENTINEL}"]'
+T = GOOD_NET + f"x: !!python/object/apply:os.system {TOUCH}\n"
+C.append(case("tag_python_object_apply", T, "YAML tag", "not allowed", pos=at(T, "!!python")))
+T = f"!!python/object/apply:os.system {TOUCH}\n"
+C.append(case("tag_python_object_apply_top", T, "YAML tag", "not allowed", pos=(1, 1)))
+T = GOOD_NET + "x: !!python/name:os.system\n"
+C.append(case("tag_python_name", T, "YAML tag", "not allowed", pos=at(T, "!!python")))
+T = GOOD_NET + f'x: !!python/object/new:subprocess.check_output [["touch", "{SENTINEL}"]]\n'
+C.append(case("tag_python_object_new", T, "YAML tag", "not allowed", pos=at(T, "!!python")))
+T = GOOD_NET + "x: !!python/module:os\n"
+C.append(case("tag_python_module", T, "YAML tag", "not allowed", pos=at(T, "!!python")))
+T = GOOD_NET + f"? !!python/object/apply:os.system {TOUCH}\n: 1\n"
+C.append(case("tag_on_mapping_key", T, "YAML tag", "not allowed", pos=at(T, "!!python")))
+T = ("%TAG !p! tag:yaml.org,2002:python/\n---\n" + GOOD_NET
+     + f"x: !p!object/apply:os.system {TOUCH}\n")
+C.append(case("tag_via_tag_directive", T, "YAML tag", "not allowed", pos=at(T, "!p!object")))
+T = GOOD_NET + "x: !custom value\n"
+C.append(case("tag_local", T, "YAML tag", "not allowed", pos=at(T, "!custom")))
+T = GOOD_NET + "x: !!binary aGVsbG8=\n"
+C.append(case("tag_binary", T, "YAML tag", "not allowed", pos=at(T, "!!binary")))
+T = "network:\n  <<: {inputs: 1}\n  layers: [{units: 1, activation: identity}]\n" \
+    "loss: mse\nreduction: sum\n"
+C.append(case("merge_key", T, "not allowed", pos=at(T, "<<")))
+
+# --- aliases ---------------------------------------------------------------------
+BOMB = "".join(
+    [f'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
+    + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 10)])
+C.append(case("alias_bomb", BOMB, "anchors and aliases are not allowed", pos=at(BOMB, "&a0"),
+              max_seconds=2.0))
+T = GOOD_NET + "x: &v 1\ny: *v\n"
+C.append(case("alias_simple", T, "anchors and aliases are not allowed", pos=at(T, "&v")))
+
+# --- formulas (model equations and custom activations) -----------------------------
+T = model_eq("a.__class__ + b*x")
+C.append(case("formula_attribute", T, "'h'", "Attribute is not allowed", "relu",
+              pos=at(T, "a.__class__")))
+T = model_eq(f"__import__('os').system('touch {SENTINEL}')")
+C.append(case("formula_dunder_import", T, "'h'", "only plain calls", pos=at(T, "__import__")))
+T = model_eq("'a.__class__.__mro__[1].__subclasses__()'")
+C.append(case("formula_dunder_chain", T, "'h'", "only plain calls", pos=at(T, "a.__class__")))
+T = model_eq('"(lambda: a)() + b*x"')
+C.append(case("formula_lambda", T, "'h'", "only plain calls", pos=at(T, "(lambda")))
+T = model_eq("'a + b*x + [v for v in [x]][0]'")
+C.append(case("formula_list_comprehension", T, "'h'", "not allowed", pos=at(T, "[v for")))
+T = model_eq("relu(v for v in x) + a + b")
+C.append(case("formula_generator", T, "'h'", "GeneratorExp is not allowed",
+              pos=within(T, "(v for v")))
+T = model_eq("relu(x=a) + b*x")
+C.append(case("formula_keyword_argument", T, "'h'", "only plain calls", pos=at(T, "relu(x=a)")))
+T = model_eq("a + b*q")
+C.append(case("formula_unknown_name", T, "unknown name 'q'", "allowed: a, b, x",
+              pos=at(T, "q\n")))
+T = model_eq("a + b*foo(x)")
+C.append(case("formula_unknown_function", T, "unknown function 'foo'", "allowed:", "relu",
+              pos=at(T, "foo")))
+T = model_eq("a + b*eval(x)")
+C.append(case("formula_eval", T, "unknown function 'eval'", pos=at(T, "eval")))
+T = model_eq("a + b*9**9**9**9")
+C.append(case("formula_power_tower", T, "exponents are limited", pos=at(T, "9**9**9**9", shift=3),
+              max_seconds=5.0))
+T = model_eq("a + b*x**(2**100)")
+C.append(case("formula_huge_exponent", T, "exponents are limited", pos=within(T, "x**(2**100)")))
+T = model_eq("2**a + b*x")
+C.append(case("formula_number_to_formula", T, "use exp()", pos=at(T, "2**a")))
+T = model_eq("(" * 4000 + "a" + ")" * 4000 + " + b*x")
+C.append(case("formula_4000_nested_parens", T, "'h'", pos=within(T, "(" * 4000 + "a"),
+              max_seconds=5.0))
+T = model_eq("(" * 5000 + "a" + ")" * 5000 + " + b*x")
+C.append(case("formula_5000_nested_parens", T, "'h'", "longer than", pos=at(T, "((((("),
+              max_seconds=5.0))
+T = model_eq("a + b*" + "-" * 5000 + "x")
+C.append(case("formula_5000_unary_minus", T, "'h'", "nested too deeply",
+              pos=within(T, "a + b*---"), max_seconds=5.0))
+T = model_eq("a + b*x" + " + x" * 5000)
+C.append(case("formula_very_long", T, "'h'", "longer than 10000", pos=at(T, "a + b*x + x"),
+              max_seconds=5.0))
+T = model_eq("a + b*x*" + "9" * 5000)
+C.append(case("formula_5000_digit_number", T, "'h'", pos=within(T, "a + b*x*99"),
+              max_seconds=5.0))
+T = model_eq("a + * b*x")
+C.append(case("formula_syntax_error", T, "'h'", "not a formula", pos=at(T, "* b*x")))
+T = model_eq("'a + * b*x'")
+C.append(case("formula_syntax_error_quoted", T, "'h'", "not a formula", pos=at(T, "* b*x")))
+T = net_layer1('units: 2, activation: {custom: "x**3 +"}')
+C.append(case("custom_activation_syntax_error", T, "'custom'", "not a formula",
+              pos=within(T, 'x**3 +"')))
+T = net_layer1('units: 2, activation: {custom: "x.real"}')
+C.append(case("custom_activation_attribute", T, "'custom'", "not allowed",
+              pos=at(T, "x.real")))
+T = net_layer1('units: 2, activation: {custom: "x**3 + y"}')
+C.append(case("custom_activation_unknown_name", T, "unknown name 'y'", "allowed: x",
+              pos=at(T, "y\"")))
+T = model_eq("\"a + 'hi'\"")
+C.append(case("formula_string_constant", T, "'h'", "not allowed", pos=at(T, "'hi'")))
+T = model_eq("'a[0] + b*x'")
+C.append(case("formula_subscript", T, "'h'", "Subscript is not allowed", pos=at(T, "a[0]")))
+T = model_eq("relu(*x) + a + b")
+C.append(case("formula_starred", T, "'h'", "not allowed", pos=at(T, "*x)")))
+T = model_eq("a + 1j*b*x")
+C.append(case("formula_complex_literal", T, "'h'", "not allowed", pos=at(T, "1j")))
+T = model_eq("null")
+C.append(case("formula_null", T, "equation 'h' must be a formula", pos=at(T, "h: null")))
+T = model_eq("a + b*x^2 + * x")
+C.append(case("formula_syntax_error_after_caret", T, "'h'", "not a formula",
+              pos=at(T, "* x\n")))
+T = model_eq("'   a + q'")
+C.append(case("formula_leading_spaces", T, "unknown name 'q'", pos=at(T, "q'")))
+T = sub(GOOD_MODEL, "h: a + b*x", "h: |-\n      a + q")
+C.append(case("formula_block_scalar", T, "unknown name 'q'", pos=at(T, "q\n")))
+T = model_eq("a + 1e999*x")
+C.append(case("formula_infinite_literal", T, "'h'", pos=at(T, "1e999")))
+T = model_eq("a + b*x/0")
+C.append(case("formula_division_by_zero", T, "'h'", pos=within(T, "a + b*x/0")))
+T = model_eq("a + b*x*1e308*1e308")
+C.append(case("formula_constant_overflow", T, "'h'", pos=within(T, "a + b*x*1e308*1e308")))
+T = model_eq("a + b*x*sqrt(-1)")
+C.append(case("formula_imaginary_constant", T, "'h'", pos=within(T, "a + b*x*sqrt(-1)")))
+
+# --- name templates ----------------------------------------------------------
+T = net_names("weight: 'w_{q}'")
+C.append(case("template_bad_placeholder", T, "'weight'", "{l}, {k}, {j} and {m}",
+              pos=at(T, "'w_{q}'")))
+T = net_names("weight: 'w_{0.__class__}'")
+C.append(case("template_format_attack", T, "'weight'", "{l}, {k}, {j} and {m}",
+              pos=at(T, "'w_{0")))
+T = net_names("weight: 'w-{l}'")
+C.append(case("template_not_a_name", T, "'weight'", "letters, digits and _",
+              pos=at(T, "'w-{l}'")))
+T = net_names("matrix_layout: diag")
+C.append(case("template_bad_layout", T, "'matrix_layout'", "allowed: out_in, in_out",
+              pos=at(T, "diag")))
+T = net_names("loss: 'L_{l}{k}'")
+C.append(case("template_loss_with_placeholders", T, "'loss'", pos=at(T, "'L_{l}{k}'")))
+T = net_names("layer_base: -5")
+C.append(case("template_negative_layer_base", T, "'layer_base'", pos=at(T, "-5")))
+
+# --- duplicate names -----------------------------------------------------------
+T = sub(GOOD_MODEL, "[a, b]", "[a, b, a]")
+C.append(case("duplicate_parameter", T, "'parameters'", "distinct", pos=at(T, "[a, b, a]")))
+T = sub(GOOD_MODEL, "h: a + b*x", "a: a + b*x")
+C.append(case("equation_reuses_parameter", T, "'a'", "already defined",
+              pos=at(T, "a: a + b*x")))
+T = sub(GOOD_MODEL, "[a, b]", "[a, b, x]")
+C.append(case("parameter_same_as_input", T, "'x'", pos=at(T, "[a, b, x]")[:1] + (None,)))
+T = net_names("weight: 'x'")
+C.append(case("template_collides_with_input", T, "x", pos=at(T, "'x'")[:1] + (None,)))
+T = net_names("pre: 'z', post: 'z'")
+C.append(case("template_pre_post_collide", T, "used twice", pos=at(T, "pre:")[:1] + (None,)))
+T = sub(GOOD_MODEL, "h: a + b*x", "L: a + b*x")
+C.append(case("equation_named_L", T, "'L'", pos=at(T, "L: a")[:1] + (None,)))
+T = sub(GOOD_MODEL, "[a, b]", "[a, b, c]")
+C.append(case("unused_parameter", T, "parameter 'c'", "no equation",
+              pos=at(T, "[a, b, c]")[:1] + (None,)))
+T = sub(GOOD_MODEL, "h: a + b*x", "2h: a + b*x")
+C.append(case("equation_name_not_identifier", T, "'2h'", "not a name", pos=at(T, "2h:")))
+T = sub(GOOD_MODEL, "  equations:", "  functions: {f: eval}\n  equations:")
+C.append(case("function_alias_unknown", T, "function alias 'f'", "relu", pos=at(T, "{f: eval}")))
+
+# --- worked example -------------------------------------------------------------
+T = GOOD_NET + "example:\n  x: [1.0, 2.0, 3.0]\n"
+C.append(case("example_x_wrong_width", T, "example", "x", pos=at(T, "[1.0, 2.0")[:1] + (None,)))
+T = GOOD_NET + "example:\n  x: [[1.0], [1.0, 2.0]]\n"
+C.append(case("example_ragged_rows", T, "'x'", "list of numbers", pos=at(T, "[[1.0]")))
+T = GOOD_NET + "example:\n  x: [one]\n"
+C.append(case("example_x_not_numbers", T, "'x'", "list of numbers", pos=at(T, "[one]")))
+T = GOOD_NET + "example:\n  x: [1.0]\n  params: [1, 2]\n"
+C.append(case("example_params_not_mapping", T, "'params'", "mapping", pos=at(T, "[1, 2]")))
+T = GOOD_NET + "example:\n  x: [1.0]\n  learning_rate: fast\n"
+C.append(case("example_learning_rate_text", T, "'learning_rate'", "number", pos=at(T, "fast")))
+T = GOOD_NET + "example:\n  x: [1.0]\n  params: {w_11: null}\n"
+C.append(case("example_param_null", T, "w_11", pos=at(T, "null")[:1] + (None,)))
+T = GOOD_NET + "example:\n  x: [.nan]\n"
+C.append(case("example_x_nan", T, "'x'", pos=at(T, "[.nan]")))
+
+# --- bytes that are not a YAML text file -------------------------------------------
+_rng = random.Random(20240611)
+JUNK = bytes(_rng.randrange(256) for _ in range(4096)) + b"\x00\xff\xfe\x00"
+C.append(case("binary_junk", JUNK, "not UTF-8"))
+C.append(case("invalid_utf8", b"name: caf\xe9\nloss: mse\n", "not UTF-8"))
+C.append(case("nul_in_utf8_text", b"name: t\x00\nloss: mse\n", pos=(1, 8)))
+C.append(case("huge_file", b"# padding\n" * 110_000, "larger than", max_seconds=5.0))
+
+CASES = {c.id: c for c in C}
+assert len(CASES) == len(C), "duplicate case ids"
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+def params(cases):
+    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.bug)]
+                         if c.bug else []) for c in cases]
+
+
+def write_case(directory: Path, c: Case, sentinel: Path) -> Path:
+    path = directory / f"{c.id}.yaml"
+    if isinstance(c.text, bytes):
+        path.write_bytes(c.text)
+    else:
+        path.write_text(c.text.replace(SENTINEL, str(sentinel)), encoding="utf-8", newline="")
+    return path
+
+
+@contextlib.contextmanager
+def alarm(seconds: float):
+    """Interrupt Python code that runs longer than ``seconds`` (POSIX, main thread)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def _timeout(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, _timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run_main(args: list[str], capsys) -> tuple[int, str, str, float]:
+    """``derivgen.cli.main(args)`` in-process: (exit code, stdout, stderr, seconds)."""
+    from derivgen.cli import main
+    capsys.readouterr()
+    start = time.monotonic()
+    with alarm(TIMEOUT):
+        try:
+            rc = main(args)
+        except SystemExit as exc:  # argparse usage errors
+            rc = exc.code
+    elapsed = time.monotonic() - start
+    out, err = capsys.readouterr()
+    return rc, out, err, elapsed
+
+
+def assert_refused(rc, out: str, err: str, path: str, expect=(), pos: Pos = None) -> None:
+    """Exit 2, no traceback, 1-2 stderr lines naming ``path`` (and the position)."""
+    assert "Traceback" not in err and "Traceback" not in out, err
+    assert rc == 2, f"exit code {rc}, expected 2; stderr: {err!r}"
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert 1 <= len(lines) <= 2, f"expected 1-2 lines on stderr, got {len(lines)}: {err!r}"
+    assert lines[0].startswith(f"derivgen: {path}"), lines[0]
+    assert "internal error" not in err, err
+    for word in expect:
+        assert word in err, f"{word!r} not in stderr: {err!r}"
+    if pos is not None:
+        line, col = pos
+        if col is None:
+            assert f"{path}:{line}:" in err, f"expected {path}:{line}: in {err!r}"
+        elif isinstance(col, tuple):
+            m = re.search(re.escape(path) + r":(\d+):(\d+): ", err)
+            assert m, f"no {path}:LINE:COL: in {err!r}"
+            got = (int(m.group(1)), int(m.group(2)))
+            assert got[0] == line and col[0] <= got[1] <= col[1], \
+                f"position {got}, expected line {line}, column in {col}: {err!r}"
+        else:
+            assert f"{path}:{line}:{col}: " in err, f"expected {path}:{line}:{col}: in {err!r}"
+    assert f"{path}: ok" not in out, out
+
+
+# ---------------------------------------------------------------------------
+# Subprocesses: the real entry point, with a timeout
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    rc: Optional[int]
+    out: str
+    err: str
+    seconds: float
+    timed_out: bool = False
+
+
+@dataclass
+class Job:
+    argv: list[str]
+    files: dict[str, Union[str, bytes]] = field(default_factory=dict)
+    fifo: Optional[str] = None
+    #: expected to hang today: run at the lowest CPU priority so the others keep their pace
+    hog: bool = False
+
+
+def _jobs() -> dict[str, Job]:
+    """Subprocess runs by name; paths in argv are relative to the job's directory."""
+    deep_list = "[" * 10_000 + "]" * 10_000 + "\n"
+    deep_map = "a: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n"
+    deep_block = "".join("  " * i + "- \n" for i in range(700))
+    jobs = {}
+    if hasattr(os, "mkfifo"):
+        jobs["fifo"] = Job(["check", "s.yaml"], fifo="s.yaml")
+    jobs.update({
+        # hangs first, so that their time overlaps the rest
+        "power_bomb": Job(["check", "s.yaml"],
+                          {"s.yaml": model_eq("a + b*x*((((9**64)**64)**64)**64)**64")}),
+        "huge_inputs": Job(["check", "s.yaml"],
+                           {"s.yaml": sub(GOOD_NET, "inputs: 1", "inputs: 10000000")}),
+        "yaml_syntax": Job(["check", "s.yaml"], {"s.yaml": CASES["yaml_mapping_values"].text}),
+        "tag_apply": Job(["check", "s.yaml"], {"s.yaml": CASES["tag_python_object_apply"].text}),
+        "tag_apply_top": Job(["check", "s.yaml"],
+                             {"s.yaml": CASES["tag_python_object_apply_top"].text}),
+        "tag_name": Job(["check", "s.yaml"], {"s.yaml": CASES["tag_python_name"].text}),
+        "formula_import": Job(["check", "s.yaml"],
+                              {"s.yaml": CASES["formula_dunder_import"].text}),
+        "alias_bomb": Job(["check", "s.yaml"], {"s.yaml": BOMB}),
+        "deep_list": Job(["check", "s.yaml"], {"s.yaml": deep_list}),
+        "deep_map": Job(["check", "s.yaml"], {"s.yaml": deep_map}),
+        "deep_block": Job(["check", "s.yaml"], {"s.yaml": deep_block}),
+        "huge_file": Job(["check", "s.yaml"], {"s.yaml": CASES["huge_file"].text}),
+        "binary_junk": Job(["check", "s.yaml"], {"s.yaml": JUNK}),
+        "power_tower": Job(["check", "s.yaml"], {"s.yaml": CASES["formula_power_tower"].text}),
+        "nested_parens": Job(["check", "s.yaml"],
+                             {"s.yaml": model_eq("(" * 5000 + "a" + ")" * 5000 + " + b*x")}),
+        "missing_file": Job(["check", "missing.yaml"]),
+        "empty_dir": Job(["check", "empty"], {"empty/.keep": ""}),
+        "mixed": Job(["check", "--points", "1", "bad.yaml", "good.yaml"],
+                     {"bad.yaml": CASES["unknown_activation"].text, "good.yaml": GOOD_NET}),
+        "mixed_json": Job(["check", "--json", "--points", "1", "good.yaml", "bad.yaml"],
+                          {"bad.yaml": CASES["unknown_activation"].text, "good.yaml": GOOD_NET}),
+        "no_args": Job([]),
+        "unknown_subcommand": Job(["frobnicate"]),
+        "check_without_files": Job(["check"]),
+    })
+    return jobs
+
+
+def _command(argv: list[str], hog: bool = False) -> list[str]:
+    cmd = [sys.executable, "-m", "derivgen", *argv]
+    if os.name == "posix" and Path("/bin/sh").exists():  # cap memory at 4 GiB
+        limits = "ulimit -v 4194304 2>/dev/null; " + ("renice -n 19 $$ >/dev/null 2>&1; "
+                                                      if hog else "")
+        return ["/bin/sh", "-c", limits + 'exec "$@"', "sh", *cmd]
+    return cmd
+
+
+def _run(job: Job, cwd: Path, sentinel: Path) -> Run:
+    cwd.mkdir(parents=True)
+    for name, content in job.files.items():
+        p = cwd / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content.replace(SENTINEL, str(sentinel)), encoding="utf-8", newline="")
+    if job.fifo:
+        os.mkfifo(cwd / job.fifo)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
+        OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(_command(job.argv, job.hog), cwd=cwd, env=env, capture_output=True,
+                              text=True, errors="replace", timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        def text(b):
+            return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
+        return Run(None, text(exc.stdout), text(exc.stderr), time.monotonic() - start, True)
+    return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory):
+    """``cli[name]`` waits for that job; all jobs start together in a thread pool."""
+    base = tmp_path_factory.mktemp("cli")
+    sentinel = base / "PWNED"
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
+    futures = {name: pool.submit(_run, job, base / name, sentinel)
+               for name, job in _jobs().items()}
+
+    class Results:
+        def __getitem__(self, name: str) -> Run:
+            return futures[name].result()
+
+        sentinel_path = sentinel
+
+    yield Results()
+    pool.shutdown(wait=True)
+
+
+def refused(run: Run, path: str, *expect: str, pos: Pos = None) -> None:
+    assert not run.timed_out, f"no answer after {TIMEOUT} s"
+    assert_refused(run.rc, run.out, run.err, path, expect, pos)
+
+
+def test_cli_yaml_syntax_error(cli) -> None:
+    refused(cli["yaml_syntax"], "s.yaml", "YAML error", pos=CASES["yaml_mapping_values"].pos)
+
+
+@pytest.mark.parametrize("name, pos", [
+    ("tag_apply", CASES["tag_python_object_apply"].pos),
+    ("tag_apply_top", (1, 1)),
+    ("tag_name", CASES["tag_python_name"].pos),
+])
+def test_cli_yaml_tags_run_nothing(cli, name: str, pos) -> None:
+    run = cli[name]
+    refused(run, "s.yaml", "YAML tag", "not allowed", pos=pos)
+    assert not cli.sentinel_path.exists(), "a YAML tag ran code"
+
+
+def test_cli_formula_runs_nothing(cli) -> None:
+    refused(cli["formula_import"], "s.yaml", "only plain calls",
+            pos=CASES["formula_dunder_import"].pos)
+    assert not cli.sentinel_path.exists(), "a formula ran code"
+
+
+def test_cli_alias_bomb_is_rejected_quickly(cli) -> None:
+    run = cli["alias_bomb"]
+    refused(run, "s.yaml", "anchors and aliases", pos=CASES["alias_bomb"].pos)
+    # 9**9 strings if expanded; the in-process case holds main() to 2 s, here the
+    # bound is loose because eight interpreters start at once
+    assert run.seconds < TIMEOUT
+
+
+@pytest.mark.parametrize("name", ["deep_list", "deep_map", "deep_block"])
+def test_cli_deep_nesting(cli, name: str) -> None:
+    refused(cli[name], "s.yaml", "nested too deeply")
+
+
+def test_cli_huge_file(cli) -> None:
+    refused(cli["huge_file"], "s.yaml", "larger than")
+
+
+def test_cli_binary_junk(cli) -> None:
+    refused(cli["binary_junk"], "s.yaml", "not UTF-8")
+
+
+def test_cli_power_tower(cli) -> None:
+    refused(cli["power_tower"], "s.yaml", "exponents are limited",
+            pos=CASES["formula_power_tower"].pos)
+
+
+def test_cli_5000_nested_parentheses(cli) -> None:
+    refused(cli["nested_parens"], "s.yaml", "'h'")
+
+
+def test_cli_missing_file(cli) -> None:
+    refused(cli["missing_file"], "missing.yaml", "no such file")
+
+
+def test_cli_directory_without_specs(cli) -> None:
+    refused(cli["empty_dir"], "empty", "no .yaml specs")
+
+
+def test_cli_good_and_bad(cli) -> None:
+    run = cli["mixed"]
+    refused(run, "bad.yaml", "'swish'", "allowed:", pos=CASES["unknown_activation"].pos)
+    assert "good.yaml: ok" in run.out, run.out
+
+
+def test_cli_good_and_bad_json(cli) -> None:
+    run = cli["mixed_json"]
+    assert not run.timed_out and run.rc == 2 and "Traceback" not in run.err, run.err
+    lines = [line for line in run.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("derivgen: bad.yaml:"), run.err
+    items = json.loads(run.out)["items"]
+    assert {i["spec"] for i in items if i["status"] == "error"} == {"bad.yaml"}
+    assert any(i["status"] == "ok" for i in items), items
+
+
+@pytest.mark.parametrize("name", ["no_args", "unknown_subcommand", "check_without_files"])
+def test_cli_usage_error(cli, name: str) -> None:
+    run = cli[name]
+    assert not run.timed_out and run.rc == 2, (run.rc, run.err)
+    assert "Traceback" not in run.err and "usage:" in run.err, run.err
+
+
+# ---------------------------------------------------------------------------
+# In-process: every case through derivgen.cli.main
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("c", params(C))
+def test_bad_spec_is_refused(c: Case, tmp_path: Path, capsys) -> None:
+    sentinel = tmp_path / "PWNED"
+    path = write_case(tmp_path, c, sentinel)
+    rc, out, err, elapsed = run_main(["check", "--points", "1", str(path)], capsys)
+    assert not sentinel.exists(), "the spec ran code"
+    assert_refused(rc, out, err, str(path), c.expect, c.pos)
+    assert out == "", out
+    if c.extra:
+        c.extra(err)
+    assert elapsed < c.max_seconds, f"took {elapsed:.1f} s"
+
+
+def test_missing_file(tmp_path: Path, capsys) -> None:
+    path = str(tmp_path / "no_such_spec.yaml")
+    rc, out, err, _ = run_main(["check", path], capsys)
+    assert_refused(rc, out, err, path, ("no such file",))
+
+
+def test_missing_file_without_suffix(tmp_path: Path, capsys) -> None:
+    path = str(tmp_path / "no_such_spec")
+    rc, out, err, _ = run_main(["check", path], capsys)
+    assert_refused(rc, out, err, path, ("no such file",))
+
+
+def test_directory_without_specs(tmp_path: Path, capsys) -> None:
+    (tmp_path / "README.txt").write_text("not a spec\n")
+    rc, out, err, _ = run_main(["check", str(tmp_path)], capsys)
+    assert_refused(rc, out, err, str(tmp_path), ("no .yaml specs",))
+
+
+def test_every_bad_spec_in_one_run(tmp_path: Path, capsys) -> None:
+    """All cases that work today, in one call: one line each, in order, exit 2."""
+    ok = [c for c in C if not c.bug]
+    paths = [str(write_case(tmp_path, c, tmp_path / "PWNED")) for c in ok]
+    rc, out, err, _ = run_main(["check", "--points", "1", *paths], capsys)
+    assert rc == 2 and "Traceback" not in err
+    assert not (tmp_path / "PWNED").exists()
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(ok) <= len(lines) <= 2 * len(ok), err
+    for path in paths:
+        assert sum(line.startswith(f"derivgen: {path}") for line in lines) == 1, (path, err)
+
+
+def test_good_and_bad_in_process(tmp_path: Path, capsys) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD_MODEL)
+    bad = write_case(tmp_path, CASES["unknown_loss"], tmp_path / "PWNED")
+    rc, out, err, _ = run_main(["check", "--points", "1", str(bad), str(good)], capsys)
+    assert_refused(rc, out, err, str(bad), ("'hinge'",), CASES["unknown_loss"].pos)
+    assert f"{good}: ok" in out, out
+    assert str(good) not in err
+
+
+def test_directory_with_good_and_bad(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a_good.yaml").write_text(GOOD_NET)
+    bad = write_case(tmp_path, CASES["units_zero"], tmp_path / "PWNED")
+    rc, out, err, _ = run_main(["check", "--points", "1", str(tmp_path)], capsys)
+    assert_refused(rc, out, err, str(bad), ("'units'",), CASES["units_zero"].pos)
+    assert f"{tmp_path / 'a_good.yaml'}: ok" in out, out
+
+
+def test_json_output_reports_the_bad_spec(tmp_path: Path, capsys) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD_MODEL)
+    bad = write_case(tmp_path, CASES["unknown_top_key"], tmp_path / "PWNED")
+    rc, out, err, _ = run_main(["check", "--json", "--points", "1", str(good), str(bad)], capsys)
+    assert rc == 2 and "Traceback" not in err
+    items = json.loads(out)["items"]
+    errors = [i for i in items if i["status"] == "error"]
+    assert [e["spec"] for e in errors] == [str(bad)]
+    assert "unknown key 'bogus'" in errors[0]["message"]
+    assert any(i["kind"] == "gradient" and i["status"] == "ok" for i in items)
+
+
+USAGE = [
+    pytest.param([], ("required",), id="no_arguments"),
+    pytest.param(["frobnicate", "x.yaml"], ("invalid choice",), id="unknown_subcommand"),
+    pytest.param(["check"], ("required",), id="check_without_files"),
+    pytest.param(["check", "--bogus", "x.yaml"], ("unrecognized",), id="unknown_option"),
+    pytest.param(["check", "--points", "abc", "x.yaml"], ("--points",), id="points_not_int"),
+    pytest.param(["check", "--points", "-1", "GOOD"], ("--points",), id="points_negative"),
+    pytest.param(["check", "--seed", "-1", "GOOD"], ("--seed",), id="seed_negative"),
+]
+
+
+@pytest.mark.parametrize("argv, expect", USAGE)
+def test_usage_error(argv: list[str], expect, tmp_path: Path, capsys) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD_MODEL)
+    argv = [str(good) if a == "GOOD" else a for a in argv]
+    rc, out, err, _ = run_main(argv, capsys)
+    assert rc == 2, f"exit {rc}; stderr {err!r}"
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert "usage:" in err and "derivgen: " in err, err
+    for word in expect:
+        assert word in err, err
+
+
+# the known hangs come last: by now their time has mostly run out in the background
+
+def test_cli_power_bomb(cli) -> None:
+    refused(cli["power_bomb"], "s.yaml", "'h'", pos=(6, None))
+
+
+def test_cli_huge_inputs(cli) -> None:
+    refused(cli["huge_inputs"], "s.yaml", "'inputs'", pos=(3, None))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_cli_fifo(cli) -> None:
+    refused(cli["fifo"], "s.yaml")
