@@ -93,6 +93,14 @@ def _source(derivation: Derivation, what: str) -> str:
     body: list[tuple[str, sp.Expr]] = [(names[s], node.expr) for s, node in g.nodes.items()]
     if what == "loss":
         tail = [f"    return _rt.total({names[g.loss]}, n) * ({scale})"]
+    elif what == "values":  # every node and adjoint, per sample, for documents' numbers
+        body += [(names[derivation.adjoint_symbols[s]], e)
+                 for s, e in derivation.adjoints.items()]
+        body += [(f"dx_{i}", derivation.input_adjoints[x]) for i, x in enumerate(g.inputs)]
+        pairs = [f"{s.name!r}: {names[s]}" for s in g.nodes]
+        pairs += [f"'dL/d{s.name}': {names[a]}" for s, a in derivation.adjoint_symbols.items()]
+        pairs += [f"'dL/d{x.name}': dx_{i}" for i, x in enumerate(g.inputs)]
+        tail = ["    return {" + ", ".join(pairs) + "}"]
     elif what == "kinks":
         args = g.kink_arguments()
         body += [(f"k_{i}", a) for i, a in enumerate(args)]
@@ -107,7 +115,7 @@ def _source(derivation: Derivation, what: str) -> str:
 
 
 def compile_function(derivation: Derivation, what: str = "gradient") -> tuple[Callable, str]:
-    """Return (function, its source) for ``what`` in gradient / loss / kinks."""
+    """Return (function, its source) for ``what`` in gradient / loss / kinks / values."""
     source = _source(derivation, what)
     namespace: dict = {"_rt": runtime, "numpy": np}
     # The source is printed from validated SymPy trees with derivgen's own identifiers.

@@ -169,6 +169,20 @@ class Model:
             return float(self._loss(self.flat_params(params), xa, ya))
         return loss
 
+    @cached_property
+    def _values(self) -> Callable:
+        return compile_function(self.derivation, "values")[0]
+
+    def values(self, params: Mapping[str, Any], x: Any, y: Any) -> dict[str, np.ndarray]:
+        """Every node and every per-sample adjoint ('dL/d<name>', inputs too), shape (N,).
+
+        Adjoints are of the per-sample loss; multiply by 1/N for a mean reduction.
+        """
+        xa, ya = self._arrays(x, y)
+        raw = self._values(self.flat_params(params), xa, ya)
+        n = xa.shape[0]
+        return {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in raw.items()}
+
     def kink_distance(self, params: Mapping[str, Any], x: Any, y: Any) -> float:
         """Smallest |argument| of any ReLU/LeakyReLU/|·| over the batch (inf if none)."""
         xa, ya = self._arrays(x, y)

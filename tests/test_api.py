@@ -144,3 +144,19 @@ def test_generated_code_is_plain_backprop_not_expanded_formulas():
     lines = source.count("\n")
     assert lines < 4 * len(model.parameters) + 10 * (32 + 4)
     assert max(len(line) for line in source.splitlines()) < 30 * 32  # one pre-activation sum
+
+
+def test_values_give_forward_nodes_and_per_sample_adjoints():
+    model = derivgen.load("specs/seed003_softmax_ce_2layer.yaml")
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(4, 2)), np.eye(3)[[0, 2, 1, 1]]
+    params = model.initial_params(seed=5)
+    values = model.values(params, x, y)
+    grads = model.gradient_fn()(params, x, y)
+    # seed 003: ∂L/∂s_2 = p − y per sample, and ∂L/∂b_2 is its sum over the batch
+    for c in range(3):
+        assert np.allclose(values[f"dL/ds_2{c + 1}"], values[f"p_{c + 1}"] - y[:, c])
+        assert grads[f"b_2{c + 1}"] == pytest.approx(values[f"dL/ds_2{c + 1}"].sum(), rel=1e-12)
+    # ∂L/∂x_j = Σ_k ∂L/∂s_1k · w_1jk
+    dx1 = sum(values[f"dL/ds_1{k}"] * params[f"w_11{k}"] for k in (1, 2, 3))
+    assert np.allclose(values["dL/dx_1"], dx1)
