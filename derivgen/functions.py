@@ -71,48 +71,41 @@ class LeakyRelu(sp.Function):
         raise UnsupportedError("LeakyRelu is differentiated by derivgen.rules only")
 
 
-class Step(sp.Function):
+class _Kink(sp.Function):
+    """A piecewise-constant function with an explicit value ``at0`` at x = 0."""
+
+    nargs = 2
+    left: int = 0
+
+    @classmethod
+    def eval(cls, x, at0):  # noqa: D102
+        if x.is_Number:
+            if x > 0:
+                return sp.Integer(1)
+            if x < 0:
+                return sp.Integer(cls.left)
+            return at0
+        return None
+
+    def fdiff(self, argindex=1):
+        from .errors import UnsupportedError
+        raise UnsupportedError(f"{self.func.__name__} is differentiated by derivgen.rules only")
+
+
+class Step(_Kink):
     """The indicator [x > 0] with an explicit value ``at0`` at x = 0.
 
     ``Step(x, 0)`` is ReLU'(x) under the torch/JAX convention, ``Step(x, 1)``
     the other common choice.  Unlike ``Heaviside`` it never yields 1/2.
     """
 
-    nargs = 2
-
-    @classmethod
-    def eval(cls, x, at0):  # noqa: D102
-        if x.is_Number:
-            if x > 0:
-                return sp.Integer(1)
-            if x < 0:
-                return sp.Integer(0)
-            return at0
-        return None
-
-    def fdiff(self, argindex=1):
-        from .errors import UnsupportedError
-        raise UnsupportedError("the derivative of a step is not defined")
+    left = 0
 
 
-class Sign(sp.Function):
+class Sign(_Kink):
     """sign(x) with an explicit value ``at0`` at x = 0 (the subgradient of |x|)."""
 
-    nargs = 2
-
-    @classmethod
-    def eval(cls, x, at0):  # noqa: D102
-        if x.is_Number:
-            if x > 0:
-                return sp.Integer(1)
-            if x < 0:
-                return sp.Integer(-1)
-            return at0
-        return None
-
-    def fdiff(self, argindex=1):
-        from .errors import UnsupportedError
-        raise UnsupportedError("the derivative of sign is not defined")
+    left = -1
 
 
 class LogSumExp(sp.Function):
