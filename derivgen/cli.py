@@ -17,6 +17,19 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_INPUT)
 
 
+def _count(low: int, high: int):
+    """An argparse type: a whole number in [low, high]."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+    return parse
+
+
 def _spec_paths(targets: Sequence[str]) -> list[Path]:
     paths: list[Path] = []
     for target in targets:
@@ -95,6 +108,16 @@ def _print_documents(rows: list[dict[str, Any]]) -> None:
         print(line)
 
 
+def _derive_arguments(parser: argparse.ArgumentParser) -> None:
+    from .render import add_arguments
+    add_arguments(parser)
+
+
+def _derive(args: argparse.Namespace) -> int:
+    from .render import run
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = _Parser(prog="derivgen", description="Symbolic gradients for small networks.")
@@ -102,11 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = sub.add_parser("check", help="check gradients of specs against central differences")
     check.add_argument("specs", nargs="+", help="spec files or directories of .yaml specs")
     check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument("--points", type=int, default=3, help="random points per spec")
-    check.add_argument("--seed", type=int, default=0, help="seed of the random points")
+    check.add_argument("--points", type=_count(1, 1000), default=3,
+                       help="random points per spec (1-1000)")
+    check.add_argument("--seed", type=_count(0, 2 ** 32 - 1), default=0,
+                       help="seed of the random points")
+    derive = sub.add_parser("derive", help="write the derivation as Markdown, LaTeX or PDF")
+    _derive_arguments(derive)
     args = parser.parse_args(argv)
     try:
-        return _check(args)
+        return _derive(args) if args.command == "derive" else _check(args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad input; still no traceback for users

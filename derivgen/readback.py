@@ -1,0 +1,184 @@
+"""Reading rendered formulas back: refparse + reference.Mapper, judged numerically.
+
+A rendered formula uses the document's names (ŷ_{0,1}, h_θ(x_i), g_{1,n}),
+which are not the engine's.  :func:`reference_names` tells the Mapper what
+each such name stands for, in the same ``where``/``functions`` form a spec's
+``reference:`` section uses; :func:`judge` then compares every side of a
+display with the engine's value, as ``derivgen check`` judges documents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from .functions import LeakyRelu, Step
+from .latex import FUNCTION_NAMES, split_name
+from .notation import Notation
+from . import runtime
+from .numeric import ATOL, KINK_MARGIN, POINTS, RTOL, Compiled, concrete, draw, kink_arguments
+from .reference import N, Mapper
+from .refparse import DEFAULT_FUNCTIONS, parse_expression, parse_reference
+
+if TYPE_CHECKING:
+    from .model import Model
+
+#: samples a Σ_n is unrolled to: two already tell a sum from one term, and lambdify of
+#: softmax networks grows with every sample
+SAMPLES = 2
+#: derivgen's functions for lambdify, as numeric.py maps them
+MODULES = [{"Sigmoid": runtime.sigmoid, "Relu": runtime.relu, "LeakyRelu": runtime.leaky_relu,
+            "Softplus": runtime.softplus, "Step": runtime.step, "Sign": runtime.sign,
+            "LogSumExp": runtime.logsumexp}, "numpy"]
+
+
+def engine_text(name: str) -> str:
+    """LaTeX that refparse reads as exactly ``name``: yhat_1 → \\text{yhat}_{1}."""
+    head, parts = split_name(name)
+    return r"\text{" + head + "}" + ("_{" + ",".join(parts) + "}" if parts else "")
+
+
+@dataclass
+class ReferenceNames:
+    """What the Mapper needs to read a rendering: where, functions and name aliases."""
+
+    where: dict[str, str]
+    functions: dict[str, str]
+    aliases: dict[str, str]
+
+
+def reference_names(nt: Notation) -> ReferenceNames:
+    """Map every document name of ``nt`` that is not an engine name back to the engine."""
+    where: dict[str, str] = {}
+    functions: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    known = frozenset(DEFAULT_FUNCTIONS)
+    for key, default in FUNCTION_NAMES.items():  # a(z), ReLU(z), softplus(z), …; \tanh is built in
+        text = nt.profile.functions.get(key, default)
+        name = parse_expression(text, functions=known) if text != r"\tanh" else None
+        if isinstance(name, sp.Symbol):
+            functions[name.name] = key
+    for s, entry in nt.table.items():
+        if entry.call is not None:  # h_θ(x): a function of the inputs naming the node
+            name = parse_expression(entry.call, functions=known)
+            functions[str(name)] = s.name
+            aliases[str(name)] = s.name
+            continue
+        parsed = parse_expression(nt.symbol(s, sample=False), functions=known)
+        if isinstance(parsed, sp.Symbol) and parsed.name != s.name:
+            aliases[parsed.name] = s.name
+            where[parsed.name] = engine_text(s.name)
+    for arg, owner in nt.step_owner.items():  # g_{1,n} = a'(z_{1,n}): the engine's own Step
+        style, g, _ = nt.step_style(arg)
+        if style == "g" and g is not None:
+            where["_".join(("g",) + g.parts)] = owner + r"'\left(" + engine_text(arg.name) + r"\right)"
+    for s in nt.table:  # the variables of ∂ are read as one name each: y'_{i} → y_i_prime
+        for sample in (False, True) if nt.per_sample else (False,):
+            text = nt.variable(s, sample)
+            side = parse_expression(r"\frac{\partial " + text + r"}{\partial " + text + "}",
+                                    functions=known)
+            wrt = str(side.args[1])
+            engine = s.name + ("_" + str(nt.sample) if sample and nt.table[s].data else "")
+            if wrt != engine:
+                aliases[wrt] = engine
+    return ReferenceNames(where, functions, aliases)
+
+
+@dataclass
+class Judgement:
+    """Whether every side of a display equals the engine's value."""
+
+    equal: bool
+    message: str
+
+
+class Reader:
+    """Reads rendered formulas of one model and notation back into the engine's terms."""
+
+    def __init__(self, model: "Model", nt: Notation) -> None:
+        self.model, self.nt = model, nt
+        self.names = reference_names(nt)
+        self.sample = nt.profile.sample_index
+        self.mapper = Mapper(model, self.names.where, self.names.functions, self.sample)
+        self.leaky = {n for n, key in self.names.functions.items() if key == "leaky_relu"}
+
+    def _rename(self, x: sp.Expr) -> sp.Expr:
+        aliases = self.names.aliases
+        return sp.Symbol(aliases[x.name]) if isinstance(x, sp.Symbol) and x.name in aliases else x
+
+    def _restore(self, side: sp.Expr) -> sp.Expr:
+        """Document names inside ∂X/∂Y become engine names; LeakyReLU gets its slope back."""
+        side = side.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ == "D",
+                            lambda e: e.func(self._rename(e.args[0]), self._rename(e.args[1])))
+        alpha, at0 = self.nt.alpha, self.nt.graph.at0
+        if alpha is None:  # slopes differ: the printer wrote max(z, αz), nothing to restore
+            return side
+        plain = {n: lambda u: LeakyRelu(u, alpha) for n in self.leaky}
+        plain.update({n + "_prime": lambda u: alpha + (1 - alpha) * Step(u, at0)
+                      for n in self.leaky})
+        return side.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in plain,
+                            lambda e: plain[e.func.__name__](self.mapper.map(e.args[0])))
+
+    def judge(self, latex: str, seed: int = 0) -> Judgement:
+        """Parse ``latex`` (``LHS = … = RHS``) and compare each later side with the first.
+
+        A first side that is ∂L/∂θ is the engine's gradient; ∂X/∂Y of nodes is the
+        engine's partial.  Sums over samples are unrolled at N = SAMPLES.
+        """
+        ref = parse_reference(latex, sample_index=self.sample,
+                              functions=self.mapper.parse_functions)
+        sides = [self._restore(s) for s in ref.sides if s is not None]
+        head, mapper = sides[0], self.mapper
+        derived = (mapper.derivative(*head.args) if isinstance(head, AppliedUndef)
+                   and head.func.__name__ == "D" else mapper.map(head))
+        target = concrete(derived, N, SAMPLES, mapper.sample)
+        rng = np.random.default_rng(seed)
+        for k, side in enumerate(sides[1:], start=2):
+            message = _differs(concrete(mapper.map(side), N, SAMPLES, mapper.sample), target, rng)
+            if message:
+                return Judgement(False, f"side {k} differs: {message}")
+        return Judgement(True, f"{len(sides) - 1} sides equal the engine")
+
+
+def judge(model: "Model", nt: Notation, latex: str, seed: int = 0) -> Judgement:
+    """:meth:`Reader.judge` for one formula."""
+    return Reader(model, nt).judge(latex, seed)
+
+
+def _compile(exprs: list[sp.Expr]) -> Compiled:
+    """numeric.compile_exprs with plain symbols for the atoms: lambdify then skips its own
+    dummy substitution, which takes half the time on softmax networks."""
+    indexed = {i for e in exprs for i in e.atoms(sp.Indexed)}
+    labels = {i.base.label for i in indexed}
+    atoms = sorted(indexed | ({s for e in exprs for s in e.free_symbols} - labels), key=str)
+    plain = [sp.Symbol(f"_a{i}") for i in range(len(atoms))]
+    swap = dict(zip(atoms, plain))
+    function = sp.lambdify(plain, [e.xreplace(swap) for e in exprs], modules=MODULES,
+                           dummify=False)
+    return Compiled(atoms, function)
+
+
+def _differs(rendered: sp.Expr, engine: sp.Expr, rng: np.random.Generator) -> str:
+    """Empty when equal at POINTS random points off every kink (numbers only: simplify on
+    |·| and indicators takes seconds, and a wrong formula differs at almost every point)."""
+    kinks = kink_arguments(rendered) + kink_arguments(engine)
+    compiled = _compile([sp.sympify(e) for e in (rendered, engine, *kinks)])
+    with np.errstate(all="ignore"):
+        values = draw(compiled.atoms, rng, POINTS)
+        ren, eng, *kink = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS,))
+                           for v in compiled(values)]
+    ok = np.isfinite(ren) & np.isfinite(eng)
+    for k in kink:
+        ok &= np.abs(k) > KINK_MARGIN
+    if ok.sum() < POINTS // 4:
+        return "too few points away from kinks"
+    close = np.abs(ren - eng) <= ATOL + RTOL * np.maximum(np.abs(ren), np.abs(eng))
+    bad = np.flatnonzero(ok & ~close)
+    if not bad.size:
+        return ""
+    i = int(bad[0])
+    at = {str(a): round(float(values[a][i]), 4) for a in compiled.atoms}
+    return f"rendered {ren[i]:.10g}, engine {eng[i]:.10g} at {at}"
