@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from .errors import DerivgenError, ReferenceParseError, SpecError
+from .errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from .fields import Fields, formula
 from .numeric import compare, compile_exprs, concrete
 from .reference import LOSS_NAMES, N, Mapper, substitute_indices
@@ -152,6 +152,8 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
         head = sides[0]
         derived = lhs_mapper.derivative(*head.args)
         rest = sides[1:]
+    elif sides[0] is None:
+        raise UnsupportedError("the first side of the formula names no value to compare with")
     else:
         derived, rest = mapper.map(sides[0]), sides[1:]
     samples = 3

@@ -48,7 +48,7 @@ class Mapper:
         self.functions = {"sigma": "sigmoid", "ReLU": "relu", "LeakyReLU": "leaky_relu",
                           "tanh": "tanh", **self._layer_functions(), **dict(functions)}
         known = frozenset(self.functions) | frozenset(f + "_prime" for f in self.functions)
-        self.parse_functions = known
+        self.parse_functions = known | LOSS_NAMES  # J(θ₀, θ₁), MAE(y', y): the loss
         self.by_name = {s.name: s for s in (*self.graph.params, *self.graph.inputs,
                                             *self.graph.targets, *self.graph.nodes)}
         self._where: dict[str, sp.Expr] = {}
@@ -70,6 +70,8 @@ class Mapper:
     def name(self, raw: str, index: sp.Expr | None) -> sp.Expr:
         """The spec value of a document name, per sample ``index`` when given."""
         base = raw
+        if index is None and self._is_loss(raw):
+            return self.total_loss()
         if raw in self.where_text:
             if raw not in self._where:
                 self._where[raw] = sp.Symbol("__busy__")  # a cycle shows as an unknown name
@@ -83,6 +85,19 @@ class Mapper:
             raise UnsupportedError(f"the reference uses {raw!r}, which is not a name of the "
                                    "spec; define it under 'where'")
         return self.per_sample(value, index)
+
+    def _is_loss(self, name: str) -> bool:
+        return name in LOSS_NAMES and (name not in self.by_name
+                                       or self.by_name[name] == self.graph.loss)
+
+    def total_loss(self) -> sp.Expr:
+        """The loss over the data set: Σₙ ℓₙ, (1/N)Σₙ ℓₙ, or ℓ for a single sample."""
+        per_sample = self.model.derivation.expand(self.graph.loss)
+        if self.graph.reduction == "single":
+            return per_sample
+        n = sp.Dummy("n", integer=True)
+        total = sp.Sum(self.per_sample(per_sample, n), (n, 1, N))
+        return total / N if self.graph.reduction == "mean" else total
 
     def per_sample(self, value: sp.Expr, index: sp.Expr | None) -> sp.Expr:
         """Index the spec's per-sample data symbols (x, y) by ``index``."""
@@ -130,12 +145,17 @@ class Mapper:
             return self.derivative(*args)
         prime = fname.endswith("_prime")
         base = fname[:-6] if prime else fname
+        if self._is_loss(base) and not prime:  # J(θ₀, θ₁) is the loss itself
+            return self.total_loss()
         target = self.functions.get(base)
+        if target == "node":  # z_i(x_n) with i given by `each`: the node z_1
+            target = base
         if target in self.by_name and not prime:  # f(x_n; φ, θ) names a node
             index = next((a.indices[-1] for a in args if isinstance(a, sp.Indexed)), None)
             return self.name(target, index)
         if target is None or len(args) != 1:
-            raise UnsupportedError(f"the reference applies {fname!r}; map it under 'functions'")
+            raise UnsupportedError(f"the reference applies {fname!r}; map it under 'functions' "
+                                   "to an activation, a node name, or 'node'")
         act = activation_function(target)
         inner = self.map(args[0])
         if not prime:
@@ -188,10 +208,11 @@ def substitute_indices(expr: sp.Expr, values: Mapping[str, int]) -> sp.Expr:
     inside ∂X/∂Y factors, which the parser keeps as plain symbols.
     """
     def rename(name: str) -> str:
-        head, sep, sub = name.partition("_")
+        stem, prime = (name[:-6], "_prime") if name.endswith("_prime") else (name, "")
+        head, sep, sub = stem.partition("_")
         if not sep:
             return name
-        return head + sep + "".join(str(values.get(ch, ch)) for ch in sub)
+        return head + sep + "".join(str(values.get(ch, ch)) for ch in sub) + prime
 
     mapping: dict[sp.Basic, sp.Basic] = {}
     for atom in expr.atoms(sp.Symbol):
@@ -203,7 +224,11 @@ def substitute_indices(expr: sp.Expr, values: Mapping[str, int]) -> sp.Expr:
         new = rename(base.label.name)
         if new != base.label.name:
             mapping[base] = sp.IndexedBase(new)
-    return expr.xreplace(mapping)
+    expr = expr.xreplace(mapping)
+    calls = {f: sp.Function(rename(str(f.func)))(*f.args)
+             for f in expr.atoms(sp.core.function.AppliedUndef)
+             if rename(str(f.func)) != str(f.func)}
+    return expr.xreplace(calls) if calls else expr
 
 
 def plain(expr: sp.Expr) -> sp.Expr:

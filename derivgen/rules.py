@@ -50,6 +50,8 @@ def local_diff(expr: sp.Expr, var: sp.Symbol, at0: sp.Expr = sp.Integer(0)) -> s
         return sp.Integer(0)
     if expr.is_Add:
         return sp.Add(*(local_diff(t, var, at0) for t in expr.args))
+    if isinstance(expr, sp.Sum):  # a document's Σ_n: the derivative of a sum is the sum
+        return sp.Sum(local_diff(expr.function, var, at0), *expr.limits)
     if expr.is_Mul:
         terms = []
         for i, factor in enumerate(expr.args):
