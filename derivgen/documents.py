@@ -148,14 +148,10 @@ def _instantiate(expr: sp.Expr, values: dict[str, Any]) -> sp.Expr:
 
 def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, str, str]:
     sides = [None if s is None else _instantiate(s, values) for s in ref.sides]
-    if ref.wrt is not None and ref.of is not None:
-        head = sides[0]
-        derived = lhs_mapper.derivative(*head.args)
-        rest = sides[1:]
-    elif sides[0] is None:
+    if sides[0] is None:
         raise UnsupportedError("the first side of the formula names no value to compare with")
-    else:
-        derived, rest = mapper.map(sides[0]), sides[1:]
+    derived = lhs_mapper.target(sides[0], ref.assign, tuple(sides[1:]))
+    rest = sides[1:]
     samples = 3
     target = concrete(derived, N, samples, mapper.sample)
     notes = []
@@ -164,31 +160,13 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
             notes.append(f"side {k + 1} names no value and is not judged")
             continue
         mapped = concrete(mapper.map(side), N, samples, mapper.sample)
-        verdict = compare(mapped, target, rng, simplex=_simplex(mapper))
+        verdict = compare(mapped, target, rng, simplex=mapper.simplex)
         if not verdict.equal:
-            point = ", ".join(f"{a}={v:.4g}" for a, v in sorted(verdict.where.items()))
             return "mismatch", str(derived), (
-                f"side {k + 1} of the formula differs from the derived value: at {point} "
-                f"(N = {samples}) the document gives {verdict.reference_value:.10g}, "
-                f"derivgen {verdict.derived_value:.10g}; derived formula: {derived}")
+                f"side {k + 1} of the formula differs from the derived value (N = {samples}): "
+                f"{verdict.difference()}; derived formula: {derived}")
         notes.append(f"side {k + 1}: equal at {verdict.points} points, {verdict.symbolic}")
     return "ok", str(derived), "; ".join(notes)
-
-
-def _simplex(mapper: Mapper):
-    """Cross-entropy targets are drawn as probability rows, as the documents assume."""
-    targets = {t.name for t in mapper.graph.targets}
-    if mapper.model.spec.loss != "cross_entropy":
-        return lambda atoms: ()
-
-    def groups(atoms):
-        rows: dict[Any, list] = {}
-        for a in atoms:
-            name = a.base.label.name if isinstance(a, sp.Indexed) else str(a)
-            if name in targets:
-                rows.setdefault(a.indices if isinstance(a, sp.Indexed) else (), []).append(a)
-        return list(rows.values())
-    return groups
 
 
 def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:

@@ -18,8 +18,7 @@ from sympy.core.function import AppliedUndef
 from .functions import LeakyRelu, Step
 from .latex import FUNCTION_NAMES, split_name
 from .notation import Notation
-from . import runtime
-from .numeric import ATOL, KINK_MARGIN, POINTS, RTOL, Compiled, concrete, draw, kink_arguments
+from .numeric import POINTS, compare, concrete
 from .reference import N, Mapper
 from .refparse import DEFAULT_FUNCTIONS, parse_expression, parse_reference
 
@@ -29,10 +28,6 @@ if TYPE_CHECKING:
 #: samples a Σ_n is unrolled to: two already tell a sum from one term, and lambdify of
 #: softmax networks grows with every sample
 SAMPLES = 2
-#: derivgen's functions for lambdify, as numeric.py maps them
-MODULES = [{"Sigmoid": runtime.sigmoid, "Relu": runtime.relu, "LeakyRelu": runtime.leaky_relu,
-            "Softplus": runtime.softplus, "Step": runtime.step, "Sign": runtime.sign,
-            "LogSumExp": runtime.logsumexp}, "numpy"]
 
 
 def engine_text(name: str) -> str:
@@ -131,54 +126,19 @@ class Reader:
         ref = parse_reference(latex, sample_index=self.sample,
                               functions=self.mapper.parse_functions)
         sides = [self._restore(s) for s in ref.sides if s is not None]
-        head, mapper = sides[0], self.mapper
-        derived = (mapper.derivative(*head.args) if isinstance(head, AppliedUndef)
-                   and head.func.__name__ == "D" else mapper.map(head))
+        mapper = self.mapper
+        derived = mapper.target(sides[0], ref.assign, tuple(sides[1:]))
         target = concrete(derived, N, SAMPLES, mapper.sample)
         rng = np.random.default_rng(seed)
         for k, side in enumerate(sides[1:], start=2):
-            message = _differs(concrete(mapper.map(side), N, SAMPLES, mapper.sample), target, rng)
-            if message:
-                return Judgement(False, f"side {k} differs: {message}")
+            rendered = concrete(mapper.map(side), N, SAMPLES, mapper.sample)
+            verdict = compare(rendered, target, rng, simplex=mapper.simplex, need=POINTS // 4,
+                              symbolic=False)
+            if not verdict.equal:
+                return Judgement(False, f"side {k} differs: {verdict.difference()}")
         return Judgement(True, f"{len(sides) - 1} sides equal the engine")
 
 
 def judge(model: "Model", nt: Notation, latex: str, seed: int = 0) -> Judgement:
     """:meth:`Reader.judge` for one formula."""
     return Reader(model, nt).judge(latex, seed)
-
-
-def _compile(exprs: list[sp.Expr]) -> Compiled:
-    """numeric.compile_exprs with plain symbols for the atoms: lambdify then skips its own
-    dummy substitution, which takes half the time on softmax networks."""
-    indexed = {i for e in exprs for i in e.atoms(sp.Indexed)}
-    labels = {i.base.label for i in indexed}
-    atoms = sorted(indexed | ({s for e in exprs for s in e.free_symbols} - labels), key=str)
-    plain = [sp.Symbol(f"_a{i}") for i in range(len(atoms))]
-    swap = dict(zip(atoms, plain))
-    function = sp.lambdify(plain, [e.xreplace(swap) for e in exprs], modules=MODULES,
-                           dummify=False)
-    return Compiled(atoms, function)
-
-
-def _differs(rendered: sp.Expr, engine: sp.Expr, rng: np.random.Generator) -> str:
-    """Empty when equal at POINTS random points off every kink (numbers only: simplify on
-    |·| and indicators takes seconds, and a wrong formula differs at almost every point)."""
-    kinks = kink_arguments(rendered) + kink_arguments(engine)
-    compiled = _compile([sp.sympify(e) for e in (rendered, engine, *kinks)])
-    with np.errstate(all="ignore"):
-        values = draw(compiled.atoms, rng, POINTS)
-        ren, eng, *kink = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS,))
-                           for v in compiled(values)]
-    ok = np.isfinite(ren) & np.isfinite(eng)
-    for k in kink:
-        ok &= np.abs(k) > KINK_MARGIN
-    if ok.sum() < POINTS // 4:
-        return "too few points away from kinks"
-    close = np.abs(ren - eng) <= ATOL + RTOL * np.maximum(np.abs(ren), np.abs(eng))
-    bad = np.flatnonzero(ok & ~close)
-    if not bad.size:
-        return ""
-    i = int(bad[0])
-    at = {str(a): round(float(values[a][i]), 4) for a in compiled.atoms}
-    return f"rendered {ren[i]:.10g}, engine {eng[i]:.10g} at {at}"

@@ -10,7 +10,7 @@ compared numerically at many points off kinks, and symbolically when small.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 N = sp.Symbol("N", integer=True, positive=True)
 #: names a document may give the whole loss
 LOSS_NAMES = frozenset({"L", "J", "Loss", "MAE", "MSE", "E", "C"})
+#: names a document gives the learning rate in update rules (seed 001: η, seed 004: α)
+LEARNING_RATES = frozenset({"eta", "alpha"})
 _DUMMY = sp.Dummy("u", real=True)
 
 
@@ -72,6 +74,8 @@ class Mapper:
         base = raw
         if index is None and self._is_loss(raw):
             return self.total_loss()
+        if raw in LEARNING_RATES and raw not in self.by_name and raw not in self.where_text:
+            return sp.Symbol(raw, positive=True)  # a free number: any rate must work
         if raw in self.where_text:
             if raw not in self._where:
                 self._where[raw] = sp.Symbol("__busy__")  # a cycle shows as an unknown name
@@ -98,6 +102,18 @@ class Mapper:
         n = sp.Dummy("n", integer=True)
         total = sp.Sum(self.per_sample(per_sample, n), (n, 1, N))
         return total / N if self.graph.reduction == "mean" else total
+
+    def simplex(self, atoms) -> list[list[sp.Basic]]:
+        """Cross-entropy targets are drawn as probability rows, as the documents assume."""
+        if self.model.spec.loss != "cross_entropy":
+            return []
+        targets = {t.name for t in self.graph.targets}
+        rows: dict[Any, list] = {}
+        for a in atoms:
+            name = a.base.label.name if isinstance(a, sp.Indexed) else str(a)
+            if name in targets:
+                rows.setdefault(a.indices if isinstance(a, sp.Indexed) else (), []).append(a)
+        return list(rows.values())
 
     def per_sample(self, value: sp.Expr, index: sp.Expr | None) -> sp.Expr:
         """Index the spec's per-sample data symbols (x, y) by ``index``."""
@@ -148,7 +164,7 @@ class Mapper:
         if self._is_loss(base) and not prime:  # J(θ₀, θ₁) is the loss itself
             return self.total_loss()
         target = self.functions.get(base)
-        if target == "node":  # z_i(x_n) with i given by `each`: the node z_1
+        if target in (None, "node") and base in self.by_name:  # z_1(x_n): the node at x_n
             target = base
         if target in self.by_name and not prime:  # f(x_n; φ, θ) names a node
             index = next((a.indices[-1] for a in args if isinstance(a, sp.Indexed)), None)
@@ -162,6 +178,25 @@ class Mapper:
             return ACTIVATION_FUNCTIONS[target](inner, act)
         rule = local_diff(ACTIVATION_FUNCTIONS[target](_DUMMY, act), _DUMMY, self.graph.at0)
         return rule.xreplace({_DUMMY: inner})
+
+    def target(self, head: sp.Expr, assign: bool = False,
+               later: tuple = ()) -> sp.Expr:
+        """What a formula's first side stands for: a derivative, an update, or a value.
+
+        In an update rule ``θ ← RHS`` (or ``:=``) the first side is the parameter
+        after one step of gradient descent, θ − η ∂L/∂θ, with the learning rate
+        the ``later`` sides name (η, α), so the rule must hold for any rate.
+        """
+        if isinstance(head, sp.core.function.AppliedUndef) and str(head.func) == "D":
+            return self.derivative(*head.args)
+        value = self.map(head)
+        if not assign:
+            return value
+        if value not in self.graph.params:
+            raise UnsupportedError(f"the update rule assigns {head}, which is not a parameter")
+        named = {s.name for side in later if side is not None for s in side.free_symbols}
+        rate = sorted(named & LEARNING_RATES) or ["eta"]
+        return value - sp.Symbol(rate[0], positive=True) * self.model.gradients[value.name]
 
     def derivative(self, of: sp.Expr, wrt: sp.Expr, *indices: sp.Expr) -> sp.Expr:
         """∂of/∂wrt: the loss gradient, an adjoint, a node's partial or an expression's."""

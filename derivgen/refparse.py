@@ -52,6 +52,8 @@ class Reference:
     #: every side of the ``=`` chain (a derivative on the left as ``D(of, wrt)``);
     #: None for a side that parsed but names no value, such as ``J(\theta_0, \theta_1)``
     sides: tuple[sympy.Expr | None, ...] = field(default=(), compare=False)
+    #: True when the first relation is an assignment (\leftarrow or :=): an update rule
+    assign: bool = field(default=False, compare=False)
 
 
 class _AbsBars(PostLex):
@@ -408,7 +410,10 @@ def _run(src: str, sample_index: str, functions: frozenset[str], reference: bool
         raise _fail("formula is nested too deeply", src, 0) from None
     except (TypeError, ValueError, ArithmeticError) as exc:  # SymPy refusing a construct
         raise _fail(f"cannot build expression: {exc}", src, 0) from None
-    return Reference(wrt=wrt, of=of, expr=expr, sides=values) if reference else expr
+    relations = [c for c in tree.children if isinstance(c, Token)]
+    assign = bool(relations) and relations[0] != "="
+    return Reference(wrt=wrt, of=of, expr=expr, sides=values, assign=assign) if reference \
+        else expr
 
 
 def parse_expression(src: str, *, sample_index: str = "n",

@@ -250,7 +250,7 @@ ERRORS = [
     (r"\sum_{n} x", 8), (r"\sum (f - y)^2", 6), (r"\sum_{ij=1}^N x", 7), (r"x = y", 3),
     (r"x и", 3), (r"\text{и }", 1), (r"\frac{\partial L}{\partial xy}", 28), (r"", 1),
     (r"\sqrt xy", 7), (r"\frac{1}{0}", 1), (r"|a", 3), (r"w_{1;2}", 5), (r"x^2^3", 4),
-    (r"\log^2 x", 5), (r"x \leftarrow y", 3), (r"x \approx y", 3), (r"x := y", 3),
+    (r"\log^2 x", 5), (r"x \approx y", 3),
     (r"\frac{|a|}{\partial a} = 1", 12), (r"\nabla_{W_1} L", 1), (r"\frac{1}{", 9),
     (r"\max(x)", 1), (r"\exp(a, b)", 1), (r"x_{1.5}", 4), (r"\frac1.5{2}", 6), (r"\frac{1}23", 9),
     (r"\mathbf{1}_2", 1), (r"\sqrt[3]{x}", 6), (r"\sinh(x)", 1), (r"x > 0", 3),
@@ -298,8 +298,16 @@ def test_seed_formulas_outside_the_subset_are_refused() -> None:
     with pytest.raises(ReferenceParseError, match="bmatrix") as info:
         parse_reference(bmatrix)
     assert info.value.column == bmatrix.index(r"\begin") + 1
-    with pytest.raises(ReferenceParseError, match="leftarrow"):
-        parse_reference(r"w_1 \leftarrow w_1 - \eta \cdot \frac{\partial L}{\partial w_1}, \quad")
+
+
+@pytest.mark.parametrize("src", [
+    r"w_1 \leftarrow w_1 - \eta \cdot \frac{\partial L}{\partial w_1}, \quad",   # seed 001
+    r"\theta_0 := \theta_0 - \alpha \cdot \frac{\partial}{\partial \theta_0} J(\theta_0, \theta_1)",
+])
+def test_update_rules_are_assignments(src) -> None:
+    ref = parse_reference(src, functions=frozenset({"J"}))
+    assert ref.assign and ref.wrt is None and len(ref.sides) == 2
+    assert not parse_reference(r"w = w - \eta").assign
 
 
 def test_no_text_evaluation() -> None:
