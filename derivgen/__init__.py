@@ -11,7 +11,8 @@ from .spec import Activation, Layer, Network, Spec, build_spec, read_spec
 from .verify import GradientReport, check_gradients
 
 __all__ = ["load", "mlp", "check_gradients", "Model", "GradientReport", "DerivgenError",
-           "SpecError", "UnsupportedError", "ReferenceParseError"]
+           "SpecError", "UnsupportedError", "ReferenceParseError", "Names", "Activation", "Layer",
+           "Network", "Spec", "read_spec"]
 __version__ = "0.1.0"
 
 

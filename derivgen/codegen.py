@@ -7,7 +7,7 @@ and ``d_<name>`` (adjoints), so user names never collide with Python's.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable
 
 import numpy as np
 import sympy as sp
@@ -121,8 +121,3 @@ def compile_function(derivation: Derivation, what: str = "gradient") -> tuple[Ca
     # The source is printed from validated SymPy trees with derivgen's own identifiers.
     exec(compile(source, f"<derivgen {what}>", "exec"), namespace)
     return namespace["generated"], source
-
-
-def generated_sources(derivation: Derivation) -> Iterable[str]:
-    """The gradient and loss sources, for users who want to read or vendor them."""
-    return [compile_function(derivation, w)[1] for w in ("gradient", "loss")]

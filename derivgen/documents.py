@@ -19,7 +19,7 @@ import sympy as sp
 from .errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from .fields import Fields, formula
 from .numeric import compare, compile_exprs, concrete
-from .reference import LOSS_NAMES, N, Mapper, substitute_indices
+from .reference import N, Mapper, substitute_indices
 from .refparse import Reference, parse_reference
 from .spec import LOSSES
 
@@ -124,10 +124,10 @@ def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
     """Judge every formula under the spec's ``reference:`` section."""
     rng = np.random.default_rng(seed)
     items = []
-    for formula in read_formulas(model):
-        for label, status, derived, message in judge_formula(formula, rng):
-            items.append(_item(model, "reference", label, status, formula.latex, derived,
-                               message, formula.expect, formula.note))
+    for entry in read_formulas(model):
+        for label, status, derived, message in judge_formula(entry, rng):
+            items.append(_item(model, "reference", label, status, entry.latex, derived,
+                               message, entry.expect, entry.note))
     return items
 
 

@@ -121,5 +121,3 @@ class LogSumExp(sp.Function):
         from .errors import UnsupportedError
         raise UnsupportedError("LogSumExp is differentiated by derivgen.rules only")
 
-
-KINK_FUNCTIONS = (Step, Sign)

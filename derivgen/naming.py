@@ -40,9 +40,6 @@ class Names:
         return tuple(f.name for f in fields(cls))
 
 
-TEMPLATE_FIELDS = ("weight", "bias", "pre", "post", "output", "input", "target", "residual",
-                   "loss", "weight_matrix", "bias_vector")
-
 
 def check_template(template: str, placeholders: bool = True) -> str | None:
     """Return a complaint about ``template``, or None when it is usable."""

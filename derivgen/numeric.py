@@ -18,7 +18,7 @@ import sympy as sp
 
 from . import runtime
 from .errors import UnsupportedError
-from .functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus, Step
+from .functions import LeakyRelu, Relu, Sigmoid, Sign, Softplus, Step
 
 SAMPLES = 3
 POINTS = 64

@@ -9,13 +9,11 @@ compared numerically at many points off kinks, and symbolically when small.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
-from .errors import ReferenceParseError, UnsupportedError
-from .functions import Sigmoid
+from .errors import UnsupportedError
 from .network import ACTIVATION_FUNCTIONS
 from .refparse import parse_expression
 from .rules import local_diff
@@ -264,16 +262,3 @@ def substitute_indices(expr: sp.Expr, values: Mapping[str, int]) -> sp.Expr:
              for f in expr.atoms(sp.core.function.AppliedUndef)
              if rename(str(f.func)) != str(f.func)}
     return expr.xreplace(calls) if calls else expr
-
-
-def plain(expr: sp.Expr) -> sp.Expr:
-    """derivgen functions rewritten in SymPy's own, for simplify."""
-    return expr.replace(Sigmoid, lambda u: 1 / (1 + sp.exp(-u)))
-
-
-@dataclass
-class Side:
-    """One mapped side of a reference, ready to compare."""
-
-    latex_side: int
-    expr: sp.Expr

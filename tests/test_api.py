@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 import derivgen
-from derivgen.errors import SpecError, UnsupportedError
+from derivgen.errors import SpecError
 
 
 def test_mlp_8_32_4_parameters_and_shapes():
@@ -96,8 +96,7 @@ def test_subgradient_convention_at_exact_kinks(at0):
 
 def test_gradients_are_sums_over_samples_that_evaluate_to_gradient_fn():
     model = derivgen.load("specs/seed004_sigmoid_mse.yaml")
-    n, big_n = sp.Symbol("n", integer=True, positive=True), sp.Symbol("N", integer=True,
-                                                                      positive=True)
+    big_n = sp.Symbol("N", integer=True, positive=True)
     expr = model.gradients["theta_1"]
     assert expr.has(sp.Sum) and big_n in expr.free_symbols
     xs, ys = [0.5, -1.0, 2.0], [0.2, 0.9, 0.4]

@@ -5,7 +5,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 import sympy as sp
 
 from derivgen import cli, rules
