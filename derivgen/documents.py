@@ -69,9 +69,10 @@ def read_formulas(model: "Model") -> list[Formula]:
     sample = top.take("sample_index", str, default="n")
     where = top.take("where", dict, default={})
     functions = top.take("functions", dict, default={})
+    per_observation = top.take("per_observation", bool, default=False)
     formulas = top.take("formulas", list, required=True)
     top.done()
-    mapper = Mapper(model, where, functions, sample)
+    mapper = Mapper(model, where, functions, sample, per_observation)
     out = []
     for i, raw_entry in enumerate(formulas):
         pos = formulas.item_pos[i] if hasattr(formulas, "item_pos") else None
@@ -93,7 +94,7 @@ def read_formulas(model: "Model") -> list[Formula]:
         if loss is not None:  # the document's variant loss, e.g. without the 1/2
             from .model import Model
             lhs_mapper = Mapper(Model(dataclasses.replace(model.spec, loss=loss)), where,
-                                functions, sample)
+                                functions, sample, per_observation)
         out.append(Formula(ident, latex, ref, each, expect, note, mapper, lhs_mapper))
     return out
 

@@ -41,8 +41,11 @@ class Mapper:
     """Maps parsed reference expressions into the spec's symbols."""
 
     def __init__(self, model: "Model", where: Mapping[str, str],
-                 functions: Mapping[str, str], sample_index: str = "n") -> None:
+                 functions: Mapping[str, str], sample_index: str = "n",
+                 per_observation: bool = False) -> None:
         self.model, self.graph = model, model.graph
+        #: the document's L is the loss of one observation (seed 003), not of the data set
+        self.per_observation = per_observation
         self.sample = sp.Symbol(sample_index, integer=True)
         self.where_text = dict(where)
         self.functions = {"sigma": "sigmoid", "ReLU": "relu", "LeakyReLU": "leaky_relu",
@@ -52,6 +55,9 @@ class Mapper:
         self.by_name = {s.name: s for s in (*self.graph.params, *self.graph.inputs,
                                             *self.graph.targets, *self.graph.nodes)}
         self._where: dict[str, sp.Expr] = {}
+        self._resolving: set[str] = set()
+        self._hold: sp.Symbol | None = None  # ∂/∂node of an expression: keep the node
+        self._held: dict[sp.Symbol, dict[sp.Symbol, sp.Expr]] = {}
 
     def _layer_functions(self) -> dict[str, str]:
         net = self.model.spec.network
@@ -70,23 +76,43 @@ class Mapper:
     def name(self, raw: str, index: sp.Expr | None) -> sp.Expr:
         """The spec value of a document name, per sample ``index`` when given."""
         base = raw
+        if raw in self.where_text and raw not in self._resolving:
+            # the document's own definitions come first; inside one, its own name
+            # (L: 'L_{i}', one observation's loss) means the spec's
+            self._resolving.add(raw)
+            try:
+                if self._hold is not None:  # inside ∂/∂node: no cache, the node stays
+                    value = self.map(self.parse(self.where_text[raw]))
+                else:
+                    if raw not in self._where:
+                        self._where[raw] = self.map(self.parse(self.where_text[raw]))
+                    value = self._where[raw]
+            finally:
+                self._resolving.discard(raw)
+            return self.per_sample(value, index)
         if index is None and self._is_loss(raw):
             return self.total_loss()
-        if raw in LEARNING_RATES and raw not in self.by_name and raw not in self.where_text:
+        if raw in LEARNING_RATES and raw not in self.by_name:
             return sp.Symbol(raw, positive=True)  # a free number: any rate must work
-        if raw in self.where_text:
-            if raw not in self._where:
-                self._where[raw] = sp.Symbol("__busy__")  # a cycle shows as an unknown name
-                self._where[raw] = self.map(self.parse(self.where_text[raw]), plain=True)
-            value = self._where[raw]
-        elif base in self.by_name:
-            value = self.model.derivation.expand(self.by_name[base])
+        if base in self.by_name:
+            value = self._value(self.by_name[base])
         elif base.endswith("_" + self.sample.name) and base[:-2] in self.by_name:
             return self.name(base[:-2], self.sample)
         else:
             raise UnsupportedError(f"the reference uses {raw!r}, which is not a name of the "
                                    "spec; define it under 'where'")
         return self.per_sample(value, index)
+
+    def _value(self, symbol: sp.Symbol) -> sp.Expr:
+        """A spec name in parameters and data, or, inside ∂/∂node, down to that node."""
+        if self._hold is None:
+            return self.model.derivation.expand(symbol)
+        if self._hold not in self._held:
+            held: dict[sp.Symbol, sp.Expr] = {}
+            for s, node in self.graph.nodes.items():
+                held[s] = s if s == self._hold else node.expr.xreplace(held)
+            self._held[self._hold] = held
+        return self._held[self._hold].get(symbol, symbol)
 
     def _is_loss(self, name: str) -> bool:
         return name in LOSS_NAMES and (name not in self.by_name
@@ -95,7 +121,7 @@ class Mapper:
     def total_loss(self) -> sp.Expr:
         """The loss over the data set: Σₙ ℓₙ, (1/N)Σₙ ℓₙ, or ℓ for a single sample."""
         per_sample = self.model.derivation.expand(self.graph.loss)
-        if self.graph.reduction == "single":
+        if self.graph.reduction == "single" or self.per_observation:
             return per_sample
         n = sp.Dummy("n", integer=True)
         total = sp.Sum(self.per_sample(per_sample, n), (n, 1, N))
@@ -121,7 +147,7 @@ class Mapper:
         return value.xreplace(data)
 
     # ---- expressions ----
-    def map(self, expr: sp.Expr, plain: bool = False) -> sp.Expr:
+    def map(self, expr: sp.Expr) -> sp.Expr:
         """Rewrite a parsed reference in the spec's parameters and per-sample data."""
         if isinstance(expr, sp.Indexed):
             index = expr.indices[-1]
@@ -205,8 +231,9 @@ class Mapper:
                                        or self.by_name[of.name] == self.graph.loss))
         if is_loss:
             if wname in self.model.gradients:
-                return self.model.gradients[wname]
-            scale = 1 / N if self.graph.reduction == "mean" else 1
+                return (self.model.sample_gradients if self.per_observation
+                        else self.model.gradients)[wname]
+            scale = 1 / N if self.graph.reduction == "mean" and not self.per_observation else 1
             if wname in self.model.input_gradients:  # ∂L/∂x of one sample
                 return scale * self.model.input_gradients[wname]
             node = self._node(wname)
@@ -221,17 +248,36 @@ class Mapper:
             per_sample = of.name.endswith("_" + self.sample.name) or wname.endswith(
                 "_" + self.sample.name)
             return self.per_sample(value, self.sample if per_sample else None)
+        node = self._node(wname, strict=False)
+        if node is not None and node in self.graph.nodes:  # ∂/∂s_2j of an expression
+            self._hold = node
+            try:
+                held = self.map(of)
+            finally:
+                self._hold = None
+            index = {i.indices[-1] for i in held.atoms(sp.Indexed)}
+            value = d.expand(local_diff(held, node, self.graph.at0))
+            return self.per_sample(value, index.pop() if len(index) == 1 else None)
         variable = self.map(wrt)
         if not isinstance(variable, sp.Symbol):
             variable = sp.Symbol(wname, real=True)
         return local_diff(self.map(of).xreplace({sp.Symbol(wname, real=True): variable}),
                           variable, self.graph.at0)
 
-    def _node(self, raw: str) -> sp.Symbol:
+    def _node(self, raw: str, strict: bool = True) -> sp.Symbol | None:
+        """The spec symbol a ∂-variable names, through ``where`` (s_j meaning s_{2j})."""
+        if raw in self.where_text:
+            named = self.parse(self.where_text[raw])
+            if isinstance(named, sp.Indexed):
+                named = named.base.label
+            if isinstance(named, sp.Symbol):
+                return self._node(named.name, strict)
         for name in (raw, raw[:-2] if raw.endswith("_" + self.sample.name) else raw):
             if name in self.by_name:
                 return self.by_name[name]
-        raise UnsupportedError(f"∂/∂{raw}: {raw!r} is not a parameter or node of the spec")
+        if strict:
+            raise UnsupportedError(f"∂/∂{raw}: {raw!r} is not a parameter or node of the spec")
+        return None
 
 
 def substitute_indices(expr: sp.Expr, values: Mapping[str, int]) -> sp.Expr:
