@@ -18,6 +18,7 @@ import sympy as sp
 
 from .errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from .fields import Fields, formula
+from .matrix import Evaluator, NoValue, close, read_bindings
 from .numeric import compare, compile_exprs, concrete
 from .reference import N, Mapper, substitute_indices
 from .refparse import Reference, parse_reference
@@ -58,6 +59,8 @@ class Formula:
     note: str
     mapper: Mapper
     lhs_mapper: Mapper
+    #: (layout, bindings) when the formula is in matrix notation
+    matrices: tuple | None = None
 
 
 def read_formulas(model: "Model") -> list[Formula]:
@@ -70,9 +73,14 @@ def read_formulas(model: "Model") -> list[Formula]:
     where = top.take("where", dict, default={})
     functions = top.take("functions", dict, default={})
     per_observation = top.take("per_observation", bool, default=False)
+    matrices_raw = top.take("matrices", dict)
     formulas = top.take("formulas", list, required=True)
     top.done()
     mapper = Mapper(model, where, functions, sample, per_observation)
+    matrices = None
+    if matrices_raw is not None:
+        section = Fields(matrices_raw, "'matrices'", model.spec.source, top.pos("matrices"))
+        matrices = read_bindings(model, matrices_raw, section.error)
     out = []
     for i, raw_entry in enumerate(formulas):
         pos = formulas.item_pos[i] if hasattr(formulas, "item_pos") else None
@@ -81,10 +89,17 @@ def read_formulas(model: "Model") -> list[Formula]:
         latex = entry.take("latex", str, required=True)
         each = entry.take("each", dict, default={})
         loss = entry.take("loss", str, choices=LOSSES)
+        form = entry.take("form", str, default="scalar", choices=("scalar", "matrix"))
+        if form == "matrix" and matrices is None:
+            raise entry.error("form", "a matrix formula needs a 'matrices:' section that binds "
+                              "its names")
         expect, note = _expect(entry)
         entry.done()
+        names = frozenset(matrices[1]) if form == "matrix" else frozenset()
         try:
-            ref = parse_reference(latex, sample_index=sample, functions=mapper.parse_functions)
+            ref = parse_reference(latex, sample_index=sample, functions=mapper.parse_functions,
+                                  matrices=names,
+                                  hadamard=matrices[2] if form == "matrix" else None)
         except ReferenceParseError as exc:
             p = entry.pos("latex")
             col = p.column + p.quoted + (exc.column or 1) - 1 if p else None
@@ -95,7 +110,8 @@ def read_formulas(model: "Model") -> list[Formula]:
             from .model import Model
             lhs_mapper = Mapper(Model(dataclasses.replace(model.spec, loss=loss)), where,
                                 functions, sample, per_observation)
-        out.append(Formula(ident, latex, ref, each, expect, note, mapper, lhs_mapper))
+        out.append(Formula(ident, latex, ref, each, expect, note, mapper, lhs_mapper,
+                           matrices if form == "matrix" else None))
     return out
 
 
@@ -113,8 +129,11 @@ def judge_formula(formula: Formula, rng: np.random.Generator,
         if values:
             label += " [" + ", ".join(f"{k}={v}" for k, v in values.items()) + "]"
         try:
-            status, derived, message = _judge(ref, values, formula.mapper, formula.lhs_mapper,
-                                              rng)
+            if formula.matrices is not None:
+                status, derived, message = _judge_matrix(ref, formula, rng)
+            else:
+                status, derived, message = _judge(ref, values, formula.mapper,
+                                                  formula.lhs_mapper, rng)
         except DerivgenError as exc:
             status, derived, message = "error", None, str(exc)
         rows.append((label, status, derived, message))
@@ -168,6 +187,47 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
                 f"{verdict.difference()}; derived formula: {derived}")
         notes.append(f"side {k + 1}: equal at {verdict.points} points, {verdict.symbolic}")
     return "ok", str(derived), "; ".join(notes)
+
+
+MATRIX_POINTS = 5
+
+
+def _judge_matrix(ref, formula: Formula, rng) -> tuple[str, str, str]:
+    """Evaluate every side with arrays at a few random points (batch of 3 samples)."""
+    model, (layout, bindings, _) = formula.mapper.model, formula.matrices
+    functions = formula.mapper.functions
+    judged: set[int] = set()
+    for point in range(MATRIX_POINTS):
+        n = 3 if model.graph.reduction != "single" and layout == "rows" else 1
+        params = {p: float(rng.normal()) for p in model.parameters}
+        x = rng.normal(size=(n, model.input_size))
+        y = (rng.dirichlet(np.ones(model.output_size), size=n)
+             if model.spec.loss == "cross_entropy" else rng.normal(size=(n, model.output_size)))
+        evaluate = Evaluator(model, layout, bindings, functions, params, x, y,
+                             rate=float(rng.uniform(0.01, 1.0)))
+        head = ref.sides[0]
+        if ref.assign:
+            raise UnsupportedError("update rules in matrix notation are not judged yet")
+        target = evaluate(head)
+        for k, side in enumerate(ref.sides[1:], start=2):
+            if side is None:
+                continue
+            try:
+                value = evaluate(side)
+            except NoValue:
+                continue
+            judged.add(k)
+            problem = close(value, target)
+            if problem:
+                return "mismatch", f"{head} at random point {point + 1}", (
+                    f"side {k} differs from derivgen's arrays at random point {point + 1} "
+                    f"(batch of {n}): {problem}")
+    if not judged:
+        raise UnsupportedError("no side of this matrix formula names an array to compare")
+    skipped = [k for k in range(2, len(ref.sides) + 1) if k not in judged]
+    note = f"; sides {skipped} name no array (a Jacobian) and are not judged" if skipped else ""
+    return "ok", str(ref.sides[0]), (f"sides {sorted(judged)} equal derivgen's arrays at "
+                                     f"{MATRIX_POINTS} random points{note}")
 
 
 def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:

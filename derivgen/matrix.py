@@ -1,0 +1,188 @@
+"""Reference formulas in matrix notation, judged with NumPy arrays.
+
+Seed 003 writes ∂L/∂w₂ = o₁ᵀ × (P − Y) for a batch, seed 001 writes
+z₁ = W₁ · x + b₁ for one sample.  The parser reads the names listed under
+``matrices`` as non-commuting symbols, so products keep their order; here each
+such name is bound to an array built from the scalar model (a parameter group,
+a family of nodes, the inputs or the targets) and the formula is evaluated at
+random points, as numbers, next to the engine's arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+import numpy as np
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from . import runtime
+from .errors import UnsupportedError
+from .naming import format_name
+
+if TYPE_CHECKING:
+    from .model import Model
+
+#: document activations, elementwise on arrays
+ARRAY_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sigmoid": runtime.sigmoid,
+    "relu": runtime.relu,
+    "tanh": np.tanh,
+    "identity": lambda a: a,
+    "softplus": runtime.softplus,
+    "exp": np.exp,
+    "log": np.log,
+}
+
+
+#: the product signs a document can use (\cdot, \times, …)
+PRODUCT_SIGNS = frozenset({"cdot", "times", "odot", "circ", "otimes"})
+
+
+class NoValue(Exception):
+    """A side that names no array (∂s₂/∂o₁ is a Jacobian, not a matrix)."""
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Where a document matrix comes from: inputs, targets, a group, or a node family."""
+
+    kind: str
+    names: tuple[str, ...] = ()
+    shape: tuple[int, ...] = ()
+
+
+def read_bindings(model: "Model", raw: Mapping[str, Any], error
+                  ) -> tuple[str, dict, frozenset[str]]:
+    """Validate ``matrices:``: layout, the elementwise product signs, one binding per name."""
+    layout = raw.get("layout", "rows")
+    if layout not in ("rows", "columns"):
+        raise error("layout", "'layout' is rows (a batch, one sample per row) or columns")
+    hadamard = raw.get("hadamard", ["odot", "circ", "otimes"])
+    if not isinstance(hadamard, list) or not set(hadamard) <= PRODUCT_SIGNS:
+        raise error("hadamard", "'hadamard' lists product signs among "
+                    + ", ".join(sorted(PRODUCT_SIGNS)))
+    bindings: dict[str, Binding] = {}
+    nodes = {s.name for s in model.graph.nodes}
+    for name, source in raw.items():
+        if name in ("layout", "hadamard"):
+            continue
+        if source in ("inputs", "targets"):
+            bindings[name] = Binding(source)
+        elif isinstance(source, dict) and set(source) == {"group"} and \
+                source["group"] in model.graph.groups:
+            bindings[name] = Binding("group", (source["group"],))
+        elif isinstance(source, dict) and set(source) == {"nodes"}:
+            family = []
+            for k in range(1, 10_000):
+                member = format_name(str(source["nodes"]), k=(k, 2))
+                if member not in nodes:
+                    break
+                family.append(member)
+            if not family:
+                raise error(name, f"no node matches the template {source['nodes']!r}")
+            bindings[name] = Binding("nodes", tuple(family))
+        else:
+            raise error(name, f"matrix {name!r} must be inputs, targets, {{group: NAME}} "
+                        f"with NAME in {sorted(model.graph.groups)}, or {{nodes: TEMPLATE}}")
+    return layout, bindings, frozenset(hadamard)
+
+
+class Evaluator:
+    """Evaluates a parsed matrix formula at one point of parameters and data."""
+
+    def __init__(self, model: "Model", layout: str, bindings: dict[str, Binding],
+                 functions: Mapping[str, str], params: dict, x: np.ndarray, y: np.ndarray,
+                 rate: float) -> None:
+        self.model, self.layout, self.bindings = model, layout, bindings
+        self.functions = functions
+        self.x, self.y, self.rate = x, y, rate
+        self.values = model.values(params, x, y)
+        self.grads = model.gradient_fn()(params, x, y)
+        self.params = params
+        self.scale = 1.0 / x.shape[0] if model.graph.reduction == "mean" else 1.0
+
+    def _orient(self, rows: np.ndarray) -> np.ndarray:
+        """Samples × units as rows, or one sample as a column."""
+        return rows if self.layout == "rows" else rows.T
+
+    def matrix(self, name: str, gradient: bool = False) -> np.ndarray:
+        binding = self.bindings.get(name)
+        if binding is None:
+            raise UnsupportedError(f"{name!r} is not listed under 'matrices'")
+        g = self.model.graph
+        if binding.kind == "group":
+            layout = np.array(g.groups[binding.names[0]], dtype=object)
+            source = self.grads if gradient else self.params
+            out = np.vectorize(lambda n: float(source[n]))(layout).astype(float)
+            return out.reshape(-1, 1) if out.ndim == 1 else out
+        if binding.kind in ("inputs", "targets"):
+            symbols = g.inputs if binding.kind == "inputs" else g.targets
+            if gradient:
+                if binding.kind == "targets":
+                    raise NoValue
+                cols = [self.scale * self.values[f"dL/d{s.name}"] for s in symbols]
+                return self._orient(np.stack(cols, axis=1))
+            return self._orient(self.x if binding.kind == "inputs" else self.y)
+        key = "dL/d{}" if gradient else "{}"
+        cols = [(self.scale if gradient else 1.0) * self.values[key.format(n)]
+                for n in binding.names]
+        return self._orient(np.stack(cols, axis=1))
+
+    def __call__(self, expr: sp.Expr) -> np.ndarray | float:
+        if expr.is_Number:
+            return float(expr)
+        if isinstance(expr, sp.Symbol):
+            if not expr.is_commutative:
+                return self.matrix(expr.name)
+            if expr.name in ("eta", "alpha"):
+                return self.rate
+            raise UnsupportedError(f"{expr.name!r} in a matrix formula is not a matrix")
+        if expr.is_Add:
+            total = 0.0
+            for a in expr.args:
+                total = total + self(a)
+            return total
+        if expr.is_Mul:
+            acc: Any = 1.0
+            for a in expr.args:
+                v = self(a)
+                both = np.ndim(acc) == 2 and np.ndim(v) == 2
+                acc = acc @ v if both else acc * v
+            return acc
+        if expr.is_Pow and expr.exp.is_Integer and np.ndim(self(expr.base)) == 0:
+            return float(self(expr.base)) ** int(expr.exp)
+        if isinstance(expr, AppliedUndef):
+            return self.apply(str(expr.func), expr.args)
+        raise UnsupportedError(f"{type(expr).__name__} is not supported in a matrix formula")
+
+    def apply(self, fname: str, args: tuple) -> np.ndarray | float:
+        if fname == "transpose":
+            return np.transpose(self(args[0]))
+        if fname == "hadamard":
+            return self(args[0]) * self(args[1])
+        if fname.startswith("indicator_"):  # [s1 > 0]
+            lhs, rhs = self(args[0]), self(args[1])
+            return {"indicator_gt": np.greater, "indicator_lt": np.less,
+                    "indicator_ge": np.greater_equal,
+                    "indicator_le": np.less_equal}[fname](lhs, rhs).astype(float)
+        if fname == "D":
+            of, wrt = args[0], args[1]
+            if str(of) in ("L", "J", "Loss") and isinstance(wrt, sp.Symbol):
+                return self.matrix(wrt.name, gradient=True)
+            raise NoValue
+        target = self.functions.get(fname, fname)
+        if target in ARRAY_FUNCTIONS and len(args) == 1:
+            return ARRAY_FUNCTIONS[target](self(args[0]))
+        raise UnsupportedError(f"the matrix formula applies {fname!r}; map it under 'functions'")
+
+
+def close(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-9) -> str:
+    """Empty when two arrays agree in shape and value; else what differs."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        return f"shape {a.shape} where derivgen has {b.shape}"
+    if np.allclose(a, b, rtol=rtol, atol=atol):
+        return ""
+    i = np.unravel_index(np.argmax(np.abs(a - b)), a.shape)
+    return f"entry {tuple(int(v) for v in i)}: the formula gives {a[i]:.10g}, derivgen {b[i]:.10g}"
