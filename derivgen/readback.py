@@ -25,6 +25,8 @@ from .refparse import DEFAULT_FUNCTIONS, parse_expression, parse_reference
 if TYPE_CHECKING:
     from .model import Model
 
+#: the free variable of the notes on activations (σ'(z) = σ(z)(1 − σ(z)))
+FREE = frozenset({"z", "x"})
 #: samples a Σ_n is unrolled to: two already tell a sum from one term, and lambdify of
 #: softmax networks grows with every sample
 SAMPLES = 2
@@ -97,8 +99,24 @@ class Reader:
         self.model, self.nt = model, nt
         self.names = reference_names(nt)
         self.sample = nt.profile.sample_index
-        self.mapper = Mapper(model, self.names.where, self.names.functions, self.sample)
+        self.mapper = Mapper(model, self.names.where, self.names.functions, self.sample,
+                             free=FREE)
         self.leaky = {n for n, key in self.names.functions.items() if key == "leaky_relu"}
+
+    def _mapper(self, kind: str) -> Mapper:
+        """Notes on activations read α as the slope; elsewhere it is the learning rate."""
+        if kind not in ("note", "kink") or self.nt.alpha is None:
+            return self.mapper
+        where = dict(self.names.where, alpha=sp.latex(sp.nsimplify(self.nt.alpha)))
+        return Mapper(self.model, where, self.names.functions, self.sample, free=FREE)
+
+    def _unhalved(self) -> Mapper:
+        """The same names on the model without the ½ in its loss (seed 000's note)."""
+        from dataclasses import replace
+        from .model import Model
+        spec = replace(self.model.spec, loss="sse")
+        return Mapper(Model(spec), self.names.where, self.names.functions, self.sample,
+                      free=FREE)
 
     def _rename(self, x: sp.Expr) -> sp.Expr:
         aliases = self.names.aliases
@@ -117,17 +135,30 @@ class Reader:
         return side.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in plain,
                             lambda e: plain[e.func.__name__](self.mapper.map(e.args[0])))
 
-    def judge(self, latex: str, seed: int = 0) -> Judgement:
+    def judge(self, latex: str, seed: int = 0, kind: str = "") -> Judgement:
         """Parse ``latex`` (``LHS = … = RHS``) and compare each later side with the first.
 
         A first side that is ∂L/∂θ is the engine's gradient; ∂X/∂Y of nodes is the
-        engine's partial.  Sums over samples are unrolled at N = SAMPLES.
+        engine's partial.  Sums over samples are unrolled at N = SAMPLES.  A "half"
+        note (∂L̃/∂p = 2 ∂L/∂p) is judged for every parameter p, its left side on
+        the loss without the ½.
         """
+        if kind == "half":
+            for p in self.model.parameters:
+                verdict = self._judge(latex.replace("{\\partial p}", "{\\partial " +
+                                                    engine_text(p) + "}"), seed, kind)
+                if not verdict.equal:
+                    return Judgement(False, f"p = {p}: {verdict.message}")
+            return Judgement(True, "equal for every parameter")
+        return self._judge(latex, seed, kind)
+
+    def _judge(self, latex: str, seed: int, kind: str) -> Judgement:
+        mapper = self._mapper(kind)
         ref = parse_reference(latex, sample_index=self.sample,
-                              functions=self.mapper.parse_functions)
+                              functions=mapper.parse_functions)
         sides = [self._restore(s) for s in ref.sides if s is not None]
-        mapper = self.mapper
-        derived = mapper.target(sides[0], ref.assign, tuple(sides[1:]))
+        head = self._unhalved() if kind == "half" else mapper
+        derived = head.target(sides[0], ref.assign, tuple(sides[1:]))
         target = concrete(derived, N, SAMPLES, mapper.sample)
         rng = np.random.default_rng(seed)
         for k, side in enumerate(sides[1:], start=2):

@@ -42,8 +42,10 @@ class Mapper:
 
     def __init__(self, model: "Model", where: Mapping[str, str],
                  functions: Mapping[str, str], sample_index: str = "n",
-                 per_observation: bool = False) -> None:
+                 per_observation: bool = False, free: frozenset[str] = frozenset()) -> None:
         self.model, self.graph = model, model.graph
+        #: names that stand for any real number (the z of σ'(z) = σ(z)(1 − σ(z)))
+        self.free = free
         #: the document's L is the loss of one observation (seed 003), not of the data set
         self.per_observation = per_observation
         self.sample = sp.Symbol(sample_index, integer=True)
@@ -92,6 +94,8 @@ class Mapper:
             return self.per_sample(value, index)
         if index is None and self._is_loss(raw):
             return self.total_loss()
+        if raw in self.free and raw not in self.by_name:
+            return sp.Symbol(raw, real=True)
         if raw in LEARNING_RATES and raw not in self.by_name:
             return sp.Symbol(raw, positive=True)  # a free number: any rate must work
         if base in self.by_name:

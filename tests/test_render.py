@@ -33,7 +33,7 @@ UPDATE = os.environ.get("DERIVGEN_UPDATE_GOLDEN") == "1"
 SEEDS = [p for p in SPECS if p.name.startswith("seed")]
 EXAMPLES = [p for p in SEEDS if p.name.startswith("seed001")]  # full worked examples
 JUDGED = ("forward", "residual", "error", "definition", "chain", "compact", "expanded",
-          "update", "loss")
+          "update", "loss", "note", "kink", "half")
 PDFLATEX = shutil.which("pdflatex")
 needs_tex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed (Debian: "
                                "texlive-latex-base texlive-latex-recommended texlive-lang-cyrillic)")
@@ -106,8 +106,21 @@ def test_every_display_parses_and_equals_the_engine(path):
     reader = Reader(model, nt)
     for d in judged:
         assert any(d.latex in s for s in shown), d.latex
-        verdict = reader.judge(d.latex)
+        verdict = reader.judge(d.latex, kind=d.kind)
         assert verdict.equal, f"{d.kind} {d.param}: {verdict.message}\n{d.latex}"
+
+
+@pytest.mark.parametrize("kind, wrong", [
+    ("note", r"\sigma'\left(z\right) = \sigma\left(z\right)"),
+    ("kink", r"\text{ReLU}'\left(0\right) = 1"),
+    ("half", r"\frac{\partial \tilde{L}}{\partial p} = \frac{\partial L}{\partial p}"),
+])
+def test_wrong_notes_are_caught_by_the_read_back(kind, wrong):
+    spec = "specs/seed002_relu_3_2_2_shared_bias.yaml" if kind == "kink" else \
+        "specs/seed001_sigmoid_1_1_1.yaml"
+    model = derivgen.load(spec)
+    nt = Notation(model, read_notation(model))
+    assert not Reader(model, nt).judge(wrong, kind=kind).equal
 
 
 def test_a_wrong_formula_is_caught_by_the_read_back():
