@@ -18,7 +18,7 @@ import sympy as sp
 
 from .errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from .fields import Fields, formula
-from .matrix import Evaluator, NoValue, close, read_bindings
+from .matrix import Evaluator, NoValue, ShapeMismatch, close, random_point, read_bindings
 from .numeric import compare, compile_exprs, concrete
 from .reference import N, Mapper, substitute_indices
 from .refparse import Reference, parse_reference
@@ -199,10 +199,7 @@ def _judge_matrix(ref, formula: Formula, rng) -> tuple[str, str, str]:
     judged: set[int] = set()
     for point in range(MATRIX_POINTS):
         n = 3 if model.graph.reduction != "single" and layout == "rows" else 1
-        params = {p: float(rng.normal()) for p in model.parameters}
-        x = rng.normal(size=(n, model.input_size))
-        y = (rng.dirichlet(np.ones(model.output_size), size=n)
-             if model.spec.loss == "cross_entropy" else rng.normal(size=(n, model.output_size)))
+        params, x, y = random_point(model, rng, n)
         evaluate = Evaluator(model, layout, bindings, functions, params, x, y,
                              rate=float(rng.uniform(0.01, 1.0)))
         head = ref.sides[0]
@@ -214,10 +211,12 @@ def _judge_matrix(ref, formula: Formula, rng) -> tuple[str, str, str]:
                 continue
             try:
                 value = evaluate(side)
+                problem = close(value, target)
             except NoValue:
                 continue
+            except ShapeMismatch as exc:
+                problem = str(exc)
             judged.add(k)
-            problem = close(value, target)
             if problem:
                 return "mismatch", f"{head} at random point {point + 1}", (
                     f"side {k} differs from derivgen's arrays at random point {point + 1} "

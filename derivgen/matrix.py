@@ -39,6 +39,10 @@ ARRAY_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 PRODUCT_SIGNS = frozenset({"cdot", "times", "odot", "circ", "otimes"})
 
 
+class ShapeMismatch(Exception):
+    """The formula multiplies or adds arrays whose shapes do not fit: it is wrong."""
+
+
 class NoValue(Exception):
     """A side that names no array (∂s₂/∂o₁ is a Jacobian, not a matrix)."""
 
@@ -115,7 +119,9 @@ class Evaluator:
             layout = np.array(g.groups[binding.names[0]], dtype=object)
             source = self.grads if gradient else self.params
             out = np.vectorize(lambda n: float(source[n]))(layout).astype(float)
-            return out.reshape(-1, 1) if out.ndim == 1 else out
+            if out.ndim == 1:  # a bias vector: a row next to a batch, a column next to Wx
+                return out.reshape(1, -1) if self.layout == "rows" else out.reshape(-1, 1)
+            return out
         if binding.kind in ("inputs", "targets"):
             symbols = g.inputs if binding.kind == "inputs" else g.targets
             if gradient:
@@ -135,21 +141,27 @@ class Evaluator:
         if isinstance(expr, sp.Symbol):
             if not expr.is_commutative:
                 return self.matrix(expr.name)
+            binding = self.bindings.get(expr.name)
+            if binding is not None and binding.kind == "param":  # seed 002's shared bias
+                return float(self.params[binding.names[0]])
             if expr.name in ("eta", "alpha"):
                 return self.rate
             raise UnsupportedError(f"{expr.name!r} in a matrix formula is not a matrix")
-        if expr.is_Add:
-            total = 0.0
-            for a in expr.args:
-                total = total + self(a)
-            return total
-        if expr.is_Mul:
-            acc: Any = 1.0
-            for a in expr.args:
-                v = self(a)
-                both = np.ndim(acc) == 2 and np.ndim(v) == 2
-                acc = acc @ v if both else acc * v
-            return acc
+        try:
+            if expr.is_Add:
+                total = 0.0
+                for a in expr.args:
+                    total = total + self(a)
+                return total
+            if expr.is_Mul:
+                acc: Any = 1.0
+                for a in expr.args:
+                    v = self(a)
+                    both = np.ndim(acc) == 2 and np.ndim(v) == 2
+                    acc = acc @ v if both else acc * v
+                return acc
+        except ValueError as exc:  # numpy: operands could not be broadcast / matmul sizes
+            raise ShapeMismatch(str(exc).split(":")[0] + ": shapes do not fit") from None
         if expr.is_Pow and expr.exp.is_Integer and np.ndim(self(expr.base)) == 0:
             return float(self(expr.base)) ** int(expr.exp)
         if isinstance(expr, AppliedUndef):
@@ -172,9 +184,24 @@ class Evaluator:
                 return self.matrix(wrt.name, gradient=True)
             raise NoValue
         target = self.functions.get(fname, fname)
+        if target == "softmax" and len(args) == 1:  # over the units of each sample
+            value = np.asarray(self(args[0]), dtype=float)
+            axis = 1 if self.layout == "rows" else 0
+            shifted = np.exp(value - value.max(axis=axis, keepdims=True))
+            return shifted / shifted.sum(axis=axis, keepdims=True)
         if target in ARRAY_FUNCTIONS and len(args) == 1:
             return ARRAY_FUNCTIONS[target](self(args[0]))
         raise UnsupportedError(f"the matrix formula applies {fname!r}; map it under 'functions'")
+
+
+def random_point(model: "Model", rng: np.random.Generator, n: int
+                 ) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Parameters ~ N(0, 1), n samples of inputs, and targets (probability rows for CE)."""
+    params = {p: float(rng.normal()) for p in model.parameters}
+    x = rng.normal(size=(n, model.input_size))
+    y = (rng.dirichlet(np.ones(model.output_size), size=n)
+         if model.spec.loss == "cross_entropy" else rng.normal(size=(n, model.output_size)))
+    return params, x, y
 
 
 def close(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-9) -> str:

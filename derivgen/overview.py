@@ -13,6 +13,7 @@ import sympy as sp
 
 from .functions import LeakyRelu, Relu, Sigmoid, Softplus, Step
 from .latex import FUNCTION_NAMES, head_latex, name_latex, split_name
+from .matrix import Binding
 from .naming import format_name
 from .network import ACTIVATION_FUNCTIONS
 from .rules import local_diff
@@ -106,6 +107,7 @@ def layer_view(b: "Builder") -> list[Display]:
         return base + (f"_{{{layer}}}" if layer is not None else "")
 
     previous = vector(g.inputs[0].name, None)
+    bound: dict[str, object] = {previous: Binding("inputs")}
     for li, layer in enumerate(net.layers):
         nodes = [n for n in g.nodes.values() if n.layer == li]
         pre = next(n.symbol for n in nodes if n.role == "pre")
@@ -114,19 +116,31 @@ def layer_view(b: "Builder") -> list[Display]:
         matrix = name_latex(format_name(names.weight_matrix, l=(lval, 2)))
         product = (f"{matrix} {prof.matmul} {previous}" if names.matrix_layout == "out_in"
                    else f"{previous} {prof.matmul} {matrix}")
+        group = format_name(names.weight_matrix, l=(lval, 2))
+        bound[matrix] = Binding("group", (group,))
         if layer.bias == "shared":  # one scalar per layer: \text{bias}_0 in seed 002
-            bias = nt.symbol(_shared_bias(b, pre), False)
+            shared = _shared_bias(b, pre)
+            bias = nt.symbol(shared, False)
+            bound[bias] = Binding("param", (shared.name,))
         elif layer.bias == "neuron":
-            bias = vector(split_name(format_name(names.bias_vector, l=(lval, 2)))[0], lval)
+            vec = format_name(names.bias_vector, l=(lval, 2))
+            bias = vector(split_name(vec)[0], lval)
+            bound[bias] = Binding("group", (vec,))
         else:
             bias = None
         z = vector(pre.name, lval)
-        out.append(Display("layer", (z, product + (f" + {bias}" if bias else ""))))
+        members = [n for n in nodes if n.role == "pre"]
+        bound[z] = Binding("nodes", tuple(n.symbol.name for n in members))
+        out.append(Display("layer", (z, product + (f" + {bias}" if bias else "")),
+                           matrices=tuple(bound.items())))
         last = li == depth - 1
         h = vector(post.name, lval if (not last or prof.layer_parts) else None)
+        posts = [n for n in nodes if n.role in ("post", "output")]
         act = _act_latex(b, layer.activation, li)
         if act:
-            out.append(Display("layer", (h, act + r"\left(" + z + r"\right)")))
+            bound[h] = Binding("nodes", tuple(n.symbol.name for n in posts))
+            out.append(Display("layer", (h, act + r"\left(" + z + r"\right)"),
+                               matrices=tuple(bound.items())))
         previous = h if act else z
     return out
 

@@ -18,6 +18,7 @@ from sympy.core.function import AppliedUndef
 from .functions import LeakyRelu, Step
 from .latex import FUNCTION_NAMES, split_name
 from .notation import Notation
+from .matrix import Evaluator, ShapeMismatch, close, random_point
 from .numeric import POINTS, compare, concrete
 from .reference import N, Mapper
 from .refparse import DEFAULT_FUNCTIONS, parse_expression, parse_reference
@@ -25,6 +26,8 @@ from .refparse import DEFAULT_FUNCTIONS, parse_expression, parse_reference
 if TYPE_CHECKING:
     from .model import Model
 
+#: random points a whole-layer equation is evaluated at
+LAYER_POINTS = 5
 #: the free variable of the notes on activations (σ'(z) = σ(z)(1 − σ(z)))
 FREE = frozenset({"z", "x"})
 #: samples a Σ_n is unrolled to: two already tell a sum from one term, and lambdify of
@@ -134,6 +137,30 @@ class Reader:
                       for n in self.leaky})
         return side.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in plain,
                             lambda e: plain[e.func.__name__](self.mapper.map(e.args[0])))
+
+    def judge_layer(self, latex: str, matrices: tuple, seed: int = 0) -> Judgement:
+        """A whole-layer equation (z_1 = W_1·x + b_1), evaluated with arrays."""
+        functions = self.mapper.parse_functions | {"softmax"}
+        bindings = {str(parse_expression(fragment, functions=functions)): binding
+                    for fragment, binding in matrices}
+        names = frozenset(n for n, b in bindings.items() if b.kind != "param")
+        ref = parse_reference(latex, functions=functions, matrices=names,
+                              hadamard=frozenset())  # every product sign here is a matrix one
+        net = self.model.spec.network
+        layout = "columns" if net.names.matrix_layout == "out_in" else "rows"
+        n = 1 if layout == "columns" or self.model.graph.reduction == "single" else 3
+        rng = np.random.default_rng(seed)
+        for point in range(LAYER_POINTS):
+            params, x, y = random_point(self.model, rng, n)
+            evaluate = Evaluator(self.model, layout, bindings, self.mapper.functions, params,
+                                 x, y, rate=0.1)
+            try:
+                problem = close(evaluate(ref.sides[1]), evaluate(ref.sides[0]))
+            except ShapeMismatch as exc:
+                problem = str(exc)
+            if problem:
+                return Judgement(False, f"at random point {point + 1}: {problem}")
+        return Judgement(True, f"equal to the engine's arrays at {LAYER_POINTS} points")
 
     def judge(self, latex: str, seed: int = 0, kind: str = "") -> Judgement:
         """Parse ``latex`` (``LHS = … = RHS``) and compare each later side with the first.

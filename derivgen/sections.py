@@ -53,6 +53,9 @@ class Display:
     sides: tuple[str, ...]
     param: str | None = None
     op: str = "="
+    #: for a whole-layer equation: each matrix's LaTeX and what it holds, so that the
+    #: read-back can evaluate it with arrays (see derivgen.matrix)
+    matrices: tuple[tuple[str, object], ...] = ()
 
     @property
     def latex(self) -> str:

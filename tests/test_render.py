@@ -103,10 +103,12 @@ def test_every_display_parses_and_equals_the_engine(path):
             parse_reference(formula, sample_index=nt.profile.sample_index)
     judged = [d for d in doc.displays() if d.kind in JUDGED]
     assert {d.kind for d in judged} >= {"forward", "chain", "compact"}
+    assert {d.kind for d in doc.displays()} <= set(JUDGED) | {"layer"}  # nothing unjudged
     reader = Reader(model, nt)
-    for d in judged:
+    for d in doc.displays():
         assert any(d.latex in s for s in shown), d.latex
-        verdict = reader.judge(d.latex, kind=d.kind)
+        verdict = (reader.judge_layer(d.latex, d.matrices) if d.kind == "layer"
+                   else reader.judge(d.latex, kind=d.kind))
         assert verdict.equal, f"{d.kind} {d.param}: {verdict.message}\n{d.latex}"
 
 
@@ -121,6 +123,21 @@ def test_wrong_notes_are_caught_by_the_read_back(kind, wrong):
     model = derivgen.load(spec)
     nt = Notation(model, read_notation(model))
     assert not Reader(model, nt).judge(wrong, kind=kind).equal
+
+
+@pytest.mark.parametrize("spec, right, wrong", [
+    ("specs/seed001_sigmoid_2_3_2.yaml", r"W_{1} \cdot \mathbf{x}", r"\mathbf{x}^T \cdot W_{1}"),
+    ("specs/seed003_softmax_ce_2layer.yaml", r"o_{1} \times w_{2} + b_{2}",
+     r"o_{1} \times w_{2} - b_{2}"),
+])
+def test_a_wrong_layer_equation_is_caught(spec, right, wrong):
+    model = derivgen.load(spec)
+    nt = Notation(model, read_notation(model))
+    layer = next(d for d in build_document(model, nt).displays()
+                 if d.kind == "layer" and right in d.latex)
+    reader = Reader(model, nt)
+    assert reader.judge_layer(layer.latex, layer.matrices).equal
+    assert not reader.judge_layer(layer.latex.replace(right, wrong), layer.matrices).equal
 
 
 def test_a_wrong_formula_is_caught_by_the_read_back():
