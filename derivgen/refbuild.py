@@ -366,7 +366,7 @@ class Builder:
         """D(top, wrt, *i): bound sum indices named in the subscripts (∂ŷ_i/∂z_{2i})
         are trailing arguments, so that SymPy sees the factor depend on them."""
         names = [wrt] + ([top.name] if isinstance(top, sympy.Symbol) else [])
-        subs = "".join(n.partition("_")[2] for n in names)
+        subs = "".join(n.removesuffix("_prime").partition("_")[2] for n in names)
         deps = [sympy.Symbol(i, integer=True) for i in self.indices if i in subs]
         if isinstance(top, sympy.Symbol) and top.name in self.matrices:
             top = self.sym(top.name)

@@ -263,10 +263,10 @@ class Mapper:
             value = d.expand(local_diff(held, node, self.graph.at0))
             return self.per_sample(value, index.pop() if len(index) == 1 else None)
         variable = self.map(wrt)
-        if not isinstance(variable, sp.Symbol):
-            variable = sp.Symbol(wname, real=True)
-        return local_diff(self.map(of).xreplace({sp.Symbol(wname, real=True): variable}),
-                          variable, self.graph.at0)
+        if not isinstance(variable, sp.Symbol):  # ∂|a|/∂a with a = y − M: not a variable
+            raise UnsupportedError(f"∂/∂{wname}: {wname!r} stands for an expression, not a "
+                                   "parameter, node or free variable")
+        return local_diff(self.map(of), variable, self.graph.at0)
 
     def _node(self, raw: str, strict: bool = True) -> sp.Symbol | None:
         """The spec symbol a ∂-variable names, through ``where`` (s_j meaning s_{2j})."""

@@ -159,12 +159,17 @@ def _parse(src: str) -> Tree:
 
 def _side(builder: "_Builder", side: Tree, wrt: str | None, of: str | None
           ) -> sympy.Expr | None:
-    """A non-final side's value, or None where it names no value."""
-    if side is not None and wrt is not None and of is not None and builder.lhs(side) == (wrt, of):
-        return _D(sympy.Symbol(of), sympy.Symbol(wrt))
+    """A non-final side's value, or None where it names no value.
+
+    A derivative whose numerator names no value of its own (∂J(θ₀, θ₁) with J
+    not a known function) is ∂of/∂wrt; one that does (∂LeakyReLU(x)/∂x)
+    keeps its argument.
+    """
     try:
         value = builder.finish(builder.ev(side))
     except ReferenceParseError:
+        if wrt is not None and of is not None and builder.lhs(side) == (wrt, of):
+            return _D(sympy.Symbol(of), sympy.Symbol(wrt))
         return None
     return None if value.has(sympy.zoo, sympy.nan) else value
 

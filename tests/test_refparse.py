@@ -483,7 +483,15 @@ def test_notation_reference_lhs(src: str, wrt: str | None, of: str | None) -> No
     ref = parse_reference(src)
     assert (ref.wrt, ref.of, ref.expr) == (wrt, of, x)
     if wrt is not None and of is not None:
-        assert ref.sides[0] == D(S(of), S(wrt))
+        head = ref.sides[0]
+        assert head.func == D and head.args[1] == S(wrt)
+        # a numerator that is a call keeps its arguments: ∂MAE(y, M(x))/∂W_2
+        assert head.args[0] == S(of) or str(head.args[0].func) == of
+
+
+def test_a_call_in_a_derivative_keeps_its_argument() -> None:
+    ref = parse_reference(r"\frac{LeakyReLU(x)}{\partial x} = 1")
+    assert ref.sides[0] == D(sympy.Function("LeakyReLU")(x), S("x"))
 
 
 def test_row_breaks_continue_the_chain() -> None:
@@ -509,7 +517,8 @@ NOTATION_SEEDS = [
      [D(Abs(a), a), D(sqrt(a**2), a), D(sqrt(a**2), a), D(a**2, a) / (2 * sqrt(a**2)), a / sqrt(a**2),
       a / sqrt(a**2), a / Abs(a), a / Abs(a), (y - M(x)) / Abs(y - M(x))]),
     ("004", r"\frac{Linear(W_i, b_i, x)}{\partial W_i} = \frac{W_i \cdot x + b_i}{\partial W_i} = x",
-     "i", (), "W_i", "Linear", [D(S("Linear"), S("W_i")), D(Wb[i] * x + bb[i], S("W_i"), i), x]),
+     "i", (), "W_i", "Linear",
+     [D(Linear(Wb[i], bb[i], x), S("W_i"), i), D(Wb[i] * x + bb[i], S("W_i"), i), x]),
     ("004", r"\frac{ReLU\left(q\right)}{\partial q}", "i", (), None, None, [D(ReLU(q), q)]),
     ("004", r"\begin{split} &\frac{y'}{\partial W_2} = \frac{LeakyReLu(k)}{\partial k} \cdot \frac{k}{\partial W_2} = \\ &= \frac{LeakyReLu(k)}{\partial k} \cdot \frac{Linear(W_2, b_2, l)}{\partial W_2} = \\ &= \frac{LeakyReLu(k)}{\partial k} \cdot l = \frac{LeakyReLu(k)}{\partial k} \cdot tanh(Linear(W_1, b_1, x)) \end{split}",
      "i", ("LeakyReLu", "tanh"), "W_2", "y_prime",
@@ -535,7 +544,7 @@ NOTATION_SEEDS = [
     ("004", r"LeakyReLU(x) = \begin{cases} x, x > 0 \\ \alpha \cdot x, x \le 0 \end{cases}", "i", (),
      None, None, [LeakyReLU(x), Piecewise((x, x > 0), (alpha * x, x <= 0))]),
     ("004", r"\frac{LeakyReLU(x)}{\partial x} = \begin{cases} 1, x > 0 \\ \alpha, x \le 0 \end{cases}",
-     "i", (), "x", "LeakyReLU", [D(S("LeakyReLU"), x), Piecewise((1, x > 0), (alpha, x <= 0))]),
+     "i", (), "x", "LeakyReLU", [D(LeakyReLU(x), x), Piecewise((1, x > 0), (alpha, x <= 0))]),
     ("003", r"-y_j \frac{1}{p_j} p_j (1 - p_j) - \sum_{c \neq j} \left[y_c \frac{1}{p_c} (-p_c p_j) \right]",
      "n", (), None, None,
      [-S("y_j") * (1 - S("p_j")) - Sum(ys[c] / ps[c] * (-ps[c] * S("p_j")) * (1 - KD(c, j)), (c, 1, C))]),
