@@ -18,7 +18,8 @@ import sympy as sp
 
 from .errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from .fields import Fields, formula
-from .matrix import Evaluator, NoValue, ShapeMismatch, close, random_point, read_bindings
+from .matrix import Evaluator, NoValue, ShapeMismatch, close, read_bindings
+from .verify import random_point
 from .numeric import compare, compile_exprs, concrete
 from .reference import N, Mapper, substitute_indices
 from .refparse import Reference, parse_reference
@@ -81,7 +82,8 @@ def read_formulas(model: "Model") -> list[Formula]:
     if matrices_raw is not None:
         section = Fields(matrices_raw, "'matrices'", model.spec.source, top.pos("matrices"))
         matrices = read_bindings(model, matrices_raw, section.error)
-    out = []
+    out: list[Formula] = []
+    variants: dict[str, Mapper] = {}
     for i, raw_entry in enumerate(formulas):
         pos = formulas.item_pos[i] if hasattr(formulas, "item_pos") else None
         entry = Fields(raw_entry, f"reference formula {i + 1}", model.spec.source, pos)
@@ -107,9 +109,11 @@ def read_formulas(model: "Model") -> list[Formula]:
                             p.line if p else None, col) from None
         lhs_mapper = mapper
         if loss is not None:  # the document's variant loss, e.g. without the 1/2
-            from .model import Model
-            lhs_mapper = Mapper(Model(dataclasses.replace(model.spec, loss=loss)), where,
-                                functions, sample, per_observation)
+            if loss not in variants:  # one model per loss, however many entries use it
+                from .model import Model
+                variants[loss] = Mapper(Model(dataclasses.replace(model.spec, loss=loss)),
+                                        where, functions, sample, per_observation)
+            lhs_mapper = variants[loss]
         out.append(Formula(ident, latex, ref, each, expect, note, mapper, lhs_mapper,
                            matrices if form == "matrix" else None))
     return out

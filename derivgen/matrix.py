@@ -194,16 +194,6 @@ class Evaluator:
         raise UnsupportedError(f"the matrix formula applies {fname!r}; map it under 'functions'")
 
 
-def random_point(model: "Model", rng: np.random.Generator, n: int
-                 ) -> tuple[dict, np.ndarray, np.ndarray]:
-    """Parameters ~ N(0, 1), n samples of inputs, and targets (probability rows for CE)."""
-    params = {p: float(rng.normal()) for p in model.parameters}
-    x = rng.normal(size=(n, model.input_size))
-    y = (rng.dirichlet(np.ones(model.output_size), size=n)
-         if model.spec.loss == "cross_entropy" else rng.normal(size=(n, model.output_size)))
-    return params, x, y
-
-
 def close(a: Any, b: Any, rtol: float = 1e-7, atol: float = 1e-9) -> str:
     """Empty when two arrays agree in shape and value; else what differs."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)

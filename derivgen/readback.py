@@ -9,6 +9,7 @@ display with the engine's value, as ``derivgen check`` judges documents.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,7 +19,8 @@ from sympy.core.function import AppliedUndef
 from .functions import LeakyRelu, Step
 from .latex import FUNCTION_NAMES, split_name
 from .notation import Notation
-from .matrix import Evaluator, ShapeMismatch, close, random_point
+from .matrix import Evaluator, ShapeMismatch, close
+from .verify import random_point
 from .numeric import POINTS, compare, concrete
 from .reference import N, Mapper
 from .refparse import DEFAULT_FUNCTIONS, parse_expression, parse_reference
@@ -113,6 +115,7 @@ class Reader:
         where = dict(self.names.where, alpha=sp.latex(sp.nsimplify(self.nt.alpha)))
         return Mapper(self.model, where, self.names.functions, self.sample, free=FREE)
 
+    @cached_property
     def _unhalved(self) -> Mapper:
         """The same names on the model without the ½ in its loss (seed 000's note)."""
         from dataclasses import replace
@@ -184,7 +187,7 @@ class Reader:
         ref = parse_reference(latex, sample_index=self.sample,
                               functions=mapper.parse_functions)
         sides = [self._restore(s) for s in ref.sides if s is not None]
-        head = self._unhalved() if kind == "half" else mapper
+        head = self._unhalved if kind == "half" else mapper
         derived = head.target(sides[0], ref.assign, tuple(sides[1:]))
         target = concrete(derived, N, SAMPLES, mapper.sample)
         rng = np.random.default_rng(seed)

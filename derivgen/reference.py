@@ -230,10 +230,7 @@ class Mapper:
         """∂of/∂wrt: the loss gradient, an adjoint, a node's partial or an expression's."""
         d = self.model.derivation
         wname = str(wrt)
-        is_loss = isinstance(of, sp.Symbol) and (
-            of.name in LOSS_NAMES and (of.name not in self.by_name
-                                       or self.by_name[of.name] == self.graph.loss))
-        if is_loss:
+        if isinstance(of, sp.Symbol) and self._is_loss(of.name):
             if wname in self.model.gradients:
                 return (self.model.sample_gradients if self.per_observation
                         else self.model.gradients)[wname]

@@ -74,8 +74,9 @@ class GradientReport:
                  "passed": c.status == "ok"} for c in self.checks]
 
 
-def _draw(model: "Model", rng: np.random.Generator,
-          n: int | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
+def random_point(model: "Model", rng: np.random.Generator,
+                 n: int | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Parameters ~ N(0, 1), n samples of inputs, and targets the loss expects."""
     n = n or (1 if model.graph.reduction == "single" else 4)
     params = {p: float(rng.normal()) for p in model.parameters}
     x = rng.normal(size=(n, model.input_size))
@@ -125,13 +126,13 @@ def check_gradients(model: "Model", points: int = 3, seed: int = 0,
     checks = {p: ParamCheck(p) for p in model.parameters}
     if example and model.spec.example is not None:
         given, x, y = model.example_arrays()
-        params, _, drawn_y = _draw(model, rng, n=x.shape[0])
+        params, _, drawn_y = random_point(model, rng, n=x.shape[0])
         params.update(given)  # the document's values where it gives them
         y = drawn_y if y is None else y
         _compare(model, params, x, y, checks, "the worked example")
     for i in range(points):
         for _ in range(MAX_REDRAWS):
-            params, x, y = _draw(model, rng)
+            params, x, y = random_point(model, rng)
             if model.kink_distance(params, x, y) > KINK_MARGIN:
                 break
         else:
