@@ -30,7 +30,9 @@ NUMPY_FUNCTIONS: dict[type, str] = {
 }
 
 
-class _Printer(NumPyPrinter):
+class ScalarNumPyPrinter(NumPyPrinter):
+    """NumPy printing of derivgen's scalar expressions; symbols print as ``names`` say."""
+
     def __init__(self, names: dict[sp.Symbol, str]) -> None:
         super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
         self._names = names
@@ -56,7 +58,7 @@ def _identifiers(derivation: Derivation) -> dict[sp.Symbol, str]:
     return names
 
 
-def _with_cse(assignments: list[tuple[str, sp.Expr]], printer: _Printer,
+def _with_cse(assignments: list[tuple[str, sp.Expr]], printer: ScalarNumPyPrinter,
               names: dict[sp.Symbol, str]) -> list[str]:
     """Print assignments, hoisting repeated subexpressions just before first use."""
     temps, reduced = sp.cse([e for _, e in assignments], symbols=sp.numbered_symbols("_t"),
@@ -84,7 +86,7 @@ def _with_cse(assignments: list[tuple[str, sp.Expr]], printer: _Printer,
 def _source(derivation: Derivation, what: str) -> str:
     g = derivation.graph
     names = _identifiers(derivation)
-    printer = _Printer(names)
+    printer = ScalarNumPyPrinter(names)
     head = ["def generated(params, x, y):", "    n = x.shape[0]"]
     head += [f"    {names[p]} = float(params[{p.name!r}])" for p in g.params]
     head += [f"    {names[s]} = x[:, {i}]" for i, s in enumerate(g.inputs)]

@@ -61,6 +61,17 @@ class Model:
     def output_size(self) -> int:
         return len(self.graph.outputs)
 
+    form = "scalar"
+
+    @property
+    def scalar(self) -> "Model":
+        """This model (a matrix-form model answers with its scalar twin)."""
+        return self
+
+    def random_params(self, rng: np.random.Generator) -> dict[str, float]:
+        """Every parameter ~ N(0, 1): the draw of gradient checks."""
+        return {p: float(rng.normal()) for p in self.parameters}
+
     def initial_params(self, seed: int = 0) -> dict[str, float]:
         """Random parameters: weights ~ N(0, 1/fan_in), biases and free parameters ~ N(0, 0.5²)."""
         rng = np.random.default_rng(seed)

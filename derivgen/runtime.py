@@ -14,7 +14,7 @@ def sigmoid(x):
 
 
 def relu(x):
-    return np.where(np.asarray(x) > 0, x, 0.0)
+    return np.maximum(x, 0.0)
 
 
 def leaky_relu(x, alpha):
@@ -40,6 +40,18 @@ def logsumexp(*xs):
     for x in xs[1:]:
         top = np.maximum(top, x)
     return top + np.log(sum(np.exp(x - top) for x in xs))
+
+
+def softmax(s, axis):
+    """softmax along ``axis``, shifted by the maximum so that exp never overflows."""
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def logsumexp_axis(s, axis):
+    """log Σ exp along ``axis`` (kept as an axis of length 1), shifted by the maximum."""
+    top = s.max(axis=axis, keepdims=True)
+    return top + np.log(np.exp(s - top).sum(axis=axis, keepdims=True))
 
 
 def total(value, n):

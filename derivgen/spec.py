@@ -5,6 +5,7 @@ unknown key or value names what is allowed.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ import sympy as sp
 
 from .errors import SpecError
 from .fields import Fields, formula, identifier
-from .naming import Names, check_template
+from .naming import Names, check_template, format_name
 from .source import read_spec_source
 
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax")
@@ -58,6 +59,10 @@ class Network:
     form: str = "scalar"
     #: where the name templates stand, for errors about the names they make
     names_pos: Any = None
+    #: matrix form: samples as rows (X·W + b, seed 003) or as columns (W·x + b, seed 001)
+    layout: str = "rows"
+    #: matrix form: L2 penalty λ·ΣW² per weight matrix name ("*": every weight matrix)
+    l2: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,11 @@ def network_section(fields: Fields) -> Network:
         raise fields.error("inputs", f"'inputs' must be between 1 and {MAX_UNITS}")
     default_bias = fields.take("bias", str, default="neuron", choices=BIASES)
     form = fields.take("form", str, default="scalar", choices=("scalar", "matrix"))
-    if form == "matrix":
-        raise fields.error("form", "form: matrix is not implemented yet; use form: scalar")
+    layout = fields.take("layout", str, default="rows", choices=("rows", "columns"))
+    l2 = _l2_section(fields)
+    if form == "scalar" and ("layout" in fields.data or l2):
+        key = "layout" if "layout" in fields.data else "l2"
+        raise fields.error(key, f"'{key}' belongs to form: matrix")
     raw_layers = fields.take("layers", list, required=True)
     if not raw_layers:
         raise fields.error("layers", "'layers' needs at least one layer")
@@ -172,13 +180,42 @@ def network_section(fields: Fields) -> Network:
         layers.append(Layer(units, act, bias))
     sizes = [inputs] + [layer.units for layer in layers]
     count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
-    if count > MAX_SCALAR_PARAMETERS:
+    if form == "scalar" and count > MAX_SCALAR_PARAMETERS:
         raise fields.error("layers", f"{count} parameters; scalar form derives at most "
                            f"{MAX_SCALAR_PARAMETERS} (one symbol each)")
     names = names_section(fields)
+    if form == "matrix":  # W_l arrays mean the same in both forms
+        implied = "in_out" if layout == "rows" else "out_in"
+        if "matrix_layout" in fields.data.get("names", {}) and names.matrix_layout != implied:
+            raise fields.error("names", f"layout: {layout} stores weights {implied}; "
+                               f"remove matrix_layout or set it to {implied}")
+        names = dataclasses.replace(names, matrix_layout=implied)
+        weights = [format_name(names.weight_matrix, l=(i + names.layer_base, 2))
+                   for i in range(len(layers))]
+        raw_l2 = fields.data.get("l2")
+        for name, _ in l2:
+            if name != "*" and name not in weights:
+                p = raw_l2.key_pos.get(name) if hasattr(raw_l2, "key_pos") else None
+                raise SpecError(f"l2: {name!r} is not a weight matrix; weights: "
+                                + ", ".join(weights), fields.source,
+                                *((p.line, p.column) if p else (None, None)))
     fields.done()
     return Network(inputs, tuple(layers), names, form,
-                   fields.data.value_pos.get("names") if "names" in fields.data else None)
+                   fields.data.value_pos.get("names") if "names" in fields.data else None,
+                   layout, l2)
+
+
+def _l2_section(fields: Fields) -> tuple[tuple[str, float], ...]:
+    """``l2: λ`` (every weight matrix) or ``l2: {W_1: λ, …}``; λ ≥ 0."""
+    raw = fields.take("l2", (int, float, dict))
+    if raw is None:
+        return ()
+    pairs = list(raw.items()) if isinstance(raw, dict) else [("*", raw)]
+    for name, lam in pairs:
+        if (not isinstance(lam, (int, float)) or isinstance(lam, bool)
+                or not math.isfinite(lam) or lam < 0):
+            raise fields.error("l2", "'l2' takes a number λ ≥ 0 or {weight matrix: λ}")
+    return tuple((str(k), float(v)) for k, v in pairs)
 
 
 def model_section(fields: Fields) -> FreeForm:

@@ -22,6 +22,8 @@ KINK_MARGIN = 1e-3
 #: |forward − backward difference| above this × (1 + |central|) means a kink
 KINK_JUMP = 1e-2
 MAX_REDRAWS = 50
+#: entries of one array parameter compared per point (all of them when it has fewer)
+MAX_ENTRIES = 12
 
 
 @dataclass
@@ -78,7 +80,7 @@ def random_point(model: "Model", rng: np.random.Generator,
                  n: int | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
     """Parameters ~ N(0, 1), n samples of inputs, and targets the loss expects."""
     n = n or (1 if model.graph.reduction == "single" else 4)
-    params = {p: float(rng.normal()) for p in model.parameters}
+    params = model.random_params(rng)
     x = rng.normal(size=(n, model.input_size))
     c = model.output_size
     if model.spec.loss == "cross_entropy":
@@ -90,28 +92,52 @@ def random_point(model: "Model", rng: np.random.Generator,
     return params, x, y
 
 
+def _entries(value: Any, rng: np.random.Generator) -> list[tuple[int, ...]]:
+    """The entries of a parameter to nudge: ``()`` for a scalar, a sample of a big array."""
+    if np.ndim(value) == 0:
+        return [()]
+    every = list(np.ndindex(np.shape(value)))
+    if len(every) <= MAX_ENTRIES:
+        return every
+    return [every[i] for i in sorted(rng.choice(len(every), MAX_ENTRIES, replace=False))]
+
+
+def _nudged(params: dict, name: str, index: tuple[int, ...], delta: float) -> dict:
+    out = dict(params)
+    if index == ():
+        out[name] = params[name] + delta
+    else:
+        out[name] = np.array(params[name], dtype=float)
+        out[name][index] += delta
+    return out
+
+
 def _compare(model: "Model", params: dict, x: np.ndarray, y: np.ndarray,
-             checks: dict[str, ParamCheck], where: str) -> None:
+             checks: dict[str, ParamCheck], where: str,
+             rng: np.random.Generator | None = None) -> None:
     loss = model.loss_fn()
     analytic = model.gradient_fn()(params, x, y)
     centre = loss(params, x, y)
+    rng = rng or np.random.default_rng(0)
     for name, check in checks.items():
-        shifted = dict(params)
-        shifted[name] = params[name] + EPS
-        up = loss(shifted, x, y)
-        shifted[name] = params[name] - EPS
-        down = loss(shifted, x, y)
-        numeric = (up - down) / (2 * EPS)
-        a = float(analytic[name])
+        kink = False
+        for index in _entries(params[name], rng):
+            up = loss(_nudged(params, name, index, EPS), x, y)
+            down = loss(_nudged(params, name, index, -EPS), x, y)
+            numeric = (up - down) / (2 * EPS)
+            a = float(np.asarray(analytic[name])[index])
+            label = where + (f", entry {list(index)}" if index else "")
+            if abs((up - centre) - (centre - down)) / EPS > KINK_JUMP * (1 + abs(numeric)):
+                kink = True  # one-sided slopes differ: never compare across it
+                continue
+            error = abs(a - numeric)
+            failed = not error <= ATOL + RTOL * max(abs(a), abs(numeric))  # NaN fails too
+            if (failed and not check.failed) or (failed == check.failed and error >= check.error):
+                check.error, check.analytic, check.numeric, check.where = error, a, numeric, label
+            check.failed = check.failed or failed
         check.points += 1
-        if abs((up - centre) - (centre - down)) / EPS > KINK_JUMP * (1 + abs(numeric)):
-            check.kinks.append(where)  # one-sided slopes differ: never compare across it
-            continue
-        error = abs(a - numeric)
-        failed = not error <= ATOL + RTOL * max(abs(a), abs(numeric))  # NaN fails too
-        if (failed and not check.failed) or (failed == check.failed and error >= check.error):
-            check.error, check.analytic, check.numeric, check.where = error, a, numeric, where
-        check.failed = check.failed or failed
+        if kink:
+            check.kinks.append(where)
 
 
 def check_gradients(model: "Model", points: int = 3, seed: int = 0,
@@ -137,6 +163,6 @@ def check_gradients(model: "Model", points: int = 3, seed: int = 0,
                 break
         else:
             report.notes.append(f"point {i + 1}: every draw fell within {KINK_MARGIN} of a kink")
-        _compare(model, params, x, y, checks, f"random point {i + 1} (seed {seed})")
+        _compare(model, params, x, y, checks, f"random point {i + 1} (seed {seed})", rng)
     report.checks = list(checks.values())
     return report

@@ -66,9 +66,10 @@ def test_single_reduction_wants_one_sample():
         model.gradient_fn()(params, np.zeros((2, 1)), np.zeros((2, 1)))
 
 
-def test_matrix_form_is_refused_clearly_for_now():
-    with pytest.raises(SpecError, match="form: matrix"):
-        derivgen.mlp([2, 2, 1], form="matrix")
+def test_layout_and_l2_belong_to_matrix_form():
+    with pytest.raises(SpecError, match="form='matrix'"):
+        derivgen.mlp([2, 2, 1], layout="columns")
+    assert isinstance(derivgen.mlp([2, 2, 1], form="matrix"), derivgen.MatrixModel)
 
 
 KINK_SPEC = """
