@@ -61,10 +61,11 @@ class MatrixModel:
     @cached_property
     def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
         """The shape of each parameter's array (``()`` for a shared scalar bias)."""
+        vectors = {layer.bias for layer in self.graph.layers}
         out = {}
         for p in self.graph.params:
             shape = self.graph.shape(p)
-            out[str(p)] = (shape[0],) if shape and shape[1] == 1 else shape
+            out[str(p)] = (shape[0],) if p in vectors and shape else shape
         return out
 
     @property
