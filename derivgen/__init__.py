@@ -1,6 +1,7 @@
 """derivgen: derive, print and verify gradients of small networks symbolically."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Sequence
 
@@ -24,9 +25,27 @@ def from_spec(spec: Spec) -> Model | MatrixModel:
     return Model(spec)
 
 
-def load(path_or_yaml_text: str | Path) -> Model | MatrixModel:
-    """Load a spec from a file path or from YAML text and derive its gradients."""
-    return from_spec(read_spec(path_or_yaml_text))
+def load(path_or_yaml_text: str | Path, form: str | None = None) -> Model | MatrixModel:
+    """Load a spec from a file path or from YAML text and derive its gradients.
+
+    ``form`` ("scalar" or "matrix") overrides the spec's ``form:``.  A network
+    turned into matrix form keeps its weight arrays: ``matrix_layout: in_out``
+    becomes the rows layout (X·W + b), ``out_in`` the columns layout (W·x + b).
+    """
+    spec = read_spec(path_or_yaml_text)
+    if form is not None:
+        if form not in ("scalar", "matrix"):
+            raise ValueError(f"form must be 'scalar' or 'matrix', not {form!r}")
+        net = spec.network
+        if not isinstance(net, Network):
+            if form == "matrix":
+                raise SpecError("only a 'network:' spec has a matrix form", spec.source)
+        elif form != net.form:
+            layout = "rows" if net.names.matrix_layout == "in_out" else "columns"
+            spec = dataclasses.replace(spec, network=dataclasses.replace(
+                net, form=form, layout=layout if form == "matrix" else net.layout,
+                l2=net.l2 if form == "matrix" else ()))
+    return from_spec(spec)
 
 
 def mlp(sizes: Sequence[int], hidden: str = "sigmoid", output: str = "identity",

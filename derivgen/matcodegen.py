@@ -28,7 +28,7 @@ LOSS_NUMPY: dict[str, str] = {
     "sse":           "(({z} - {y}) ** 2).sum()",
     "mse":           "(({z} - {y}) ** 2).sum() / {z}.shape[{a}]",
     "mae":           "numpy.abs({z} - {y}).sum() / {z}.shape[{a}]",
-    "cross_entropy": "_rt.logsumexp_axis({z}, {a}).sum() - ({y} * {z}).sum()",
+    "cross_entropy": "_rt.cross_entropy({z}, {y}, {a})",
     "bce":           "(_rt.softplus({z}) - {y} * {z}).sum()",
 }
 KINKS = (Relu, LeakyRelu, Step, Sign, sp.Abs)

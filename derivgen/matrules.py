@@ -98,8 +98,8 @@ VJPS: dict[type, Callable[[sp.Basic, sp.Basic, sp.Expr], Iterator[Pair]]] = {
     HadamardProduct: lambda e, g, k: ((a, had(g, HadamardProduct(*(e.args[:i] + e.args[i + 1:]))
                                               if len(e.args) > 2 else e.args[1 - i]))
                                       for i, a in enumerate(e.args)),
-    HadamardPower:   lambda e, g, k: iter([(e.base, MatMul(e.exp, had(g, HadamardPower(
-                                          e.base, e.exp - 1) if e.exp != 2 else e.base)))]),
+    HadamardPower:   lambda e, g, k: iter([(e.base, e.exp * had(g, HadamardPower(
+                                          e.base, e.exp - 1) if e.exp != 2 else e.base))]),
     # ---- entrywise functions and softmax ----
     Elementwise:     _elementwise,
     Softmax:         lambda e, g, k: _softmax(e, g),

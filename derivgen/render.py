@@ -69,6 +69,11 @@ def render(model: "Model", format: str = "markdown", lang: str | None = None,
     """
     if format not in ("markdown", "latex"):
         raise ValueError(f"format must be markdown or latex, not {format!r}")
+    if getattr(model, "form", "scalar") == "matrix":
+        if example or values is not None:
+            raise DerivgenError("worked examples are printed per unit, in scalar form; "
+                                "drop --example/--values or use --form scalar")
+        return _render_matrix(model, format, lang)
     profile = read_notation(model)
     lang = lang or profile.language
     notation = Notation(model, profile)
@@ -81,7 +86,24 @@ def render(model: "Model", format: str = "markdown", lang: str | None = None,
     text = environment().get_template("derivation.j2").render(
         format=format, lang=lang, name=model.spec.name, doc=doc, profile=profile,
         example=worked, max_paths=CHAIN_MAX_PATHS)
-    # Templates emit a blank line after every block; keep exactly one between blocks.
+    return _tidy(text)
+
+
+def _render_matrix(model, format: str, lang: str | None) -> str:
+    """A matrix-form derivation; notation overrides are validated on the scalar twin."""
+    from .matsections import build_matrix_document
+    from .profiles import default_profile
+    profile = (read_notation(model.scalar) if "notation" in model.spec.extra
+               else default_profile(model.spec.name))
+    doc = build_matrix_document(model, profile)
+    text = environment().get_template("matrix.j2").render(
+        format=format, lang=lang or profile.language, name=model.spec.name, doc=doc,
+        profile=profile)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    """Templates emit a blank line after every block; keep exactly one between blocks."""
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
@@ -130,6 +152,8 @@ def add_arguments(parser) -> None:
                         help="write here instead of stdout (pdf: default SPEC-NAME.pdf)")
     parser.add_argument("--example", action="store_true",
                         help="add the worked example from the spec's 'example:'")
+    parser.add_argument("--form", choices=("scalar", "matrix"), default=None,
+                        help="derive in this form instead of the spec's (matrix: whole batch)")
     parser.add_argument("--values", metavar="FILE",
                         help="YAML shaped like 'example:' to use instead (implies --example)")
 
@@ -140,7 +164,7 @@ def run(args) -> int:
 
     from . import load
     try:
-        model = load(Path(args.spec))
+        model = load(Path(args.spec), form=args.form)
         fmt = "latex" if args.format == "pdf" else args.format
         text = render(model, fmt, args.lang, args.example, args.values)
         if args.format == "pdf":

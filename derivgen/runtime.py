@@ -54,6 +54,17 @@ def logsumexp_axis(s, axis):
     return top + np.log(np.exp(s - top).sum(axis=axis, keepdims=True))
 
 
+def cross_entropy(z, y, axis):
+    """Σ (log Σ e^z − y·z) over the batch, written as Σ y (lse − z) + lse (1 − Σ y).
+
+    The two are equal; the second form subtracts z from its own log-sum-exp entry by
+    entry, so large logits do not cancel catastrophically, and its last term is
+    exactly 0 for one-hot targets.
+    """
+    lse = logsumexp_axis(z, axis)
+    return float((y * (lse - z)).sum() + (lse * (1.0 - y.sum(axis=axis, keepdims=True))).sum())
+
+
 def total(value, n):
     """Σ over the batch of a per-sample value that may not depend on the sample."""
     value = np.asarray(value, dtype=float)
