@@ -156,7 +156,7 @@ def render(machine: dict[str, str], derive: list[DeriveRow], grads: list[GradRow
               "Time: median wall time of building the Model and compiling its gradient "
               "(SymPy's cache cleared before each run). Scalar form: sigmoid/identity/"
               "half_sse/sum (as naive); matrix form: relu/softmax/cross_entropy/mean. "
-              "Peak RSS: ru_maxrss of a fresh process doing one derivation (in brackets: "
+              "Peak RSS: VmHWM of a fresh process doing one derivation (in brackets: "
               "above the process after its imports).",
               "", "### (b) Gradient, median per call (ratio to hand-written NumPy)", "",
               *grad_table(grads), "", *check_lines(grads), "",

@@ -132,6 +132,7 @@ def cold_start(args: argparse.Namespace) -> tuple[dict[str, cases.Cell], cases.C
         "python -c pass": [sys.executable, "-c", "pass"],
         "python -c 'import numpy'": [sys.executable, "-c", "import numpy"],
         "python -c 'import sympy'": [sys.executable, "-c", "import sympy"],
+        "python -c 'import derivgen'": [sys.executable, "-c", "import derivgen"],
         "derivgen derive specs/seed000_relu_1_3_1.yaml": derive,
     }
     latency: dict[str, cases.Cell] = {}
