@@ -89,9 +89,13 @@ def main() -> None:
     grad = model.gradient_fn()
     generated, source = compile_function(model.derivation, "gradient")
 
-    hand = per_call_time(lambda: anchors.numpy_grad(net, p, x, y))
-    whole = per_call_time(lambda: grad(flat, x, y))
-    inner = per_call_time(lambda: generated(flat, x, y))
+    # interleaved rounds, medians: the three numbers see the same background load
+    rounds: list[tuple[float, float, float]] = []
+    for _ in range(7):
+        rounds.append((per_call_time(lambda: anchors.numpy_grad(net, p, x, y), samples=5),
+                       per_call_time(lambda: grad(flat, x, y), samples=5),
+                       per_call_time(lambda: generated(flat, x, y), samples=5)))
+    hand, whole, inner = (float(np.median(col)) for col in zip(*rounds))
     print(f"{args.sizes} {args.hidden}, N={args.n}: hand NumPy {hand * 1e6:.0f} µs, "
           f"gradient_fn {whole * 1e6:.0f} µs ({whole / hand:.2f}×), of which generated "
           f"function {inner * 1e6:.0f} µs and wrapper {(whole - inner) * 1e6:.0f} µs")
