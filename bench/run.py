@@ -29,7 +29,7 @@ import sympy as sp  # noqa: E402
 import anchors  # noqa: E402
 import cases  # noqa: E402
 import measure  # noqa: E402
-from report import DeriveRow, GradRow, render  # noqa: E402
+from report import Cell, DeriveRow, GradRow, render  # noqa: E402
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
@@ -51,7 +51,7 @@ def derivations(args: argparse.Namespace) -> list[DeriveRow]:
         # a second build in one process would reuse SymPy's cache; clear it each time
         repeat = 1 if args.quick else (5 if sizes[1] <= 16 else 3)
         try:
-            ours: cases.Cell = measure.median_time(lambda: cases.derivgen_build(sizes, form),
+            ours: Cell = measure.median_time(lambda: cases.derivgen_build(sizes, form),
                                                    repeat, before=sp.core.cache.clear_cache)
             mem = measure.peak_memory("derivgen", sizes, form)
         except cases.Unavailable as exc:
@@ -122,7 +122,7 @@ def gradients(args: argparse.Namespace) -> list[GradRow]:
     return rows
 
 
-def cold_start(args: argparse.Namespace) -> tuple[dict[str, cases.Cell], cases.Cell]:
+def cold_start(args: argparse.Namespace) -> tuple[dict[str, Cell], Cell]:
     """(d) `derivgen derive` in a fresh process, next to bare-interpreter anchors."""
     runs = 3 if args.quick else 7
     script = Path(sys.executable).with_name("derivgen")
@@ -135,7 +135,7 @@ def cold_start(args: argparse.Namespace) -> tuple[dict[str, cases.Cell], cases.C
         "python -c 'import derivgen'": [sys.executable, "-c", "import derivgen"],
         "derivgen derive specs/seed000_relu_1_3_1.yaml": derive,
     }
-    latency: dict[str, cases.Cell] = {}
+    latency: dict[str, Cell] = {}
     for label, cmd in commands.items():
         try:
             latency[label] = measure.cold_latency(cmd, runs)
