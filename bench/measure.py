@@ -1,0 +1,159 @@
+"""Timing, memory and machine helpers for the benchmark (no derivgen logic here).
+
+Times are medians: the machine is shared, so a mean would carry whatever else
+ran during one repeat.  Memory is measured in a fresh subprocess per
+derivation, because ``ru_maxrss`` only ever grows within a process and SymPy's
+caches would carry one build's memory into the next.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+#: one thread everywhere, set before NumPy, torch or JAX are imported (see run.py);
+#: the comparison is then per core, and two cores shared with other jobs stay quiet
+SINGLE_THREAD_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+}
+
+
+def single_thread_env() -> None:
+    """Pin BLAS, torch and XLA to one thread unless the caller already chose."""
+    for key, value in SINGLE_THREAD_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def median_time(fn: Callable[[], Any], repeat: int,
+                before: Callable[[], None] | None = None) -> float:
+    """Median wall time of ``fn()`` over ``repeat`` runs; ``before`` runs untimed first."""
+    times = []
+    for _ in range(max(1, repeat)):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def per_call_time(fn: Callable[[], Any], samples: int = 15, min_sample: float = 0.005) -> float:
+    """Median seconds per call, each sample looping long enough to dwarf timer overhead.
+
+    The loop count is chosen like ``timeit.autorange``; one untimed call first
+    warms caches (and compiles, for JAX).
+    """
+    fn()
+    loops = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        if time.perf_counter() - start >= min_sample or loops >= 1 << 16:
+            break
+        loops *= 2
+    times = []
+    for _ in range(max(1, samples)):
+        start = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        times.append((time.perf_counter() - start) / loops)
+    return statistics.median(times)
+
+
+def maxrss_mb() -> float:
+    """Peak resident set of this process so far, in MB.
+
+    VmHWM is read first: Linux carries ``ru_maxrss`` across fork and exec, so a
+    child of a big parent (this script holds torch and JAX) would report the
+    parent's peak; VmHWM belongs to the child's own address space.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def peak_memory(kind: str, sizes: Sequence[int], form: str = "scalar",
+                timeout: float = 600.0) -> dict[str, float] | str:
+    """Peak RSS of one derivation in a fresh interpreter: total and above the imports.
+
+    Returns ``{"rss_mb", "above_imports_mb", "seconds"}`` or a short reason
+    string when the child failed (the table then shows the reason).
+    """
+    cmd = [sys.executable, str(HERE / "memchild.py"), kind, "-".join(map(str, sizes)), form]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return f"timeout {timeout:.0f}s"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        return f"failed: {last[:60]}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def cold_latency(cmd: Sequence[str], runs: int) -> float:
+    """Median wall time of ``cmd`` in a fresh process; a failing command is an error."""
+    def once() -> None:
+        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+    once()  # the first run fills the OS page cache; later runs are what a user re-sees
+    return median_time(once, runs)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _version(module: str) -> str:
+    try:
+        mod = __import__(module)
+    except ImportError:
+        return "not installed"
+    return getattr(mod, "__version__", "?")
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on, printed above every table."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count() or 0
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip() or "?"
+    except OSError:
+        commit = "?"
+    info = {
+        "CPU": _cpu_model(),
+        "cores": f"{os.cpu_count()} logical, {usable} usable by this process",
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+    }
+    for module in ("numpy", "sympy", "torch", "jax", "derivgen"):
+        info[module] = _version(module)
+    info["derivgen commit"] = commit
+    info["threads"] = ", ".join(f"{k}={os.environ.get(k, '')}" for k in SINGLE_THREAD_ENV)
+    return info
