@@ -47,6 +47,13 @@ class ScalarNumPyPrinter(NumPyPrinter):
         args = [self._print(a) for a in expr.args]
         return template.format(*args, all=", ".join(args))
 
+    def _print_Step(self, expr: Step) -> str:
+        # a boolean mask times 1.0: one comparison instead of two nested np.where
+        at0 = expr.args[1]
+        if at0 in (0, 1):
+            return f"(({self._print(expr.args[0])} {'>' if at0 == 0 else '>='} 0) * 1.0)"
+        return self._print_Function(expr)
+
     def _print_not_supported(self, expr):
         raise UnsupportedError(f"no NumPy printing rule for {type(expr).__name__}")
 

@@ -95,10 +95,10 @@ class MatrixNumPyPrinter(ScalarNumPyPrinter):
         return self._print(expr.body(stand_ins))
 
     def _print_Step(self, expr: Step) -> str:
-        # a boolean mask: multiplying by it is as fast as hand-written code
+        # a bare boolean mask: multiplying by it is as fast as hand-written code
         op = ">" if expr.args[1] == 0 else ">="
         return f"({self._print(expr.args[0])} {op} 0)" if expr.args[1] in (0, 1) \
-            else super()._print_Function(expr)
+            else self._print_Function(expr)
 
     def _print_Softmax(self, expr: Softmax) -> str:
         return f"_rt.softmax({self._print(expr.arg)}, {expr.axis})"
