@@ -15,6 +15,7 @@ import sympy as sp
 from sympy import MatAdd, MatrixSymbol
 
 from .derive import fold
+from .matexpr import ENTRY_VARS, Elementwise, apply
 from .matgraph import MatGraph
 from .matrules import vjp
 
@@ -63,6 +64,25 @@ class MatDerivation:
         return expr.xreplace(self._inlined)
 
 
+def _reuse_outputs(expr: sp.Basic, table: dict[sp.Basic, sp.Basic]) -> sp.Basic:
+    """σ'(S) = σ(S) ⊙ (1 − σ(S)) becomes H ⊙ (1 − H) when H = σ(S) is a node.
+
+    The derivative of an activation is then read from the forward pass instead of
+    being computed again, as hand-written backprop does.
+    """
+    def rewrite(e: Elementwise) -> sp.Basic:
+        if len(e.mats) != 1:
+            return e
+        (u,), body = e.function.variables, e.function.expr
+        for f in body.atoms(sp.Function):
+            node = table.get(apply(lambda v, f=f: f.xreplace({u: v}), e.mats[0]))
+            if f.has(u) and node is not None:
+                v = ENTRY_VARS[1]
+                return Elementwise(sp.Lambda((u, v), body.xreplace({f: v})), e.mats[0], node)
+        return e
+    return expr.replace(lambda e: isinstance(e, Elementwise), rewrite)
+
+
 def matrix_reverse_pass(graph: MatGraph) -> MatDerivation:
     """Derive ∂L/∂(every node, parameter and the input) by one reverse sweep."""
     table = {n.expr: s for s, n in graph.nodes.items()
@@ -73,7 +93,7 @@ def matrix_reverse_pass(graph: MatGraph) -> MatDerivation:
 
     def walk(reader: sp.Basic, expr: sp.Basic, g: sp.Basic) -> None:
         if expr in wanted:
-            got = fold(g, table)
+            got = _reuse_outputs(fold(g, table), table)
             received.setdefault(expr, []).append(got)
             key = (reader, expr)
             contributions[key] = (_sum([contributions[key], got]) if key in contributions

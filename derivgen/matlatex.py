@@ -66,7 +66,8 @@ class MatrixLatexPrinter(LatexPrinter):
         """``m`` as a factor of a product (``within``), parenthesised where it would mislead."""
         text = self._print(m)
         loose = (sp.MatAdd, sp.Add, sp.HadamardProduct if within is sp.MatMul else sp.MatMul)
-        return rf"\left({text}\right)" if isinstance(m, loose) else text
+        entrywise_sum = isinstance(m, Elementwise) and isinstance(m.function.expr, sp.Add)
+        return rf"\left({text}\right)" if isinstance(m, loose) or entrywise_sum else text
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         coeff, rest = expr.as_coeff_Mul()
@@ -138,6 +139,12 @@ class _EntryPrinter(MatrixLatexPrinter):
     def _paren(self, f: sp.Basic) -> str:
         text = self._print(f)
         return rf"\left({text}\right)" if isinstance(f, sp.Add) else text
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        base, exp = expr.args
+        if exp.is_Integer and exp > 1:  # an entrywise power of a matrix
+            return rf"{self._paren(base)}^{{\circ {exp}}}"
+        return super()._print_Pow(expr, rational)
 
     def _print_Step(self, expr: Step) -> str:
         rel = ">" if expr.args[1] == 0 else r"\geq"
