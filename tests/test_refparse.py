@@ -639,6 +639,7 @@ def test_seed_notations_outside_the_subset_are_refused(src: str, column: int, ma
 
 
 def test_no_text_evaluation_in_the_builder() -> None:
-    source = (Path(__file__).parents[1] / "derivgen" / "refbuild.py").read_text(encoding="utf-8")
+    source = "".join((Path(__file__).parents[1] / "derivgen" / f"{m}.py").read_text(encoding="utf-8")
+                     for m in ("refbuild", "refderiv", "refstruct", "reftree"))
     for banned in (r"\beval\(", r"\bexec\(", r"sympify", r"\bparse_expr\b", r"parse_latex", r"\bS\("):
         assert not re.search(banned, source), banned
