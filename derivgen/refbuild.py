@@ -34,16 +34,23 @@ class Builder(Derivatives, Structures):
 
     def __init__(self, src: str, sample_index: str, functions: frozenset[str],
                  matrices: frozenset[str] = frozenset(),
-                 hadamard: frozenset[str] = HADAMARD) -> None:
+                 hadamard: frozenset[str] = HADAMARD,
+                 contraction: frozenset[str] = frozenset()) -> None:
         self.src, self.functions = src, functions
         #: product signs meaning the elementwise product (seed 003 writes · for it)
         self.hadamard = hadamard
+        #: product signs that contract the rows of both factors (seed 002's ⊗)
+        self.contraction = contraction
         #: names of matrices: non-commuting symbols, so that products keep their order
         self.matrices = matrices
         self.indices = [sample_index]  # plus the indices of enclosing sums
         self.bounds: dict[str, sympy.Symbol] = {}
         self.depth = 0
         self.delta_d = False  # some \frac{X}{\delta Y} reads δ as ∂ (see uses_delta)
+        #: index conditions such as c ≠ j, from (X)_{c \neq j}: the formula holds where they do
+        self.conditions: list[sympy.Basic] = []
+        #: differentials with a shape note and where they start: each must end under a bar
+        self.differentials: list[tuple[sympy.Expr, int]] = []
 
     def fail(self, msg: str, node: Tree | Token) -> ReferenceParseError:
         pos = node.start_pos if isinstance(node, Token) else node.meta.start_pos
@@ -63,6 +70,10 @@ class Builder(Derivatives, Structures):
         return val
 
     def finish(self, expr: sympy.Expr) -> sympy.Expr:
+        for marker, pos in self.differentials:
+            if expr.has(marker):
+                raise fail("a differential with a shape note stands only in a denominator",
+                           self.src, pos)
         # N in \frac{1}{N}\sum^N must be the bound's symbol, not a namesake.
         return expr.xreplace({sympy.Symbol(k): v for k, v in self.bounds.items()})
 
@@ -175,8 +186,12 @@ class Builder(Derivatives, Structures):
                 raise self.fail("\\delta as an operator is not supported", prev
                                 if _delta(child) != "call" else child)
             val = sign * self.ev(child)
-            hadamard = op in self.hadamard
-            acc = sympy.Function("hadamard")(acc, val) if hadamard else acc * val
+            if op in self.contraction:
+                acc = sympy.Function("contract")(acc, val)
+            elif op in self.hadamard:
+                acc = sympy.Function("hadamard")(acc, val)
+            else:
+                acc = acc * val
             op, sign, prev_num, prev = None, 1, num, child
         return acc
 

@@ -11,7 +11,7 @@ import re
 import sympy
 from lark import Token, Tree
 
-from derivgen.reftree import D, is_tree as _is, only as _only
+from derivgen.reftree import D, DIFFERENTIAL, is_tree as _is, only as _only
 
 
 def delta_kind(node: object) -> str | None:
@@ -92,7 +92,40 @@ class Derivatives:
         return sympy.Symbol(text) if text is not None else self.ev(num)
 
     def r_deriv(self, tree: Tree) -> sympy.Expr:
-        return self.derivative(self.top(tree.children[0]), self.wrt(tree))
+        num, last = tree.children
+        if _is(last, "group"):  # ∂(e^x − e^{-x}): the mapper differentiates through it
+            wrt = self.ev(last)
+            if wrt.is_number:
+                raise self.fail("\\partial of a number", last)
+            return D(self.top(num), wrt)
+        return self.derivative(self.top(num), self.wrt(tree))
+
+    def r_diff_over(self, tree: Tree) -> sympy.Expr:
+        """``\\frac{\\partial X}{[A \\times B]}``: the differential ∂X, of shape A×B (seed 003);
+        ``\\frac{\\partial X}{∂Y}`` with such differentials below: ∂X/∂Y, or, over a product
+        ∂Y₁·∂Y₂, ``D(X, (Y₁, Y₂))``, which names no value."""
+        num, den = tree.children
+        top = self.top(num)
+        if isinstance(top, sympy.Symbol) and top.name in self.matrices:
+            top = self.sym(top.name)
+        if self.is_shape(den):
+            if not self.matrices:
+                raise self.fail("shape notes are read only in matrix formulas", den)
+            marker = DIFFERENTIAL(top)
+            self.differentials.append((marker, tree.meta.start_pos))
+            return marker
+        below: list[sympy.Expr] = []
+        stack = [self.ev(den)]
+        while stack:  # a product of differentials, · possibly read as ⊙
+            value = stack.pop()
+            if value.is_Mul or getattr(value.func, "__name__", "") == "hadamard":
+                stack.extend(reversed(value.args))
+            elif value.func == DIFFERENTIAL:
+                below.append(value.args[0])
+            else:
+                raise self.fail("the denominator of \\frac{\\partial X}{...} must be \\partial Y "
+                                "or differentials with shape notes", den)
+        return D(top, below[0] if len(below) == 1 else sympy.Tuple(*below))
 
     def r_dop_apply(self, tree: Tree) -> sympy.Expr:
         return self.derivative(self.ev(tree.children[-1]), self.wrt(tree.children[0]))
@@ -112,9 +145,17 @@ class Derivatives:
         first = _only(side, "expr", "product")
         first = _only(first, "item") or first
         wrt = self.delta_wrt(first) if _is(first, "frac") else None
+        if _is(first, "deriv") and _is(first.children[-1], "group"):
+            return None, None  # ∂ with respect to an expression names no variable
         if _is(first, "deriv") or wrt is not None:
             of = self.single_name(_only(first.children[0], "expr", "product", "item"))
             return wrt or self.wrt(first), of
+        if _is(first, "diff_over"):
+            value = self.r_diff_over(first)
+            names = value.args if value.func == D else ()
+            if len(names) == 2 and all(isinstance(n, sympy.Symbol) for n in names):
+                return names[1].name, names[0].name
+            return None, None
         if _is(first, "dop_apply"):
             of = self.single_name(_only(first.children[-1], "product", "item"))
             return self.wrt(first.children[0]), of

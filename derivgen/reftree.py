@@ -15,6 +15,11 @@ from derivgen.errors import ReferenceParseError
 
 #: ∂X/∂Y as parsed: D(X, Y, *indices the factor depends on)
 D = sympy.Function("D")
+#: a bmatrix of entries: bmatrix(Tuple(row, row, ...)), each row a Tuple; its products keep
+#: their order, as a matrix's must
+BMATRIX = sympy.Function("bmatrix", commutative=False)
+#: ∂X with a shape note (\frac{\partial o_1}{[N \times H]}): only under a fraction bar
+DIFFERENTIAL = sympy.Function("differential", commutative=False)
 
 
 @dataclass(frozen=True)
