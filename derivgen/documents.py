@@ -1,4 +1,4 @@
-"""Judging what documents claim: ``reference:`` formulas and ``claims:`` numbers.
+"""Judging what documents claim: ``reference:`` formulas here, ``claims:`` numbers in claims.py.
 
 Each formula or number becomes one report item.  An entry marked
 ``expect: mismatch`` is a known error of the document: it passes while the
@@ -9,18 +9,16 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from dataclasses import dataclass
-import re
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
 
 from .errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
-from .fields import Fields, formula
+from .fields import Fields
 from .matrix import Evaluator, NoValue, ShapeMismatch, close, read_bindings
 from .verify import random_point
-from .numeric import compare, compile_exprs, concrete
+from .numeric import compare, concrete
 from .reference import N, Mapper, substitute_indices
 from .refparse import Reference, parse_reference
 from .spec import LOSSES
@@ -28,11 +26,10 @@ from .spec import LOSSES
 if TYPE_CHECKING:
     from .model import Model
 
-_GRAD = re.compile(r"\bd([A-Za-z]\w*)/d([A-Za-z]\w*)")
 
-
-def _item(model: "Model", kind: str, ident: str, status: str, document: Any,
-          derived: Any, message: str, expect: str, note: str) -> dict[str, Any]:
+def item(model: "Model", kind: str, ident: str, status: str, document: Any,
+         derived: Any, message: str, expect: str, note: str) -> dict[str, Any]:
+    """One report item; it passes when the status is what the entry expects."""
     passed = (status == "ok" and expect == "match") or (status == "mismatch"
                                                         and expect == "mismatch")
     return {"spec": model.spec.name, "item": ident, "kind": kind, "status": status,
@@ -40,7 +37,8 @@ def _item(model: "Model", kind: str, ident: str, status: str, document: Any,
             "expect": expect, "note": note, "passed": passed}
 
 
-def _expect(entry: Fields) -> tuple[str, str]:
+def expect_of(entry: Fields) -> tuple[str, str]:
+    """``expect`` and ``note``: an expected mismatch must say why."""
     expect = entry.take("expect", str, default="match", choices=("match", "mismatch"))
     note = entry.take("note", str, default="")
     if expect == "mismatch" and not note.strip():
@@ -95,7 +93,7 @@ def read_formulas(model: "Model") -> list[Formula]:
         if form == "matrix" and matrices is None:
             raise entry.error("form", "a matrix formula needs a 'matrices:' section that binds "
                               "its names")
-        expect, note = _expect(entry)
+        expect, note = expect_of(entry)
         entry.done()
         names = frozenset(matrices[1]) if form == "matrix" else frozenset()
         try:
@@ -150,7 +148,7 @@ def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
     items = []
     for entry in read_formulas(model):
         for label, status, derived, message in judge_formula(entry, rng):
-            items.append(_item(model, "reference", label, status, entry.latex, derived,
+            items.append(item(model, "reference", label, status, entry.latex, derived,
                                message, entry.expect, entry.note))
     return items
 
@@ -233,76 +231,7 @@ def _judge_matrix(ref, formula: Formula, rng) -> tuple[str, str, str]:
                                      f"{MATRIX_POINTS} random points{note}")
 
 
-def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
-    """The printed number and the half-unit of its last printed digit."""
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise entry.error("value", "'value' must be a number as printed, e.g. 0.525") from None
-    if not number.is_finite():
-        raise entry.error("value", "'value' must be a finite number")
-    given = entry.take("tolerance", float)
-    exponent = number.as_tuple().exponent
-    return float(number), given if given is not None else 0.5 * 10.0 ** int(exponent)
-
-
-def check_claims(model: "Model") -> list[dict[str, Any]]:
-    """Judge every worked-example number under the spec's ``claims:`` section."""
-    raw = model.spec.extra.get("claims")
-    if raw is None:
-        return []
-    source = model.spec.source
-    if not isinstance(raw, list):
-        raise Fields({}, "'claims'", source).error(None, "'claims' must be a list")
-    example = model.example_arrays()
-    if example is None or example[2] is None or len(example[0]) != len(model.parameters):
-        raise SpecError("claims are judged at the worked example: give 'example' with x, y "
-                        "and every parameter", source)
-    params, x, y = example
-    mapper = Mapper(model, {}, {})
-    data = _example_values(model, params, x, y)
-    items = []
-    for i, raw_entry in enumerate(raw):
-        entry = Fields(raw_entry, f"claim {i + 1}", source, raw.item_pos[i])
-        ident = entry.take("id", str, required=True)
-        text = entry.take("of", str, required=True)
-        printed, tol = _tolerance(entry.take("value", (str, float, int), required=True), entry)
-        expect, note = _expect(entry)
-        entry.done()
-        names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
-        names["eta"] = sp.Float(model.spec.example.learning_rate or 0.0)
-
-        def gradient(match: re.Match) -> str:
-            key = f"d_{match.group(1)}__d_{match.group(2)}"
-            names[key] = mapper.derivative(sp.Symbol(match.group(1)), sp.Symbol(match.group(2)))
-            return key
-
-        try:
-            expr = formula(entry, "of", _GRAD.sub(gradient, text), names)
-        except DerivgenError as exc:
-            raise entry.error("of", f"claim {ident!r}: {exc}") from None
-        expr = concrete(expr, N, x.shape[0], mapper.sample)
-        [value] = compile_exprs([expr])(data)
-        value = float(np.asarray(value).ravel()[0])
-        status = "ok" if abs(value - printed) <= tol + 1e-12 else "mismatch"
-        message = (f"engine {value:.6g} vs printed {printed:g} (±{tol:g} from its digits); "
-                   f"{text} = {sp.sstr(expr)[:200]}")
-        items.append(_item(model, "claim", ident, status, printed, value, message,
-                           expect, note))
-    return items
-
-
-def _example_values(model: "Model", params, x, y) -> dict[sp.Basic, np.ndarray]:
-    g = model.graph
-    values: dict[sp.Basic, np.ndarray] = {p: np.array([params[p.name]]) for p in g.params}
-    for data, symbols in ((x, g.inputs), (y, g.targets)):
-        for col, s in enumerate(symbols):
-            values[s] = np.array([data[0, col]])
-            for row in range(data.shape[0]):
-                values[sp.IndexedBase(s.name)[row + 1]] = np.array([data[row, col]])
-    return values
-
-
 def check_documents(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
     """All reference and claim items of a spec."""
+    from .claims import check_claims  # claims.py builds on this module
     return check_references(model, seed) + check_claims(model)

@@ -5,92 +5,52 @@ SymPy objects are built node by node and the text itself is never evaluated."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Sequence
+from dataclasses import replace
 
 import sympy
 from lark import Token, Tree
 
 from derivgen.errors import ReferenceParseError
+from derivgen.refderiv import Derivatives, delta_kind as _delta
+from derivgen.refstruct import Structures
+from derivgen.reftree import D, Name as _Name, fail, is_tree as _is, only as _only
+
+__all__ = ["Builder", "D", "HADAMARD", "fail"]
 
 MAX_DEPTH = 250  # tree depth: the recursive walk must stay clear of Python's limit
 
-D, _E = sympy.Function("D"), sympy.Symbol("e")
+_E = sympy.Symbol("e")
+
 _FUNCS = {"exp": sympy.exp, "log": sympy.log, "ln": sympy.log, "tanh": sympy.tanh,
           "sin": sympy.sin, "cos": sympy.cos, "max": sympy.Max, "min": sympy.Min}
-_RELS = {">": sympy.Gt, "<": sympy.Lt, "gt": sympy.Gt, "lt": sympy.Lt, "ge": sympy.Ge,
-         "geq": sympy.Ge, "le": sympy.Le, "leq": sympy.Le, "ne": sympy.Ne, "neq": sympy.Ne}
 _WRAPPERS = {"group": lambda v: v, "abs": sympy.Abs, "sqrt": sympy.sqrt}
-
-
-@dataclass(frozen=True)
-class _Name:
-    """A name before scoping decides between Symbol and Indexed."""
-    core: str
-    pos: int
-    word: bool = False  # plain letters: juxtaposed, so each is its own symbol
-    parts: tuple[str, ...] = ()  # the subscript, split at commas
-    primes: int = 0
-
-    def text(self, parts: Sequence[str] | None = None, primes: bool = True) -> str:
-        parts = self.parts if parts is None else parts
-        return "_".join((self.core, *parts)) + "_prime" * self.primes * primes
-
-
-def fail(msg: str, src: str, pos: int) -> ReferenceParseError:
-    return ReferenceParseError(msg, text=src, column=pos + 1)
-
-
-def _only(node: object, *path: str) -> Tree | Token | None:
-    """Descend through trees named ``path`` that each have exactly one child."""
-    for data in path:
-        ok = isinstance(node, Tree) and node.data == data and len(node.children) == 1
-        node = node.children[0] if ok else None  # type: ignore[union-attr]
-    return node  # type: ignore[return-value]
-
-
-def _is(node: object, *data: str) -> bool:
-    return isinstance(node, Tree) and node.data in data
-
-
-def _trees(node: Tree) -> list[Tree]:
-    return [c for c in node.children if isinstance(c, Tree)]
-
-
-def _delta(node: object) -> str | None:
-    """"bare" for a lone ``\\delta`` factor, "call" for ``\\delta(...)``, else None."""
-    item = _only(node, "item")
-    call = _is(item, "call")
-    head = _only(item.children[0] if call else item, "name")  # type: ignore[union-attr]
-    ok = getattr(head, "type", "") == "GREEK" and head == r"\delta"
-    return ("call" if call else "bare") if ok else None
-
 
 #: product signs that mean the elementwise (Hadamard) product unless a document says otherwise
 HADAMARD = frozenset({"odot", "circ", "otimes"})
-#: relations an indicator of matrices may use, by the suffix of its function name
-_INDICATORS = {">": "gt", "gt": "gt", "<": "lt", "lt": "lt", "ge": "ge", "geq": "ge",
-               "le": "le", "leq": "le"}
-#: a shape written under a matrix: [D \times H], possibly [N \times D] over [D \times N]
-_SHAPE = re.compile(r"(\\[dt]?frac\s*\{\s*)?\[\s*[A-Z]\s*\\times\s*[A-Z]\s*\](\s*\}\s*"
-                    r"\{\s*\[\s*[A-Z]\s*\\times\s*[A-Z]\s*\]\s*\})?")
 
 
-class Builder:
+class Builder(Derivatives, Structures):
     """Walks the tree top-down, as an index's meaning depends on enclosing sums."""
 
     def __init__(self, src: str, sample_index: str, functions: frozenset[str],
                  matrices: frozenset[str] = frozenset(),
-                 hadamard: frozenset[str] = HADAMARD) -> None:
+                 hadamard: frozenset[str] = HADAMARD,
+                 contraction: frozenset[str] = frozenset()) -> None:
         self.src, self.functions = src, functions
         #: product signs meaning the elementwise product (seed 003 writes · for it)
         self.hadamard = hadamard
+        #: product signs that contract the rows of both factors (seed 002's ⊗)
+        self.contraction = contraction
         #: names of matrices: non-commuting symbols, so that products keep their order
         self.matrices = matrices
         self.indices = [sample_index]  # plus the indices of enclosing sums
         self.bounds: dict[str, sympy.Symbol] = {}
         self.depth = 0
         self.delta_d = False  # some \frac{X}{\delta Y} reads δ as ∂ (see uses_delta)
+        #: index conditions such as c ≠ j, from (X)_{c \neq j}: the formula holds where they do
+        self.conditions: list[sympy.Basic] = []
+        #: differentials with a shape note and where they start: each must end under a bar
+        self.differentials: list[tuple[sympy.Expr, int]] = []
 
     def fail(self, msg: str, node: Tree | Token) -> ReferenceParseError:
         pos = node.start_pos if isinstance(node, Token) else node.meta.start_pos
@@ -110,6 +70,10 @@ class Builder:
         return val
 
     def finish(self, expr: sympy.Expr) -> sympy.Expr:
+        for marker, pos in self.differentials:
+            if expr.has(marker):
+                raise fail("a differential with a shape note stands only in a denominator",
+                           self.src, pos)
         # N in \frac{1}{N}\sum^N must be the bound's symbol, not a namesake.
         return expr.xreplace({sympy.Symbol(k): v for k, v in self.bounds.items()})
 
@@ -196,14 +160,6 @@ class Builder:
         whole = tree.data == "call" and nm.text(primes=False) in self.functions  # type: ignore
         return None if self.split(nm)[0] and not whole else nm.text()
 
-    def wrt(self, tree: Tree) -> str:
-        last = tree.children[-1]  # \nabla_\theta and \nabla_w end in a token
-        text = self.piece(last) if isinstance(last, Token) else self.single_name(last)
-        if text is None:
-            raise self.fail("the subscript of \\nabla must be a single symbol" if _is(
-                tree, "nabla") else "\\partial must be followed by a single symbol", last)
-        return text
-
     def r_expr(self, tree: Tree) -> sympy.Expr:
         total, sign = sympy.Integer(0), 1
         for child in tree.children:
@@ -230,8 +186,12 @@ class Builder:
                 raise self.fail("\\delta as an operator is not supported", prev
                                 if _delta(child) != "call" else child)
             val = sign * self.ev(child)
-            hadamard = op in self.hadamard
-            acc = sympy.Function("hadamard")(acc, val) if hadamard else acc * val
+            if op in self.contraction:
+                acc = sympy.Function("contract")(acc, val)
+            elif op in self.hadamard:
+                acc = sympy.Function("hadamard")(acc, val)
+            else:
+                acc = acc * val
             op, sign, prev_num, prev = None, 1, num, child
         return acc
 
@@ -269,79 +229,6 @@ class Builder:
         group = self.ev(args[0])
         return sympy.Mul(*head, *self.factors(nm), self.power(group, sup) if sup else group)
 
-    def relation(self, lhs: Tree, rel: Token, rhs: Tree) -> sympy.Basic:
-        return _RELS[rel.lstrip("\\")](self.ev(lhs), self.ev(rhs))
-
-    def r_indicator(self, tree: Tree) -> sympy.Expr:
-        lhs, rel, rhs = tree.children
-        left, right = self.ev(lhs), self.ev(rhs)
-        if not (left.is_commutative and right.is_commutative):  # [s1 > 0] of a matrix
-            kind = _INDICATORS.get(rel.lstrip("\\"))
-            if kind is None:
-                raise self.fail("this relation is not supported between matrices", rel)
-            return sympy.Function("indicator_" + kind)(left, right)
-        return sympy.Piecewise((1, self.relation(*tree.children)), (0, True))
-
-    def r_cases(self, tree: Tree) -> sympy.Expr:
-        """Rows ``value, & condition`` (or ``value & cond``, ``value, cond``)."""
-        pieces = []
-        for row in tree.children:
-            value, *cond = _trees(row)
-            for text in (t for c in cond for t in c.scan_values(lambda v: isinstance(v, Token))):
-                if text.type == "TEXT":  # \text{otherwise}, \text{if } z > 0
-                    raise self.fail("\\text{...} in a cases condition is not supported", text)
-            rel = [t for t in row.children if isinstance(t, Token) and t.type == "REL"]
-            if not rel:
-                raise self.fail("a cases condition must be a relation (>, <, \\ge, \\le, \\neq)",
-                                cond[0])
-            pieces.append((self.ev(value), self.relation(cond[0], rel[0], cond[1])))
-        return sympy.Piecewise(*pieces)
-
-    def r_frac(self, tree: Tree) -> sympy.Expr:
-        wrt = self.delta_wrt(tree)
-        if wrt is not None:
-            return self.derivative(self.top(tree.children[0]), wrt)
-        if self.matrices and self.is_shape(tree.children[1]):  # seed 003: w1 over [D × H]
-            return self.arg(tree.children[0])
-        num, den = map(self.arg, tree.children)
-        return num / den
-
-    def is_shape(self, node: Tree | Token) -> bool:
-        """A shape note under a matrix: [D \\times H], or [N × D] over [D × N]."""
-        if isinstance(node, Token) or node.meta.empty:
-            return False
-        text = self.src[node.meta.start_pos:node.meta.end_pos]
-        return _SHAPE.fullmatch(text.strip()) is not None
-
-    @staticmethod
-    def delta_lead(node: Tree | Token) -> list | None:
-        """The factors of ``node`` when it is ``\\delta`` juxtaposed with more."""
-        kids = node.children[0].children if _is(node, "expr") and _is(node.children[0],
-                                                                       "product") else []
-        kind = _delta(kids[0]) if kids else None
-        lead = kind == "call" or kind and len(kids) > 1 and isinstance(kids[1], Tree)
-        return kids if lead else None
-
-    def uses_delta(self, tree: Tree) -> bool:
-        """Whether a ``\\frac{X}{\\delta Y}`` reads δ as ∂: then no other δ is a factor."""
-        return any(self.delta_lead(f.children[1]) is not None for f in tree.find_data("frac"))
-
-    def delta_wrt(self, frac: Tree) -> str | None:
-        """Y in ``\\frac{X}{\\delta Y}``, seed 004's δ for ∂; None for a fraction."""
-        num, den = frac.children
-        kids = self.delta_lead(den)
-        if kids is None:
-            return None
-        if self.delta_lead(num) is not None:
-            raise self.fail("\\delta over \\delta is ambiguous: write \\partial", num)
-        call = _delta(kids[0]) == "call"  # \delta(x): no symbol follows
-        rest = None if call else _only(kids[1], "item")
-        text = self.single_name(rest) if _is(rest, "name") else None
-        bad = kids[0] if call else kids[1] if text is None else kids[2] if len(kids) > 2 \
-            else den.children[1] if len(den.children) > 1 else None
-        if bad is not None:
-            raise self.fail("\\delta in a denominator must be followed by a single symbol", bad)
-        return text
 
     def r_func(self, tree: Tree) -> sympy.Expr:
         fn, *rest = tree.children
@@ -349,29 +236,6 @@ class Builder:
         if len(args) < 2 if key in ("max", "min") else len(args) != 1:
             raise self.fail(f"wrong number of arguments to \\{key}", fn)
         return _FUNCS[key](*args)
-
-    def top(self, num: Tree) -> sympy.Expr:
-        """The numerator of a derivative: a lone name stays one symbol (∂f_n is f_n)."""
-        bare = _only(num, "expr", "product", "item")
-        text = self.single_name(bare) if _is(bare, "name") else None
-        return sympy.Symbol(text) if text is not None else self.ev(num)
-
-    def r_deriv(self, tree: Tree) -> sympy.Expr:
-        return self.derivative(self.top(tree.children[0]), self.wrt(tree))
-
-    def r_dop_apply(self, tree: Tree) -> sympy.Expr:
-        return self.derivative(self.ev(tree.children[-1]), self.wrt(tree.children[0]))
-
-    def derivative(self, top: sympy.Expr, wrt: str) -> sympy.Expr:
-        """D(top, wrt, *i): bound sum indices named in the subscripts (∂ŷ_i/∂z_{2i})
-        are trailing arguments, so that SymPy sees the factor depend on them."""
-        names = [wrt] + ([top.name] if isinstance(top, sympy.Symbol) else [])
-        subs = "".join(n.removesuffix("_prime").partition("_")[2] for n in names)
-        deps = [sympy.Symbol(i, integer=True) for i in self.indices if i in subs]
-        if isinstance(top, sympy.Symbol) and top.name in self.matrices:
-            top = self.sym(top.name)
-        return D(top, self.sym(wrt) if wrt in self.matrices else sympy.Symbol(wrt), *deps)
-
     def r_sum(self, tree: Tree) -> sympy.Expr:
         idx, lo, hi, body = tree.children
         self.index(idx)
@@ -412,16 +276,3 @@ class Builder:
                 new = sympy.Symbol(s.name, integer=True, positive=upper or None)
                 self.bounds[s.name] = subs[s] = self.bounds.get(s.name, new)
         return expr.xreplace(subs)
-
-    def lhs(self, side: Tree) -> tuple[str | None, str | None]:
-        """(wrt, of) when ``side`` is a lone derivative, else (None, None)."""
-        first = _only(side, "expr", "product")
-        first = _only(first, "item") or first
-        wrt = self.delta_wrt(first) if _is(first, "frac") else None
-        if _is(first, "deriv") or wrt is not None:
-            of = self.single_name(_only(first.children[0], "expr", "product", "item"))
-            return wrt or self.wrt(first), of
-        if _is(first, "dop_apply"):
-            of = self.single_name(_only(first.children[-1], "product", "item"))
-            return self.wrt(first.children[0]), of
-        return None, None

@@ -7,6 +7,7 @@ than a refusal: anything outside the subset in ``refparse.lark`` raises
 edit before parsing blanks the layout of ``aligned``/``split`` blocks."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ _AMBIGUOUS = re.compile(r"([_^]|\\(mathbf|boldsymbol|bm|mathbb|mathcal|(wide)?(h
                         r"(?![A-Za-z]))\s*[A-Za-z0-9](?=[A-Za-z0-9])")
 # After these token types a bare "|" closes an absolute value instead of opening one.
 _OPERAND_END = {"WORD", "NUMBER", "GREEK", "TEXT", "PRIME", "SUB1", "SUP1", "RPAR", "RSQB",
-                "RBRACE", "_RBRACE_ESC", "_ABS_CLOSE", "FRAC_DIGITS", "TOP", "_END_CASES"}
+                "RBRACE", "_RBRACE_ESC", "_ABS_CLOSE", "FRAC_DIGITS", "TOP", "_END_CASES",
+                "_END_BMATRIX"}
 # In aligned/split, "&" and the row breaks are layout (blanked by _layout).
 _LAYOUT_ENVS = ("aligned", "split")
 _RELATIONS = ("=", ":=", r"\leftarrow")
@@ -55,6 +57,10 @@ class Reference:
     sides: tuple[sympy.Expr | None, ...] = field(default=(), compare=False)
     #: True when the first relation is an assignment (\leftarrow or :=): an update rule
     assign: bool = field(default=False, compare=False)
+    #: the component equations after ``\Rightarrow`` (seed 001), each a reference of its own
+    implies: tuple["Reference", ...] = field(default=(), compare=False)
+    #: index conditions the formula is stated under: (∂p_c/∂s_j)_{c \neq j} gives c ≠ j
+    conditions: tuple[sympy.Basic, ...] = field(default=(), compare=False)
 
 
 class _AbsBars(PostLex):
@@ -80,7 +86,8 @@ def _parser() -> Lark:
 
 def _layout(src: str) -> str:
     """Blank ``aligned``/``split`` markers and, directly inside them, ``&`` and
-    row breaks, with spaces of the same length (columns stay right).  A row break
+    row breaks, with spaces of the same length (columns stay right); row breaks
+    outside any environment too (seed 004 breaks a chain so).  A row break
     must continue an ``=`` chain (``... = \\\\ &= ...``) or follow an operator
     (``a + \\\\ b``): two equations in one block would otherwise read as a product."""
     out, stack = list(src), []  # stack: (environment, start)
@@ -103,7 +110,7 @@ def _layout(src: str) -> str:
             pending = None
         if tok == "\\\\" and _OPTION.match(src, m.end()):
             raise _fail(r"'\\' followed by '[' or '*' is not supported", src, at)
-        if tok == "\\\\" and layout:
+        if tok == "\\\\" and (layout or not stack):
             out[at:m.end()], pending, last = "  ", (at, last), None
             continue
         if kind:
@@ -174,31 +181,43 @@ def _side(builder: "_Builder", side: Tree, wrt: str | None, of: str | None
     return None if value.has(sympy.zoo, sympy.nan) else value
 
 
+def _chain(builder: "_Builder", node: Tree) -> Reference:
+    """The ``=`` chain of ``node`` (the formula, or one row after ``\\Rightarrow``)."""
+    sides = [c for c in node.children if isinstance(c, Tree) and c.data == "expr"]
+    wrt, of = builder.lhs(sides[0]) if len(sides) > 1 else (None, None)
+    expr = builder.finish(builder.ev(sides[-1]))
+    if expr.has(sympy.zoo, sympy.nan):
+        raise _fail("division by zero", builder.src, 0)
+    values = tuple(_side(builder, side, wrt, of) for side in sides[:-1]) + (expr,)
+    relations = [c for c in node.children if isinstance(c, Token)]
+    assign = bool(relations) and relations[0] != "="
+    return Reference(wrt=wrt, of=of, expr=expr, sides=values, assign=assign)
+
+
 def _run(src: str, sample_index: str, functions: frozenset[str], reference: bool,
-         matrices: frozenset[str] = frozenset(), hadamard: frozenset[str] | None = None
-         ) -> Reference | sympy.Expr:
+         matrices: frozenset[str] = frozenset(), hadamard: frozenset[str] | None = None,
+         contraction: frozenset[str] = frozenset()) -> Reference | sympy.Expr:
     builder = _Builder(src, sample_index, functions, matrices,
-                       HADAMARD if hadamard is None else hadamard)
+                       HADAMARD - contraction if hadamard is None else hadamard, contraction)
     try:
         tree = _parse(src)
         builder.delta_d = builder.uses_delta(tree)
-        sides = [c for c in tree.children if isinstance(c, Tree)]
-        if not reference and len(sides) > 1:
-            eq = next(c for c in tree.children if isinstance(c, Token))
-            raise _fail("'=' in an expression (use parse_reference)", src, eq.start_pos)
-        wrt, of = builder.lhs(sides[0]) if len(sides) > 1 else (None, None)
-        expr = builder.finish(builder.ev(sides[-1]))
-        if expr.has(sympy.zoo, sympy.nan):
-            raise _fail("division by zero", src, 0)
-        values = tuple(_side(builder, side, wrt, of) for side in sides[:-1]) + (expr,)
+        if not reference and len(tree.children) > 1:
+            tok = next(c for c in tree.children if isinstance(c, Token)) \
+                if any(isinstance(c, Token) for c in tree.children) else tree.children[1]
+            pos = tok.start_pos if isinstance(tok, Token) else tok.meta.start_pos
+            raise _fail("'=' in an expression (use parse_reference)", src, pos)
+        ref = _chain(builder, tree)
+        rows = next((c for c in tree.children if isinstance(c, Tree) and c.data == "system"),
+                    None)
+        implies = tuple(_chain(builder, row) for row in rows.children) if rows else ()
     except RecursionError:
         raise _fail("formula is nested too deeply", src, 0) from None
     except (TypeError, ValueError, ArithmeticError) as exc:  # SymPy refusing a construct
         raise _fail(f"cannot build expression: {exc}", src, 0) from None
-    relations = [c for c in tree.children if isinstance(c, Token)]
-    assign = bool(relations) and relations[0] != "="
-    return Reference(wrt=wrt, of=of, expr=expr, sides=values, assign=assign) if reference \
-        else expr
+    if not reference:
+        return ref.expr
+    return dataclasses.replace(ref, implies=implies, conditions=tuple(builder.conditions))
 
 
 def parse_expression(src: str, *, sample_index: str = "n",
@@ -216,7 +235,8 @@ def parse_expression(src: str, *, sample_index: str = "n",
 def parse_reference(src: str, *, sample_index: str = "n",
                     functions: frozenset[str] = DEFAULT_FUNCTIONS,
                     matrices: frozenset[str] = frozenset(),
-                    hadamard: frozenset[str] | None = None) -> Reference:
+                    hadamard: frozenset[str] | None = None,
+                    contraction: frozenset[str] = frozenset()) -> Reference:
     """Parse ``LHS = ... = RHS``: the derivative named by LHS, and the last side.
 
     LHS names a derivative as ``\\frac{\\partial X}{\\partial Y}``, ``\\frac{X}{\\partial Y}``,
@@ -226,7 +246,10 @@ def parse_reference(src: str, *, sample_index: str = "n",
     non-commuting symbols, whose products keep their order, whose indicators
     are ``indicator_gt(a, b)`` and so on, and whose shape notes
     (``\\frac{\\mathbf{w1}}{[D \\times H]}``) are dropped.  ``hadamard`` names the
-    product signs that mean the elementwise product (default ⊙, ∘, ⊗).
+    product signs that mean the elementwise product (default ⊙, ∘, ⊗), ``contraction``
+    those that sum over the rows of both factors (seed 002's ⊗: ``contract(a, b)``).
+    A formula ``A = B \\Rightarrow \\begin{cases} a_1 = b_1 \\\\ … \\end{cases}`` keeps
+    its rows in ``implies``; ``(X)_{c \\neq j}`` adds ``c ≠ j`` to ``conditions``.
     """
     return _run(src, sample_index, functions, reference=True,  # type: ignore[return-value]
-                matrices=matrices, hadamard=hadamard)
+                matrices=matrices, hadamard=hadamard, contraction=contraction)
