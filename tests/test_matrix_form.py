@@ -157,7 +157,8 @@ def _oracle(model, net, x, y):
         elif loss == "bce":
             per = -anp.sum(y * -anp.logaddexp(0.0, -z) + (1 - y) * -anp.logaddexp(0.0, z), 1)
         else:
-            f = {"identity": z, "sigmoid": sigmoid(z), "tanh": anp.tanh(z)}[out_act]
+            f = {"identity": z, "sigmoid": sigmoid(z), "tanh": anp.tanh(z),
+                 "relu": anp.maximum(z, 0.0)}[out_act]
             per = SQUARED[loss](f, y)
         return anp.mean(per) if reduction == "mean" else anp.sum(per)
     return loss_of
@@ -191,6 +192,32 @@ def test_random_matrix_network_matches_autograd_and_scalar_form(net):
         members = np.array(groups.get(name, name), dtype=object)
         twin = np.vectorize(lambda m: scalar[m], otypes=[float])(members)
         np.testing.assert_allclose(value, twin.reshape(value.shape), rtol=1e-9, atol=1e-12)
+
+
+SEED_NETS = {  # (inputs, hidden, acts, outputs, out_act, loss, biases, reduction, seed)
+    "seed003_softmax_ce_2layer": (2, [3], ["relu"], 3, "softmax", "cross_entropy",
+                                  ["neuron", "neuron"], "sum", 3),
+    "seed002_relu_3_2_2_shared_bias": (3, [2], ["relu"], 2, "relu", "half_sse",
+                                       ["shared", "shared"], "single", 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_NETS))
+def test_seed_specs_in_matrix_form_match_autograd(name):
+    net = SEED_NETS[name]
+    model = derivgen.load(f"specs/{name}.yaml", form="matrix")
+    rng = np.random.default_rng(net[-1])
+    for _ in range(5):
+        x, y = _data(model, net[5], rng, n=1 if net[7] == "single" else 6)
+        params = model.random_params(rng)
+        names = {str(layer.weight): f"W_{i + 1}" for i, layer in enumerate(model.graph.layers)}
+        names.update({str(layer.bias): f"b_{i + 1}" for i, layer in enumerate(model.graph.layers)})
+        oracle = _oracle(model, net, x, y)
+        expected = grad(lambda p: oracle({names[k]: v for k, v in p.items()}))(params)
+        got = model.gradient_fn()(params, x, y)
+        for k in model.parameters:
+            np.testing.assert_allclose(got[k], expected[k], rtol=1e-9, atol=1e-12)
+    assert derivgen.check_gradients(model).ok
 
 
 def _hand_backprop(p, x, y):
