@@ -16,7 +16,7 @@ import sympy as sp
 from .documents import expect_of, item
 from .errors import DerivgenError, SpecError
 from .fields import Fields, formula
-from .numeric import compile_exprs, concrete
+from .numeric import compile_exprs, concrete, point_values
 from .reference import N, Mapper
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def check_claims(model: "Model") -> list[dict[str, Any]]:
                         "and every parameter", source)
     params, x, y = example
     mapper = Mapper(model, {}, {})
-    data = _example_values(model, params, x, y)
+    data = point_values(model.graph, params, x, y)
     items = []
     for i, raw_entry in enumerate(raw):
         entry = Fields(raw_entry, f"claim {i + 1}", source, raw.item_pos[i])
@@ -81,14 +81,3 @@ def check_claims(model: "Model") -> list[dict[str, Any]]:
         items.append(item(model, "claim", ident, status, printed, value, message,
                            expect, note))
     return items
-
-
-def _example_values(model: "Model", params, x, y) -> dict[sp.Basic, np.ndarray]:
-    g = model.graph
-    values: dict[sp.Basic, np.ndarray] = {p: np.array([params[p.name]]) for p in g.params}
-    for data, symbols in ((x, g.inputs), (y, g.targets)):
-        for col, s in enumerate(symbols):
-            values[s] = np.array([data[0, col]])
-            for row in range(data.shape[0]):
-                values[sp.IndexedBase(s.name)[row + 1]] = np.array([data[row, col]])
-    return values

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,11 @@ import sympy as sp
 
 from .errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from .fields import Fields
-from .matrix import Evaluator, NoValue, ShapeMismatch, close, read_bindings
-from .verify import random_point
+from .matrix import read_bindings
+from .matrixjudge import judge_matrix
 from .numeric import compare, concrete
-from .reference import N, Mapper, substitute_indices
+from .indices import substitute_indices
+from .reference import N, Mapper
 from .refparse import Reference, parse_reference
 from .spec import LOSSES
 
@@ -60,6 +62,8 @@ class Formula:
     lhs_mapper: Mapper
     #: (layout, bindings) when the formula is in matrix notation
     matrices: tuple | None = None
+    #: index conditions from the formula, (∂p_c/∂s_j)_{c \neq j}: other combinations are skipped
+    conditions: tuple = ()
 
 
 def read_formulas(model: "Model") -> list[Formula]:
@@ -72,16 +76,24 @@ def read_formulas(model: "Model") -> list[Formula]:
     where = top.take("where", dict, default={})
     functions = top.take("functions", dict, default={})
     per_observation = top.take("per_observation", bool, default=False)
+    loss_arguments = tuple(top.take("loss_arguments", list, default=[]))
     matrices_raw = top.take("matrices", dict)
     formulas = top.take("formulas", list, required=True)
     top.done()
-    mapper = Mapper(model, where, functions, sample, per_observation)
+    try:
+        mapper = Mapper(model, where, functions, sample, per_observation,
+                        loss_arguments=loss_arguments)
+    except DerivgenError as exc:
+        key = "loss_arguments" if str(exc).startswith("loss_arguments") else "functions"
+        raise top.error(key, str(exc)) from None
     matrices = None
     if matrices_raw is not None:
         section = Fields(matrices_raw, "'matrices'", model.spec.source, top.pos("matrices"))
         matrices = read_bindings(model, matrices_raw, section.error)
     out: list[Formula] = []
     variants: dict[str, Mapper] = {}
+    # a display that ends in "=" is continued by the next one, which starts with "="
+    continued = {e.get("continues") for e in formulas if isinstance(e, dict)}
     for i, raw_entry in enumerate(formulas):
         pos = formulas.item_pos[i] if hasattr(formulas, "item_pos") else None
         entry = Fields(raw_entry, f"reference formula {i + 1}", model.spec.source, pos)
@@ -90,16 +102,24 @@ def read_formulas(model: "Model") -> list[Formula]:
         each = entry.take("each", dict, default={})
         loss = entry.take("loss", str, choices=LOSSES)
         form = entry.take("form", str, default="scalar", choices=("scalar", "matrix"))
+        continues = entry.take("continues", str)
+        head = next((f for f in out if f.ident == continues), None)
+        if continues is not None and head is None:
+            raise entry.error("continues", f"'continues' names {continues!r}, which is no "
+                              "earlier formula of this reference section")
         if form == "matrix" and matrices is None:
             raise entry.error("form", "a matrix formula needs a 'matrices:' section that binds "
                               "its names")
         expect, note = expect_of(entry)
         entry.done()
         names = frozenset(matrices[1]) if form == "matrix" else frozenset()
+        # the chain's displays after the first start with "=", all but the last end with one
+        text = _open_ends(latex, head is not None, ident in continued or head is not None)
         try:
-            ref = parse_reference(latex, sample_index=sample, functions=mapper.parse_functions,
+            ref = parse_reference(text, sample_index=sample, functions=mapper.parse_functions,
                                   matrices=names,
-                                  hadamard=matrices[2] if form == "matrix" else None)
+                                  hadamard=matrices[2] if form == "matrix" else None,
+                                  contraction=matrices[3] if form == "matrix" else frozenset())
         except ReferenceParseError as exc:
             p = entry.pos("latex")
             col = p.column + p.quoted + (exc.column or 1) - 1 if p else None
@@ -110,11 +130,30 @@ def read_formulas(model: "Model") -> list[Formula]:
             if loss not in variants:  # one model per loss, however many entries use it
                 from .model import Model
                 variants[loss] = Mapper(Model(dataclasses.replace(model.spec, loss=loss)),
-                                        where, functions, sample, per_observation)
+                                        where, functions, sample, per_observation,
+                                        loss_arguments=loss_arguments)
             lhs_mapper = variants[loss]
+        if head is not None:  # judged against the first side of the chain it continues
+            ref = dataclasses.replace(ref, wrt=head.reference.wrt, of=head.reference.of,
+                                      sides=head.reference.sides[:1] + ref.sides)
+            each = each or head.each
         out.append(Formula(ident, latex, ref, each, expect, note, mapper, lhs_mapper,
-                           matrices if form == "matrix" else None))
+                           matrices if form == "matrix" else None, ref.conditions))
+        for k, row in enumerate(ref.implies, start=1):  # A ⇒ {rows}: each row on its own
+            out.append(Formula(f"{ident} => row {k}", latex, row, each, expect, note, mapper,
+                               lhs_mapper, None, ref.conditions))
     return out
+
+
+def _open_ends(latex: str, leading: bool, trailing: bool) -> str:
+    """Blank a continuation's leading "=" and a continued display's trailing "=" (columns
+    stay put, so parse errors still point into the spec)."""
+    text = latex
+    if leading and (m := re.match(r"\s*=", text)):
+        text = " " * m.end() + text[m.end():]
+    if trailing and (m := re.search(r"=\s*\Z", text)):
+        text = text[:m.start()] + " " * (len(text) - m.start())
+    return text
 
 
 def judge_formula(formula: Formula, rng: np.random.Generator,
@@ -126,13 +165,18 @@ def judge_formula(formula: Formula, rng: np.random.Generator,
     ref = formula.reference if sides is None else dataclasses.replace(formula.reference,
                                                                       sides=sides)
     rows = []
-    for values in _combinations(formula.each, formula.mapper.model):
+    try:
+        combinations = _combinations(formula.each, formula.mapper.model, formula.conditions)
+    except DerivgenError as exc:
+        return [(formula.ident, "error", None, str(exc))]
+    for values in combinations:
         label = formula.ident
         if values:
             label += " [" + ", ".join(f"{k}={v}" for k, v in values.items()) + "]"
         try:
             if formula.matrices is not None:
-                status, derived, message = _judge_matrix(ref, formula, rng)
+                status, derived, message = judge_matrix(ref, formula.mapper,
+                                                        formula.matrices, rng)
             else:
                 status, derived, message = _judge(ref, values, formula.mapper,
                                                   formula.lhs_mapper, rng)
@@ -153,12 +197,20 @@ def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
     return items
 
 
-def _combinations(each: dict, model: "Model") -> list[dict[str, Any]]:
-    if not each:
-        return [{}]
+def _combinations(each: dict, model: "Model", conditions: tuple = ()) -> list[dict[str, Any]]:
     keys = list(each)
     lists = [model.parameters if each[k] == "parameters" else list(each[k]) for k in keys]
-    return [dict(zip(keys, combo)) for combo in itertools.product(*lists)]
+    out = []
+    for combo in itertools.product(*lists):
+        values = dict(zip(keys, combo))
+        holds = [c.xreplace({s: sp.Integer(values[s.name]) for s in c.free_symbols
+                             if isinstance(values.get(s.name), int)}) for c in conditions]
+        if any(h not in (sp.true, sp.false) for h in holds):
+            raise UnsupportedError("the formula holds under " + ", ".join(map(str, conditions))
+                                   + ": give every letter of it integer values under 'each'")
+        if all(h == sp.true for h in holds):
+            out.append(values)
+    return out
 
 
 def _instantiate(expr: sp.Expr, values: dict[str, Any]) -> sp.Expr:
@@ -189,46 +241,6 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
                 f"{verdict.difference()}; derived formula: {derived}")
         notes.append(f"side {k + 1}: equal at {verdict.points} points, {verdict.symbolic}")
     return "ok", str(derived), "; ".join(notes)
-
-
-MATRIX_POINTS = 5
-
-
-def _judge_matrix(ref, formula: Formula, rng) -> tuple[str, str, str]:
-    """Evaluate every side with arrays at a few random points (batch of 3 samples)."""
-    model, (layout, bindings, _) = formula.mapper.model, formula.matrices
-    functions = formula.mapper.functions
-    judged: set[int] = set()
-    for point in range(MATRIX_POINTS):
-        n = 3 if model.graph.reduction != "single" and layout == "rows" else 1
-        params, x, y = random_point(model, rng, n)
-        evaluate = Evaluator(model, layout, bindings, functions, params, x, y,
-                             rate=float(rng.uniform(0.01, 1.0)))
-        head = ref.sides[0]
-        if ref.assign:
-            raise UnsupportedError("update rules in matrix notation are not judged yet")
-        target = evaluate(head)
-        for k, side in enumerate(ref.sides[1:], start=2):
-            if side is None:
-                continue
-            try:
-                value = evaluate(side)
-                problem = close(value, target)
-            except NoValue:
-                continue
-            except ShapeMismatch as exc:
-                problem = str(exc)
-            judged.add(k)
-            if problem:
-                return "mismatch", f"{head} at random point {point + 1}", (
-                    f"side {k} differs from derivgen's arrays at random point {point + 1} "
-                    f"(batch of {n}): {problem}")
-    if not judged:
-        raise UnsupportedError("no side of this matrix formula names an array to compare")
-    skipped = [k for k in range(2, len(ref.sides) + 1) if k not in judged]
-    note = f"; sides {skipped} name no array (a Jacobian) and are not judged" if skipped else ""
-    return "ok", str(ref.sides[0]), (f"sides {sorted(judged)} equal derivgen's arrays at "
-                                     f"{MATRIX_POINTS} random points{note}")
 
 
 def check_documents(model: "Model", seed: int = 0) -> list[dict[str, Any]]:

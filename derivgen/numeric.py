@@ -11,7 +11,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
@@ -171,3 +171,16 @@ def _symbolic(reference: sp.Expr, derived: sp.Expr) -> str:
     except _TimeUp:
         return "simplify gave up in time"
     return "simplifies to 0" if zero else "simplify inconclusive"
+
+
+def point_values(g: Any, params: Mapping[str, float], x: np.ndarray, y: np.ndarray
+                 ) -> dict[sp.Basic, np.ndarray]:
+    """Values for the atoms of a graph's expressions at one point: every parameter, the
+    first sample's data as plain symbols and every sample's as x[1], x[2], …"""
+    values: dict[sp.Basic, np.ndarray] = {p: np.array([params[p.name]]) for p in g.params}
+    for data, symbols in ((x, g.inputs), (y, g.targets)):
+        for col, s in enumerate(symbols):
+            values[s] = np.array([data[0, col]])
+            for row in range(data.shape[0]):
+                values[sp.IndexedBase(s.name)[row + 1]] = np.array([data[row, col]])
+    return values

@@ -251,7 +251,8 @@ class Builder(Derivatives, Structures):
         if len(other) != 1 or other == idx:
             raise self.fail("the excluded index must be one letter other than the sum's", other)
         hi = self.ev(sup[0].children[0]) if sup else sympy.Symbol("C")
-        return self.summed(idx, body, (sympy.Integer(1), self.bound(hi, True)), self.sym(other))
+        return self.summed(idx, body, (sympy.Integer(1), self.bound(hi, True)),
+                           sympy.Symbol(str(other), integer=True))  # an index: each gives it values
 
     def index(self, idx: Token) -> None:
         if len(idx) != 1:

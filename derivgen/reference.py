@@ -13,16 +13,18 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import sympy as sp
 
-from .errors import UnsupportedError
+from .errors import ReferenceParseError, UnsupportedError
 from .network import ACTIVATION_FUNCTIONS
-from .refparse import parse_expression
+from .partials import Partials
+from .indices import substitute_indices
+from .refparse import parse_expression, parse_reference
 from .rules import local_diff
 from .spec import Activation, Network
 
 if TYPE_CHECKING:
     from .model import Model
 
-N = sp.Symbol("N", integer=True, positive=True)
+N = Partials.N
 #: names a document may give the whole loss
 LOSS_NAMES = frozenset({"L", "J", "Loss", "MAE", "MSE", "E", "C"})
 #: names a document gives the learning rate in update rules (seed 001: η, seed 004: α)
@@ -37,12 +39,13 @@ def activation_function(name: str) -> Activation:
     return Activation(name, alpha=sp.Rational(1, 100) if name == "leaky_relu" else None)
 
 
-class Mapper:
+class Mapper(Partials):
     """Maps parsed reference expressions into the spec's symbols."""
 
     def __init__(self, model: "Model", where: Mapping[str, str],
                  functions: Mapping[str, str], sample_index: str = "n",
-                 per_observation: bool = False, free: frozenset[str] = frozenset()) -> None:
+                 per_observation: bool = False, free: frozenset[str] = frozenset(),
+                 loss_arguments: tuple[str, ...] = ()) -> None:
         self.model, self.graph = model, model.graph
         #: names that stand for any real number (the z of σ'(z) = σ(z)(1 − σ(z)))
         self.free = free
@@ -50,15 +53,26 @@ class Mapper:
         self.per_observation = per_observation
         self.sample = sp.Symbol(sample_index, integer=True)
         self.where_text = dict(where)
+        #: document functions defined by a formula, Linear(W, b, x) = W x + b: (parameters, body)
+        self.definitions: dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]] = {}
+        plain = {k: v for k, v in functions.items() if "=" not in v}
         self.functions = {"sigma": "sigmoid", "ReLU": "relu", "LeakyReLU": "leaky_relu",
-                          "tanh": "tanh", **self._layer_functions(), **dict(functions)}
+                          "tanh": "tanh", **self._layer_functions(), **plain}
         known = frozenset(self.functions) | frozenset(f + "_prime" for f in self.functions)
-        self.parse_functions = known | LOSS_NAMES  # J(θ₀, θ₁), MAE(y', y): the loss
+        defined = frozenset(k for k in functions if k not in plain)
+        self.parse_functions = known | defined | LOSS_NAMES  # J(θ₀, θ₁), MAE(y', y): the loss
+        for name in defined:
+            self.definitions[name] = self._definition(name, functions[name])
         self.by_name = {s.name: s for s in (*self.graph.params, *self.graph.inputs,
                                             *self.graph.targets, *self.graph.nodes)}
         self._where: dict[str, sp.Expr] = {}
         self._resolving: set[str] = set()
         self._hold: sp.Symbol | None = None  # ∂/∂node of an expression: keep the node
+        #: where names held as a variable while ∂/∂name is taken (∂|a|/∂a)
+        self._variables: dict[str, sp.Dummy] = {}
+        #: J(θ₀, θ₁) as a function: its arguments replace these parameters, in order
+        self.loss_arguments: tuple[sp.Symbol, ...] = ()
+        self.loss_arguments = tuple(self._parameter(text) for text in loss_arguments)
         self._held: dict[sp.Symbol, dict[sp.Symbol, sp.Expr]] = {}
 
     def _layer_functions(self) -> dict[str, str]:
@@ -70,6 +84,32 @@ class Mapper:
             out["sigma_h"] = net.layers[0].activation.name
         return out
 
+    def _definition(self, name: str, text: str) -> tuple[tuple[sp.Symbol, ...], sp.Expr]:
+        """``Linear(W, b, x) = W \\cdot x + b``: the parameters, each a plain name, and the body."""
+        try:
+            ref = parse_reference(text, sample_index=self.sample.name,
+                                  functions=self.parse_functions)
+        except ReferenceParseError as exc:
+            raise UnsupportedError(f"functions: {name}: {exc}") from None
+        head = ref.sides[0]
+        params = head.args if isinstance(head, sp.core.function.AppliedUndef) else ()
+        if len(ref.sides) != 2 or str(getattr(head, "func", "")) != name or not params or \
+                not all(isinstance(p, sp.Symbol) and not p.is_integer for p in params) or \
+                len(set(params)) != len(params):
+            raise UnsupportedError(f"functions: {name}: write the definition as "
+                                   f"'{name}(a, b, ...) = body' with distinct plain names "
+                                   "as the parameters")
+        return params, ref.sides[1]
+
+    def _parameter(self, text: str) -> sp.Symbol:
+        try:
+            value = self.map(self.parse(text))
+        except ReferenceParseError as exc:
+            raise UnsupportedError(f"loss_arguments: {text!r}: {exc}") from None
+        if value not in self.graph.params:
+            raise UnsupportedError(f"loss_arguments: {text!r} is not a parameter of the spec")
+        return value
+
     def parse(self, latex: str) -> sp.Expr:
         return parse_expression(latex, sample_index=self.sample.name,
                                 functions=self.parse_functions)
@@ -78,6 +118,8 @@ class Mapper:
     def name(self, raw: str, index: sp.Expr | None) -> sp.Expr:
         """The spec value of a document name, per sample ``index`` when given."""
         base = raw
+        if raw in self._variables:
+            return self._variables[raw]
         if raw in self.where_text and raw not in self._resolving:
             # the document's own definitions come first; inside one, its own name
             # (L: 'L_{i}', one observation's loss) means the spec's
@@ -158,6 +200,8 @@ class Mapper:
             if index.is_Integer and index != self.sample:  # a component: y_c with c = 2
                 return self.name(f"{expr.base.label.name}_{index}", None)
             return self.name(expr.base.label.name, index)
+        if isinstance(expr, sp.Dummy):  # the variable of ∂/∂(expression)
+            return expr
         if isinstance(expr, sp.Symbol):
             if expr.name == "N":
                 return N
@@ -189,7 +233,17 @@ class Mapper:
             return self.derivative(*args)
         prime = fname.endswith("_prime")
         base = fname[:-6] if prime else fname
+        if fname in self.definitions:  # Linear(W_2, b_2, l): the definition's body, filled in
+            params, body = self.definitions[fname]
+            if len(args) != len(params):
+                raise UnsupportedError(f"{fname} is defined with {len(params)} arguments under "
+                                       f"'functions'; the reference gives it {len(args)}")
+            return self.map(body.xreplace(dict(zip(params, args))))
         if self._is_loss(base) and not prime:  # J(θ₀, θ₁) is the loss itself
+            if self.loss_arguments and len(args) == len(self.loss_arguments):
+                # J(θ₁, θ₁) is not J(θ₀, θ₁): the loss at the arguments given
+                values = dict(zip(self.loss_arguments, (self.map(a) for a in args)))
+                return self.total_loss().xreplace(values)
             return self.total_loss()
         target = self.functions.get(base)
         if target in (None, "node") and base in self.by_name:  # z_1(x_n): the node at x_n
@@ -225,87 +279,3 @@ class Mapper:
         named = {s.name for side in later if side is not None for s in side.free_symbols}
         rate = sorted(named & LEARNING_RATES) or ["eta"]
         return value - sp.Symbol(rate[0], positive=True) * self.model.gradients[value.name]
-
-    def derivative(self, of: sp.Expr, wrt: sp.Expr, *indices: sp.Expr) -> sp.Expr:
-        """∂of/∂wrt: the loss gradient, an adjoint, a node's partial or an expression's."""
-        d = self.model.derivation
-        wname = str(wrt)
-        if isinstance(of, sp.Symbol) and self._is_loss(of.name):
-            if wname in self.model.gradients:
-                return (self.model.sample_gradients if self.per_observation
-                        else self.model.gradients)[wname]
-            scale = 1 / N if self.graph.reduction == "mean" and not self.per_observation else 1
-            if wname in self.model.input_gradients:  # ∂L/∂x of one sample
-                return scale * self.model.input_gradients[wname]
-            node = self._node(wname)
-            return scale * d.expand(d._inlined[d.adjoint_symbols[node]])
-        if isinstance(of, sp.Symbol):
-            of_node = self._node(of.name)
-            target = self._node(wname)
-            held = {}
-            for symbol, node in self.graph.nodes.items():  # expand down to, not past, wrt
-                held[symbol] = node.expr.xreplace(held) if symbol != target else symbol
-            value = d.expand(local_diff(held[of_node], target, self.graph.at0))
-            per_sample = of.name.endswith("_" + self.sample.name) or wname.endswith(
-                "_" + self.sample.name)
-            return self.per_sample(value, self.sample if per_sample else None)
-        node = self._node(wname, strict=False)
-        if node is not None and node in self.graph.nodes:  # ∂/∂s_2j of an expression
-            self._hold = node
-            try:
-                held = self.map(of)
-            finally:
-                self._hold = None
-            index = {i.indices[-1] for i in held.atoms(sp.Indexed)}
-            value = d.expand(local_diff(held, node, self.graph.at0))
-            return self.per_sample(value, index.pop() if len(index) == 1 else None)
-        variable = self.map(wrt)
-        if not isinstance(variable, sp.Symbol):  # ∂|a|/∂a with a = y − M: not a variable
-            raise UnsupportedError(f"∂/∂{wname}: {wname!r} stands for an expression, not a "
-                                   "parameter, node or free variable")
-        return local_diff(self.map(of), variable, self.graph.at0)
-
-    def _node(self, raw: str, strict: bool = True) -> sp.Symbol | None:
-        """The spec symbol a ∂-variable names, through ``where`` (s_j meaning s_{2j})."""
-        if raw in self.where_text:
-            named = self.parse(self.where_text[raw])
-            if isinstance(named, sp.Indexed):
-                named = named.base.label
-            if isinstance(named, sp.Symbol):
-                return self._node(named.name, strict)
-        for name in (raw, raw[:-2] if raw.endswith("_" + self.sample.name) else raw):
-            if name in self.by_name:
-                return self.by_name[name]
-        if strict:
-            raise UnsupportedError(f"∂/∂{raw}: {raw!r} is not a parameter or node of the spec")
-        return None
-
-
-def substitute_indices(expr: sp.Expr, values: Mapping[str, int]) -> sp.Expr:
-    """Give index letters values inside names: w_{1kj} with k=2, j=1 becomes w_121.
-
-    Applies to symbol names, IndexedBase labels and indices, and the names
-    inside ∂X/∂Y factors, which the parser keeps as plain symbols.
-    """
-    def rename(name: str) -> str:
-        stem, prime = (name[:-6], "_prime") if name.endswith("_prime") else (name, "")
-        head, sep, sub = stem.partition("_")
-        if not sep:
-            return name
-        return head + sep + "".join(str(values.get(ch, ch)) for ch in sub) + prime
-
-    mapping: dict[sp.Basic, sp.Basic] = {}
-    for atom in expr.atoms(sp.Symbol):
-        if atom.name in values and atom.is_integer:
-            mapping[atom] = sp.Integer(values[atom.name])
-        elif rename(atom.name) != atom.name:
-            mapping[atom] = atom.func(rename(atom.name), **atom.assumptions0)
-    for base in expr.atoms(sp.IndexedBase):
-        new = rename(base.label.name)
-        if new != base.label.name:
-            mapping[base] = sp.IndexedBase(new)
-    expr = expr.xreplace(mapping)
-    calls = {f: sp.Function(rename(str(f.func)))(*f.args)
-             for f in expr.atoms(sp.core.function.AppliedUndef)
-             if rename(str(f.func)) != str(f.func)}
-    return expr.xreplace(calls) if calls else expr

@@ -394,6 +394,7 @@ def test_round_trip(tree: tuple[str, sympy.Expr, bool]) -> None:
 # ∂-less derivatives (\frac{X}{\partial Y}, \frac{X}{\delta Y}), \nabla_Y X, cases,
 # \sum_{c \neq j}, \neq, and the layout of aligned/split blocks.
 j, q, alpha, eta = S("j"), S("q"), S("alpha"), S("eta")
+ji = Symbol("j", integer=True)  # the letter excluded by \sum_{c \neq j}: an index
 K = Symbol("K", integer=True, positive=True)
 M, ReLU, LeakyReLU, Linear = (Function(s) for s in ("M", "ReLU", "LeakyReLU", "Linear"))
 ps, Wb, bb = IndexedBase("p"), IndexedBase("W"), IndexedBase("b")
@@ -417,9 +418,9 @@ NOTATIONS = [
     (r"\eta \cdot \nabla_{W_1} L", eta * D(S("L"), S("W_1"))),
     # \neq, \ne; \sum_{c \neq j} runs from 1 to C (or the upper limit given) without j
     (r"[x \neq y]", Piecewise((1, sympy.Ne(x, y)), (0, True))), (r"[x \ne y]", Piecewise((1, sympy.Ne(x, y)), (0, True))),
-    (r"\sum_{c \neq j} y_c", Sum(ys[c] * (1 - KD(c, j)), (c, 1, C))),
-    (r"\sum_{k \ne j}^{K} x_k", Sum(xs[k] * (1 - KD(k, j)), (k, 1, K))),
-    (r"\frac{1}{C} \sum_{c \neq j} y_c p_c + a", Sum(ys[c] * ps[c] * (1 - KD(c, j)), (c, 1, C)) / C + a),
+    (r"\sum_{c \neq j} y_c", Sum(ys[c] * (1 - KD(c, ji)), (c, 1, C))),
+    (r"\sum_{k \ne j}^{K} x_k", Sum(xs[k] * (1 - KD(k, ji)), (k, 1, K))),
+    (r"\frac{1}{C} \sum_{c \neq j} y_c p_c + a", Sum(ys[c] * ps[c] * (1 - KD(c, ji)), (c, 1, C)) / C + a),
     (r"\sum_{n=1}^N \sum_{c \neq n} x_c", Sum(Sum(xs[c] * (1 - KD(c, n)), (c, 1, C)), (n, 1, N))),
     # cases: "v, & c", "v & c", "v, c", "v, \quad c", trailing commas and row break
     (r"\begin{cases} 1, & z > 0 \\ 0, & z \le 0 \end{cases}", Piecewise((1, z > 0), (0, z <= 0))),
@@ -540,9 +541,9 @@ NOTATION_SEEDS = [
      "i", (), "x", "LeakyReLU", [D(LeakyReLU(x), x), Piecewise((1, x > 0), (alpha, x <= 0))]),
     ("003", r"-y_j \frac{1}{p_j} p_j (1 - p_j) - \sum_{c \neq j} \left[y_c \frac{1}{p_c} (-p_c p_j) \right]",
      "n", (), None, None,
-     [-S("y_j") * (1 - S("p_j")) - Sum(ys[c] / ps[c] * (-ps[c] * S("p_j")) * (1 - KD(c, j)), (c, 1, C))]),
+     [-S("y_j") * (1 - S("p_j")) - Sum(ys[c] / ps[c] * (-ps[c] * S("p_j")) * (1 - KD(c, ji)), (c, 1, C))]),
     ("003", r"-y_j + y_j p_j + \sum_{c \neq j} [y_c p_j] = -y_j + \sum_{c=1}^C [y_c p_j]", "n", (), None, None,
-     [-S("y_j") + S("y_j") * S("p_j") + Sum(ys[c] * S("p_j") * (1 - KD(c, j)), (c, 1, C)),
+     [-S("y_j") + S("y_j") * S("p_j") + Sum(ys[c] * S("p_j") * (1 - KD(c, ji)), (c, 1, C)),
       -S("y_j") + Sum(ys[c] * S("p_j"), (c, 1, C))]),
     ("001", r"W_1 \leftarrow W_1 - \eta \cdot \nabla_{W_1} L, \quad", "n", (), None, None,
      [S("W_1"), S("W_1") - eta * D(S("L"), S("W_1"))]),
