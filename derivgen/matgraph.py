@@ -104,9 +104,6 @@ def build_matrix_network(spec: Spec) -> MatGraph:
     batch = dim("N")
     rows = layout == "rows"
 
-    def shaped(a: sp.Symbol, b: sp.Symbol) -> tuple[sp.Symbol, sp.Symbol]:
-        return (batch, a) if (rows and b is batch) else (a, b)
-
     def matrix(template: str, li: int | None, *shape) -> MatrixSymbol:
         name = format_name(template, l=(li + names.layer_base, 2)) if li is not None \
             else format_name(template)

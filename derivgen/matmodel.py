@@ -16,6 +16,7 @@ from .errors import SpecError, UnsupportedError
 from .matcodegen import compile_matrix_function
 from .matderive import MatDerivation, matrix_reverse_pass
 from .matgraph import MatGraph, build_matrix_network
+from .model import Model, batch_arrays
 from .spec import Network, Spec
 
 
@@ -35,6 +36,7 @@ class MatrixModel:
         try:
             self.graph: MatGraph = build_matrix_network(spec)
             self.derivation: MatDerivation = matrix_reverse_pass(self.graph)
+            self._compiled: dict[str, Callable] = {}
         except SpecError as exc:
             pos = net.names_pos
             raise SpecError(exc.message, spec.source,
@@ -112,24 +114,10 @@ class MatrixModel:
         return out
 
     def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
-        x = x.reshape(-1, 1) if x.ndim == 1 and self.input_size == 1 else np.atleast_2d(x)
-        y = y.reshape(-1, 1) if y.ndim == 1 and self.output_size == 1 else np.atleast_2d(y)
-        if x.shape[1:] != (self.input_size,) or y.shape[1:] != (self.output_size,):
-            raise ValueError(f"expected x of shape (N, {self.input_size}) and y of shape "
-                             f"(N, {self.output_size}); got {x.shape} and {y.shape}")
-        if x.shape[0] != y.shape[0]:
-            raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
-        if self.graph.reduction == "single" and x.shape[0] != 1:
-            raise ValueError("this spec's reduction is 'single': pass exactly one sample")
-        if self.graph.layout == "columns":
-            return x.T, y.T
-        return x, y
-
-    @cached_property
-    def _compiled(self) -> dict[str, Callable]:
-        return {}
+        """x (N, D) and y (N, C) checked, then transposed for the columns layout."""
+        x, y = batch_arrays(x, y, self.input_size, self.output_size,
+                            self.graph.reduction == "single")
+        return (x.T, y.T) if self.graph.layout == "columns" else (x, y)
 
     def _function(self, what: str) -> Callable:
         if what not in self._compiled:
@@ -185,7 +173,6 @@ class MatrixModel:
     @cached_property
     def scalar(self):
         """The same network in scalar form (documents' per-unit formulas are judged there)."""
-        from .model import Model
         net = self.spec.network
         if net.l2:
             raise UnsupportedError("scalar form has no L2 penalty; remove 'l2' to compare")

@@ -89,8 +89,7 @@ def build_matrix_document(model: "MatrixModel", profile: Profile) -> MatrixDocum
                     for name, lam in g.penalty.items()],
     }
     notes = {"kinks": any(a in ("relu", "leaky_relu") for a in acts) or model.spec.loss == "mae",
-             "cross_entropy": model.spec.loss == "cross_entropy", "penalty": bool(g.penalty),
-             "step": r"\left[\mathbf{z} > 0\right]"}
+             "cross_entropy": model.spec.loss == "cross_entropy", "penalty": bool(g.penalty)}
     return MatrixDocument(architecture, forward, loss, backward, gradients, inputs, updates,
                           notes)
 

@@ -17,6 +17,23 @@ from .spec import Network, Spec
 GradientFn = Callable[[Mapping[str, Any], np.ndarray, np.ndarray], dict]
 
 
+def batch_arrays(x: Any, y: Any, inputs: int, outputs: int,
+                 single: bool) -> tuple[np.ndarray, np.ndarray]:
+    """x as (N, inputs) and y as (N, outputs) float arrays, or a ValueError saying why not."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    x = x.reshape(-1, 1) if x.ndim == 1 and inputs == 1 else np.atleast_2d(x)
+    y = y.reshape(-1, 1) if y.ndim == 1 and outputs == 1 else np.atleast_2d(y)
+    if x.shape[1:] != (inputs,) or y.shape[1:] != (outputs,):
+        raise ValueError(f"expected x of shape (N, {inputs}) and y of shape "
+                         f"(N, {outputs}); got {x.shape} and {y.shape}")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
+    if single and x.shape[0] != 1:
+        raise ValueError("this spec's reduction is 'single': pass exactly one sample")
+    return x, y
+
+
 class Model:
     """Everything derivgen knows about one spec.
 
@@ -152,18 +169,8 @@ class Model:
         return compile_function(self.derivation, "kinks")[0]
 
     def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
-        x = x.reshape(-1, 1) if x.ndim == 1 and self.input_size == 1 else np.atleast_2d(x)
-        y = y.reshape(-1, 1) if y.ndim == 1 and self.output_size == 1 else np.atleast_2d(y)
-        if x.shape[1] != self.input_size or y.shape[1] != self.output_size:
-            raise ValueError(f"expected x of shape (N, {self.input_size}) and y of shape "
-                             f"(N, {self.output_size}); got {x.shape} and {y.shape}")
-        if x.shape[0] != y.shape[0]:
-            raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
-        if self.graph.reduction == "single" and x.shape[0] != 1:
-            raise ValueError("this spec's reduction is 'single': pass exactly one sample")
-        return x, y
+        return batch_arrays(x, y, self.input_size, self.output_size,
+                            self.graph.reduction == "single")
 
     def gradient_fn(self) -> GradientFn:
         """``f(params, x (N, D), y (N, C)) -> {name: ∂L/∂name}``, vectorised over the batch."""
