@@ -1,5 +1,6 @@
+"""``python -m derivgen``: the command line."""
 import sys
 
-from .cli import main
+from derivgen.cli import main
 
 sys.exit(main())

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from .model import Model
+    from derivgen.model.scalar import Model
 
 EPS = 1e-6
 RTOL = 1e-5

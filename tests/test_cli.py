@@ -7,8 +7,10 @@ import sys
 
 import sympy as sp
 
-from derivgen import cli, rules
-from derivgen.functions import Sigmoid
+import derivgen.cli as cli
+
+from derivgen.engine import rules
+from derivgen.ops.functions import Sigmoid
 
 KEYS = {"spec", "item", "kind", "status", "document_value", "derived_value", "message",
         "expect", "note", "passed"}

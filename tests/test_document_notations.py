@@ -14,10 +14,10 @@ import pytest
 import sympy as sp
 
 import derivgen
-from derivgen.documents import judge_formula, read_formulas
+from derivgen.judge.formulas import judge_formula, read_formulas
 from derivgen.errors import SpecError
-from derivgen.matrix import ShapeMismatch, close, contract
-from derivgen.refparse import parse_reference
+from derivgen.judge.arrays import ShapeMismatch, close, contract
+from derivgen.reader.latex import parse_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED002 = ROOT / "specs" / "seed002_relu_3_2_2_shared_bias.yaml"

@@ -5,9 +5,9 @@ import numpy as np
 import sympy as sp
 
 import derivgen
-from derivgen.documents import judge_formula, read_formulas
-from derivgen.matrix import close
-from derivgen.refparse import parse_reference
+from derivgen.judge.formulas import judge_formula, read_formulas
+from derivgen.judge.arrays import close
+from derivgen.reader.latex import parse_reference
 
 MATRICES = frozenset({"A", "B", "C"})
 

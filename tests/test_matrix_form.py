@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 
 import derivgen
-from derivgen.functions import LeakyRelu, LogSumExp, Relu, Sigmoid
-from derivgen.matexpr import BatchLoss, Softmax, Total, apply
-from derivgen.matrules import LOSS_ENTRIES, vjp
-from derivgen.rules import local_diff
+from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid
+from derivgen.ops.matexpr import BatchLoss, Softmax, Total, apply
+from derivgen.engine.matrules import LOSS_ENTRIES, vjp
+from derivgen.engine.rules import local_diff
 from test_autograd_oracle import HIDDEN, SQUARED, _layer_yaml, logsumexp, networks, sigmoid
 
 RNG = np.random.default_rng(7)

@@ -6,8 +6,9 @@ import json
 import pytest
 
 import derivgen
-from derivgen import cli
-from derivgen.render import compile_pdf, render
+import derivgen.cli as cli
+from derivgen.render.document import render
+from derivgen.render.pdf import compile_pdf
 from test_render import GOLDEN, UPDATE, displays, flat, needs_tex
 from conftest import ROOT
 

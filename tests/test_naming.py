@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import derivgen
-from derivgen.naming import check_template, format_name
+from derivgen.spec.naming import check_template, format_name
 
 
 @pytest.mark.parametrize("sizes, expected", [

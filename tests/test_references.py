@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 import derivgen
-from derivgen.documents import judge_formula, read_formulas
+from derivgen.judge.formulas import judge_formula, read_formulas
 from conftest import SPECS
 
 

@@ -15,7 +15,7 @@ from sympy import (Abs, Function, IndexedBase, Integer, Max, Piecewise, Rational
                    Symbol, exp, log, sqrt, tanh)
 
 from derivgen.errors import ReferenceParseError
-from derivgen.refparse import Reference, parse_expression, parse_reference
+from derivgen.reader.latex import Reference, parse_expression, parse_reference
 
 # The source documents live in shared/ beside the checkout (read-only).
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -304,7 +304,7 @@ def test_update_rules_are_assignments(src) -> None:
 
 
 def test_no_text_evaluation() -> None:
-    source = (Path(__file__).parents[1] / "derivgen" / "refparse.py").read_text(encoding="utf-8")
+    source = (Path(__file__).parents[1] / "derivgen" / "reader" / "latex.py").read_text(encoding="utf-8")
     for banned in (r"\beval\(", r"\bexec\(", r"sympify", r"\bparse_expr\b", r"parse_latex", r"\bS\("):
         assert not re.search(banned, source), banned
 
@@ -330,7 +330,7 @@ def test_grammar_conflicts_are_the_intended_ones() -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
     try:
-        grammar = (Path(__file__).parents[1] / "derivgen" / "refparse.lark").read_text()
+        grammar = (Path(__file__).parents[1] / "derivgen" / "reader" / "latex.lark").read_text()
         Lark(grammar, parser="lalr")
     finally:
         logger.removeHandler(handler)
@@ -555,7 +555,7 @@ NOTATION_SEEDS = [
 @pytest.mark.parametrize("seed,src,sample,functions,wrt,of,sides", NOTATION_SEEDS,
                          ids=[f"{e[0]}:{e[1][:40]}" for e in NOTATION_SEEDS])
 def test_notation_seed_formula(seed, src, sample, functions, wrt, of, sides) -> None:
-    from derivgen.refparse import DEFAULT_FUNCTIONS
+    from derivgen.reader.latex import DEFAULT_FUNCTIONS
     if SEEDS.is_dir():  # guard against transcription drift while the seeds are at hand
         assert src.strip() in _seed_text(seed)
     ref = parse_reference(src, sample_index=sample, functions=DEFAULT_FUNCTIONS | set(functions))
@@ -625,8 +625,8 @@ def test_seed_notations_outside_the_subset_are_refused(src: str, column: int, ma
 
 
 def test_no_text_evaluation_in_the_builder() -> None:
-    source = "".join((Path(__file__).parents[1] / "derivgen" / f"{m}.py").read_text(encoding="utf-8")
-                     for m in ("refbuild", "refderiv", "refstruct", "reftree"))
+    source = "".join((Path(__file__).parents[1] / "derivgen" / "reader" / f"{m}.py").read_text(
+        encoding="utf-8") for m in ("build", "derivatives", "structures", "tree"))
     for banned in (r"\beval\(", r"\bexec\(", r"sympify", r"\bparse_expr\b", r"parse_latex", r"\bS\("):
         assert not re.search(banned, source), banned
 

@@ -17,15 +17,15 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 import derivgen
-from derivgen import cli
-from derivgen.functions import Step
-from derivgen.latex import NotationPrinter, name_latex
-from derivgen.notation import Notation
-from derivgen.profiles import PROFILES, default_profile, read_notation
-from derivgen.readback import Reader, judge
-from derivgen.refparse import parse_reference
-from derivgen.render import environment, render
-from derivgen.sections import build_document
+import derivgen.cli as cli
+from derivgen.ops.functions import Step
+from derivgen.render.latex import NotationPrinter, name_latex
+from derivgen.render.notation import Notation
+from derivgen.render.profiles import PROFILES, default_profile, read_notation
+from support.readback import Reader, judge
+from derivgen.reader.latex import parse_reference
+from derivgen.render.document import environment, render
+from derivgen.render.sections import build_document
 from conftest import ROOT, SPECS
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -407,16 +407,15 @@ def test_pdf_format_writes_a_pdf(capsys, tmp_path):
 
 
 def test_templates_are_found_inside_an_installed_package(tmp_path):
-    # the wheel layout: templates/ installed as derivgen/templates, no checkout around it
+    # the wheel layout: the package alone, templates inside it, no checkout around it
     shutil.copytree(ROOT / "derivgen", tmp_path / "derivgen",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "templates", tmp_path / "derivgen" / "templates")
-    code = ("import derivgen, derivgen.render as r; print(r.template_dirs()[0]); "
+    code = ("import derivgen, derivgen.render.document as r; print(r.template_dirs()[0]); "
             f"print(r.render(derivgen.load({str(SEEDS[0])!r}))[:2])")
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                           env={**os.environ, "PYTHONPATH": str(tmp_path)}, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [str(tmp_path / "derivgen" / "templates"), "# "]
+    assert done.stdout.splitlines() == [str(tmp_path / "derivgen" / "render" / "templates"), "# "]
 
 
 def test_many_paths_give_a_one_step_chain():

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derivgen.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus, Step
-from derivgen.rules import DERIVATIVES, local_diff
+from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus, Step
+from derivgen.engine.rules import DERIVATIVES, local_diff
 from derivgen.errors import UnsupportedError
 
 x, y, a = sp.symbols("x y a", real=True)

@@ -1,0 +1,102 @@
+"""Rendering a derivation: Markdown (GitHub, Jupyter, Colab) or standalone LaTeX.
+
+Formulas come from :mod:`derivgen.render.sections` and numbers from
+:mod:`derivgen.render.worked`; Jinja templates add the prose and the layout.  The
+templates use LaTeX-safe delimiters (``\\VAR{…}``, ``\\BLOCK{…}``, ``\\#{…}``) so
+that a template for LaTeX reads like LaTeX.  They live in ``templates/`` next to
+this module and ship inside the wheel.  PDF output is :mod:`derivgen.render.pdf`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from derivgen.errors import DerivgenError
+from derivgen.render.notation import Notation
+from derivgen.render.profiles import read_notation
+from derivgen.render.sections import CHAIN_MAX_PATHS, Builder
+
+if TYPE_CHECKING:
+    from derivgen.model.scalar import Model
+
+FORMATS = ("markdown", "latex", "pdf")
+LANGUAGES = ("ru", "en")
+_TEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%",
+                 "&": r"\&", "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
+
+
+def template_dirs() -> list[Path]:
+    """Where templates are found: ``templates/`` next to this module (shipped in the wheel)."""
+    here = Path(__file__).resolve().parent / "templates"
+    return [here] if here.is_dir() else []
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The one Jinja environment of the process: LaTeX-safe delimiters, no autoescaping."""
+    dirs = template_dirs()
+    if not dirs:
+        raise DerivgenError("derivgen's templates are missing; reinstall the package")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        block_start_string=r"\BLOCK{", block_end_string="}",
+        variable_start_string=r"\VAR{", variable_end_string="}",
+        comment_start_string=r"\#{", comment_end_string="}",
+        trim_blocks=True, lstrip_blocks=True, autoescape=False,
+        keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["inline"] = lambda text: f"${text}$"
+    env.filters["tex"] = lambda text: "".join(_TEX_SPECIALS.get(c, c) for c in str(text))
+    return env
+
+
+def render(model: "Model", format: str = "markdown", lang: str | None = None,
+           example: bool = False, values: str | Path | None = None) -> str:
+    """The derivation of ``model`` as Markdown or LaTeX source.
+
+    ``lang`` defaults to the language of the notation profile (the seed's).
+    ``example`` adds the worked example from the spec's ``example:`` or from the
+    ``values`` file.  The same spec always gives the same text.
+    """
+    if format not in ("markdown", "latex"):
+        raise ValueError(f"format must be markdown or latex, not {format!r}")
+    if getattr(model, "form", "scalar") == "matrix":
+        if example or values is not None:
+            raise DerivgenError("worked examples are printed per unit, in scalar form; "
+                                "drop --example/--values or use --form scalar")
+        return _render_matrix(model, format, lang)
+    profile = read_notation(model)
+    lang = lang or profile.language
+    notation = Notation(model, profile)
+    builder = Builder(model, notation)
+    doc = builder.build()
+    worked = None
+    if example or values is not None:
+        from derivgen.render.worked import worked_example
+        worked = worked_example(builder, values)
+    text = environment().get_template("derivation.j2").render(
+        format=format, lang=lang, name=model.spec.name, doc=doc, profile=profile,
+        example=worked, max_paths=CHAIN_MAX_PATHS)
+    return _tidy(text)
+
+
+def _render_matrix(model, format: str, lang: str | None) -> str:
+    """A matrix-form derivation; notation overrides are validated on the scalar twin."""
+    from derivgen.render.matsections import build_matrix_document
+    from derivgen.render.profiles import default_profile
+    profile = (read_notation(model.scalar) if "notation" in model.spec.extra
+               else default_profile(model.spec.name))
+    doc = build_matrix_document(model, profile)
+    text = environment().get_template("matrix.j2").render(
+        format=format, lang=lang or profile.language, name=model.spec.name, doc=doc,
+        profile=profile)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    """Templates emit a blank line after every block; keep exactly one between blocks."""
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -1,0 +1,153 @@
+"""LaTeX in a document's notation: engine names → symbols, functions → templates.
+
+Everything is printed by :class:`NotationPrinter`, a SymPy ``LatexPrinter``
+whose symbol and function printing follow the model's
+:class:`~derivgen.notation.Notation`.  There is one table per concern
+(activation names, function templates, kink templates), one line per rule.
+Nothing edits printed text afterwards, and only constructs that
+``derivgen.refparse`` reads back are emitted, so every rendered formula can be
+checked against the engine (:mod:`derivgen.readback`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus
+
+if TYPE_CHECKING:
+    from derivgen.render.notation import Notation
+
+GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi "
+                  "rho sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+                  "Upsilon Phi Psi Omega".split())
+#: activation → its LaTeX name unless the profile says otherwise
+FUNCTION_NAMES = {"sigmoid": r"\sigma", "relu": r"\text{ReLU}", "tanh": r"\tanh",
+                  "leaky_relu": r"\text{LeakyReLU}", "softplus": r"\text{softplus}"}
+ACTIVATION_KEYS = {Sigmoid: "sigmoid", Relu: "relu", sp.tanh: "tanh", LeakyRelu: "leaky_relu",
+                   Softplus: "softplus"}
+
+
+class LeakyPrime(sp.Function):
+    """α + (1 − α)·[z > 0] recognised as LeakyReLU'(z); exists for printing only."""
+
+    nargs = 1
+
+
+CALL = r"{name}\left({0}\right)"
+#: function → template; {name} is the activation's name, {0} the printed argument
+FUNCTION_TEMPLATES = {
+    Sigmoid: CALL, Relu: CALL, LeakyRelu: CALL, Softplus: CALL, sp.tanh: CALL,
+    LeakyPrime: r"{name}'\left({0}\right)",
+    sp.exp: r"e^{{{0}}}",
+    sp.log: r"\log\left({0}\right)",
+    sp.sin: r"\sin\left({0}\right)",
+    sp.cos: r"\cos\left({0}\right)",
+    sp.Abs: r"\left|{0}\right|",
+    Sign: r"\frac{{{0}}}{{\left|{0}\right|}}",   # sign(r) as seed 004 writes it: a / |a|
+    LogSumExp: r"\log\left({sumexp}\right)",
+}
+#: a leaky ReLU when layers differ in slope, so that no α is left implicit
+LEAKY_EXPLICIT = r"\max\left({0}, {alpha} {0}\right)"
+#: how the derivative of ReLU at z is written, per profile style
+STEP_TEMPLATES = {
+    "g": "{g}",
+    "prime": r"{name}'\left({arg}\right)",
+    "iverson": r"\left[{arg} {rel} 0\right]",
+    "indicator": r"\mathbf{{1}}\left[{arg} {rel} 0\right]",
+}
+
+
+def head_latex(head: str) -> str:
+    """theta → \\theta, yhat → \\hat{y}, yprime → y', target → \\text{target}."""
+    if head in GREEK:
+        return "\\" + head
+    if head.endswith("hat") and len(head) > 3:
+        return r"\hat{" + head_latex(head[:-3]) + "}"
+    if head.endswith("prime") and len(head) > 5:
+        return head_latex(head[:-5]) + "'"
+    return head if len(head) == 1 else r"\text{" + head + "}"
+
+
+def split_name(name: str) -> tuple[str, tuple[str, ...]]:
+    """w_111 → (w, (111,)); w_1_12_3 → (w, (1, 12, 3)); yhat → (yhat, ())."""
+    head, _, rest = name.partition("_")
+    return head, tuple(p for p in rest.split("_") if p)
+
+
+def subscript(base: str, parts: Iterable[str]) -> str:
+    """base_{p1,p2}; no subscript when there are no parts."""
+    parts = tuple(parts)
+    return base + ("_{" + ",".join(parts) + "}" if parts else "")
+
+
+def name_latex(name: str) -> str:
+    """LaTeX of an engine name: w_111 → w_{111}, yhat_1 → \\hat{y}_{1}, w_1_12_3 → w_{1,12,3}."""
+    head, parts = split_name(name)
+    return subscript(head_latex(head), parts)
+
+
+_OVERRIDE = re.compile(r"(?P<base>.*?)_(\{(?P<braced>[^{}]*)\}|(?P<single>[A-Za-z0-9]))\Z", re.S)
+
+
+@dataclass(frozen=True)
+class SymbolLatex:
+    """How one symbol prints: base and subscript parts; ``data`` adds the sample index."""
+
+    base: str
+    parts: tuple[str, ...] = ()
+    data: bool = False
+    call: str | None = None
+
+    @classmethod
+    def parse(cls, text: str, data: bool) -> "SymbolLatex":
+        """Split an override such as ``\\hat{y}_{1}`` so that a sample index can join it."""
+        m = _OVERRIDE.match(text)
+        if not m:
+            return cls(text, (), data)
+        inner = m.group("braced") if m.group("braced") is not None else m.group("single")
+        return cls(m.group("base"), tuple(inner.split(",")), data)
+
+
+class NotationPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with a document's symbols and function names."""
+
+    def __init__(self, notation: "Notation", sample: bool = True, mul: str | None = None) -> None:
+        symbol = (mul if mul is not None else notation.profile.mul).strip() or None
+        super().__init__({"order": "none", "mul_symbol": symbol and f" {symbol} "})
+        self.notation, self.sample = notation, sample
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        return self.notation.symbol(expr, self.sample)
+
+    def _wrap(self, body: str, exp: str | None) -> str:
+        return body if exp is None else r"\left(" + body + r"\right)^{" + exp + "}"
+
+    def _print_table(self, expr: sp.Expr, exp: str | None = None) -> str:
+        key = ACTIVATION_KEYS.get(expr.func) or ("leaky_relu" if expr.func is LeakyPrime else "")
+        name = self.notation.function_name(key, expr.args[0]) if key else ""
+        sumexp = " + ".join(r"e^{" + self._print(a) + "}" for a in expr.args)
+        template = FUNCTION_TEMPLATES[expr.func]
+        if expr.func is LeakyRelu and self.notation.alpha is None:
+            template = LEAKY_EXPLICIT
+        body = template.format(self._print(expr.args[0]), name=name, sumexp=sumexp,
+                               alpha=self._print(expr.args[-1]))
+        return self._wrap(body, exp)
+
+    _print_Sigmoid = _print_Relu = _print_LeakyRelu = _print_Softplus = _print_tanh = _print_table
+    _print_LeakyPrime = _print_exp = _print_log = _print_Abs = _print_Sign = _print_table
+    _print_sin = _print_cos = _print_table
+    _print_LogSumExp = _print_table
+
+    def _print_Step(self, expr: sp.Expr, exp: str | None = None) -> str:
+        arg, at0 = expr.args
+        style, g, name = self.notation.step_style(arg)
+        text = STEP_TEMPLATES[style].format(
+            g=g and subscript(g.base, g.parts + ((self.notation.sample,) if self.sample
+                                                 and self.notation.sample else ())),
+            name=name, arg=self._print(arg), rel=">" if at0 == 0 else r"\geq")
+        return self._wrap(text, exp)

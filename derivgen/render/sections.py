@@ -1,0 +1,244 @@
+"""The content of a derivation document, as data: every formula as LaTeX, no prose.
+
+Sections follow the seed documents: architecture, forward pass, loss, error
+term, per-parameter gradients (chain of partials as in seed 001, the compact
+formula in named intermediates as in seed 000, the expanded formula when it
+is short), the update rule, notes.  Templates turn this into Markdown or LaTeX;
+prose lives there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import sympy as sp
+from sympy.printing.precedence import PRECEDENCE
+
+from derivgen.ops.functions import Step
+from derivgen.render.notation import Notation
+
+if TYPE_CHECKING:
+    from derivgen.model.scalar import Model
+
+#: longest expanded formula (sympy.count_ops of model.sample_gradients) that is still shown
+EXPANDED_MAX_OPS = 40
+#: more chain-rule paths than this and the chain is shown one step deep
+CHAIN_MAX_PATHS = 4
+N = sp.Symbol("N", integer=True, positive=True)
+Z = sp.Symbol("z", real=True)
+Half = sp.Rational(1, 2)
+
+
+def _sum(terms: Sequence[sp.Expr]) -> sp.Expr:
+    return sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+
+
+#: loss → (coefficient, per-sample body) in the documents' form (r, outputs, targets)
+LOSS_FORMS: dict[str, Callable[[list, list, list], tuple[sp.Expr, sp.Expr]]] = {
+    "half_sse": lambda r, f, y: (Half, _sum([ri ** 2 for ri in r])),
+    "sse":      lambda r, f, y: (sp.Integer(1), _sum([ri ** 2 for ri in r])),
+    "mse":      lambda r, f, y: (sp.Rational(1, len(r)), _sum([ri ** 2 for ri in r])),
+    "mae":      lambda r, f, y: (sp.Rational(1, len(r)), _sum([sp.Abs(ri) for ri in r])),
+    "cross_entropy": lambda r, f, y: (sp.Integer(-1), _sum([b * sp.log(a) for a, b in zip(f, y)])),
+    "bce": lambda r, f, y: (sp.Integer(-1), _sum([b * sp.log(a) + (1 - b) * sp.log(1 - a)
+                                                  for a, b in zip(f, y)])),
+}
+
+
+@dataclass(frozen=True)
+class Display:
+    """One display formula: its sides, what it shows, and the parameter it is about."""
+
+    kind: str
+    sides: tuple[str, ...]
+    param: str | None = None
+    op: str = "="
+    #: for a whole-layer equation: each matrix's LaTeX and what it holds, so that the
+    #: read-back can evaluate it with arrays (see derivgen.matrix)
+    matrices: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def latex(self) -> str:
+        return f" {self.op} ".join(self.sides)
+
+
+@dataclass
+class Gradient:
+    """Everything shown for one parameter."""
+
+    name: str
+    symbol: str
+    chain: Display | None
+    paths: int
+    compact: Display
+    expanded: Display | None
+
+
+@dataclass
+class Document:
+    """All formulas of a derivation, in section order."""
+
+    notation: Notation
+    architecture: dict[str, Any]
+    layers: list[Display]
+    forward: list[Display]
+    loss: list[Display]
+    residuals: list[Display]
+    errors: list[Display]
+    definitions: list[Display]
+    gradients: list[Gradient]
+    updates: list[Display]
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def displays(self) -> list[Display]:
+        """Every display formula, in order (updates and notes included)."""
+        out = [*self.layers, *self.forward, *self.loss, *self.residuals, *self.errors,
+               *self.definitions]
+        for g in self.gradients:
+            out += [d for d in (g.chain, g.compact, g.expanded) if d is not None]
+        return out + self.updates + self.notes["activations"] + self.notes["kinks"] + (
+            [self.notes["half"]] if self.notes["half"] else [])
+
+
+class Builder:
+    """Builds a :class:`Document` for one model under one notation."""
+
+    def __init__(self, model: "Model", notation: Notation) -> None:
+        self.model, self.nt, self.graph = model, notation, model.graph
+        self.d = model.derivation
+        done: dict[sp.Symbol, sp.Expr] = {}
+        for node, expr in self.d.adjoints.items():  # parents first: inline the adjoints
+            done[self.d.adjoint_symbols[node]] = expr.xreplace(done)
+        self.adjoint = {n: done[s] for n, s in self.d.adjoint_symbols.items()}
+
+    # ---- helpers ----
+    def loss_of(self, sample: bool) -> str:
+        """L_n per sample under a sum or mean, else the total loss's symbol (𝓛, J, Loss)."""
+        if sample and self.nt.per_sample:
+            return self.nt.symbol(self.graph.loss, True)
+        return self.nt.loss_symbol()
+
+    def frac(self, of: sp.Symbol, wrt: sp.Symbol, sample: bool = True) -> str:
+        """∂of/∂wrt with the loss written as L_n (per sample) or the total loss."""
+        top = self.loss_of(sample) if of == self.graph.loss else of
+        return self.nt.partial(top, wrt, sample)
+
+    def reduced(self, expr: sp.Expr, expand: bool = False, inline: bool | None = None,
+                coeff: sp.Expr | None = None) -> str:
+        """Σ_n or (1/N)Σ_n of a per-sample expression, its numeric factor pulled in front."""
+        if coeff is None:
+            coeff, expr = expr.as_coeff_Mul()
+        scale = coeff / N if self.graph.reduction == "mean" else coeff
+        printer = self.nt.printer(True)
+        arranged = self.nt.arrange(expr, inline, expand)
+        single = self.graph.reduction == "single"
+        # after a factor, or after Σ (which binds every factor up to the next + or −),
+        # a body that is itself a sum needs brackets
+        body = printer.doprint(arranged) if single and scale == 1 else \
+            printer.parenthesize(arranged, PRECEDENCE["Mul"], strict=True)
+        front = "" if scale == 1 else "-" if scale == -1 else printer.doprint(scale) + " "
+        return front + ("" if single else r"\sum_{" + str(self.nt.sample) + "=1}^{N} ") + body
+
+    # ---- sections ----
+    def forward(self) -> list[Display]:
+        """Every node of the forward pass up to the output, by its definition."""
+        return [Display("forward", (self.nt.symbol(s), self.nt.latex(n.expr, inline=False)))
+                for s, n in self.graph.nodes.items() if n.role not in ("residual", "loss")]
+
+    def loss(self) -> list[Display]:
+        """The loss in the document's form, on r and then on ŷ − y, with the reduction."""
+        g = self.graph
+        outputs = list(g.outputs)
+        residuals = [s for s, n in g.nodes.items() if n.role == "residual"]
+        coeff, body = LOSS_FORMS[self.model.spec.loss](residuals, outputs, list(g.targets))
+        sides = [self.nt.loss_symbol(), self.reduced(body, coeff=coeff)]
+        if body.has(*residuals) and not self.nt.profile.residual_inline:
+            sides.append(self.reduced(body, coeff=coeff, inline=True))
+        return [Display("loss", tuple(sides))]
+
+    def residuals(self) -> list[Display]:
+        """r = ŷ − y for every output (none when the profile inlines them)."""
+        if self.nt.profile.residual_inline:
+            return []
+        return [Display("residual", (self.nt.symbol(s), self.nt.latex(n.expr, inline=False)))
+                for s, n in self.graph.nodes.items() if n.role == "residual"]
+
+    def errors(self) -> list[Display]:
+        """∂L/∂ŷ (or ∂L/∂s for the cross-entropies): where the backward pass starts."""
+        g = self.graph
+        start = [o for o in g.outputs if o in self.adjoint] or list(g.logits)
+        out = []
+        for o in start:
+            value = self.adjoint[o]
+            sides = [self.frac(g.loss, o), self.nt.latex(value)]
+            inlined = self.nt.latex(value, inline=True)
+            if inlined != sides[-1]:
+                sides.append(inlined)
+            out.append(Display("error", tuple(sides)))
+        return out
+
+    def definitions(self) -> list[Display]:
+        """g_{i,n} = a'(z_{i,n}) = 1[z_{i,n} > 0] for every g a formula uses (seed 000)."""
+        steps: dict[sp.Expr, sp.Expr] = {}
+        for p in self.graph.params:
+            for step in self.model.compact_gradients[p.name].atoms(Step):
+                steps.setdefault(step.args[0], step)
+        out = []
+        for arg, step in sorted(steps.items(), key=lambda kv: self.nt.position.get(kv[0], 0)):
+            style, gsym, _ = self.nt.step_style(arg)
+            if style != "g":
+                continue
+            prime = self.nt.step_owner.get(arg)
+            middle = [prime + r"'\left(" + self.nt.symbol(arg) + r"\right)"] if prime else []
+            indicator = r"\mathbf{1}\left[" + self.nt.symbol(arg) + (
+                " > 0" if step.args[1] == 0 else r" \geq 0") + r"\right]"
+            out.append(Display("definition", (self.nt.latex(step), *middle, indicator)))
+        return out
+
+    def gradient(self, p: sp.Symbol) -> Gradient:
+        """Chain of partials, compact formula and (when short) expanded formula of p."""
+        nt, g = self.nt, self.graph
+        paths = [self._skip_residual(path) for path in self.d.chains(p)]
+        total = nt.partial(nt.loss_symbol(), p)
+        if len(paths) <= CHAIN_MAX_PATHS:
+            fracs = " + ".join(r" \cdot ".join(self.frac(a, b) for a, b, _ in path)
+                               for path in paths)
+            values = " + ".join(nt.product([v for _, _, v in path]) for path in paths)
+            chain = Display("chain", (self.frac(g.loss, p), fracs, values), p.name)
+        else:  # one step: ∂L/∂θ = Σ_q ∂L/∂q · ∂q/∂θ over the nodes q that read θ
+            parents = [q for q in self.d.parents.get(p, []) if q in self.adjoint]
+            chain = Display("chain", (self.frac(g.loss, p), " + ".join(
+                self.frac(g.loss, q) + r" \cdot " + self.frac(q, p) for q in parents)), p.name)
+        compact = self.model.compact_gradients[p.name]
+        shown = Display("compact", (total, self.reduced(compact)), p.name)
+        expanded = None
+        if sp.count_ops(self.model.sample_gradients[p.name]) <= EXPANDED_MAX_OPS:
+            expanded = Display("expanded", (total, self.reduced(compact, expand=True)), p.name)
+        return Gradient(p.name, nt.symbol(p, False), chain, len(paths), shown, expanded)
+
+    def _skip_residual(self, path: list) -> list:
+        """L → r → ŷ with ∂r/∂ŷ = 1 becomes one step ∂L/∂ŷ, as the documents start."""
+        if len(path) > 1 and self.graph.nodes[path[0][1]].role == "residual" and path[1][2] == 1:
+            return [(path[0][0], path[1][1], path[0][2])] + path[2:]
+        return path
+
+    def updates(self) -> list[Display]:
+        """θ ← θ − η ∂L/∂θ for every parameter, in the profile's symbols."""
+        nt, prof = self.nt, self.nt.profile
+        return [Display("update", (nt.symbol(p, False), nt.symbol(p, False) + " - "
+                                   + prof.learning_rate + r" \cdot "
+                                   + nt.partial(nt.loss_symbol(), p)), p.name, prof.assign)
+                for p in self.graph.params]
+
+    def build(self) -> Document:
+        """All sections."""
+        from derivgen.render.overview import architecture, layer_view, notes
+        return Document(self.nt, architecture(self), layer_view(self), self.forward(),
+                        self.loss(), self.residuals(), self.errors(), self.definitions(),
+                        [self.gradient(p) for p in self.graph.params], self.updates(),
+                        notes(self))
+
+
+def build_document(model: "Model", notation: Notation) -> Document:
+    """The formulas of ``model``'s derivation in ``notation``."""
+    return Builder(model, notation).build()

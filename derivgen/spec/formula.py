@@ -1,0 +1,206 @@
+"""A safe parser for the formulas users write in specs (``theta_10 + theta_11*x``).
+
+Python's ``ast`` only parses; nothing is evaluated.  The tree is walked with a
+whitelist of node types, names and functions and turned into SymPy objects by
+hand, so no user text reaches ``eval`` or ``sympify``.
+"""
+from __future__ import annotations
+
+import ast
+import math
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Softplus
+
+MAX_LENGTH = 10_000
+
+
+class ExprError(Exception):
+    """A formula problem at a 0-based (line, column) inside the formula text."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def _leaky(args: list[sp.Expr]) -> sp.Expr:
+    if len(args) == 1:
+        return LeakyRelu(args[0], sp.Rational(1, 100))
+    if len(args) == 2 and args[1].is_Number:
+        return LeakyRelu(args[0], args[1])
+    raise ExprError("leaky_relu takes (x) or (x, slope) with a numeric slope")
+
+
+def _max(args: list[sp.Expr]) -> sp.Expr:
+    if len(args) == 2 and args[0] == 0:
+        return Relu(args[1])
+    if len(args) == 2 and args[1] == 0:
+        return Relu(args[0])
+    raise ExprError("max is supported only as max(0, x), i.e. ReLU")
+
+
+def _unary(f: Callable[[sp.Expr], sp.Expr], name: str) -> Callable[[list[sp.Expr]], sp.Expr]:
+    def build(args: list[sp.Expr]) -> sp.Expr:
+        if len(args) != 1:
+            raise ExprError(f"{name} takes one argument")
+        return f(args[0])
+    return build
+
+
+#: Functions a formula may call, by the name it uses.
+FUNCTIONS: dict[str, Callable[[list[sp.Expr]], sp.Expr]] = {
+    "exp": _unary(sp.exp, "exp"),
+    "log": _unary(sp.log, "log"),
+    "sqrt": _unary(sp.sqrt, "sqrt"),
+    "tanh": _unary(sp.tanh, "tanh"),
+    "sin": _unary(sp.sin, "sin"),
+    "cos": _unary(sp.cos, "cos"),
+    "abs": _unary(sp.Abs, "abs"),
+    "sigmoid": _unary(Sigmoid, "sigmoid"),
+    "relu": _unary(Relu, "relu"),
+    "softplus": _unary(Softplus, "softplus"),
+    "identity": _unary(lambda x: x, "identity"),
+    "leaky_relu": _leaky,
+    "max": _max,
+}
+
+_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+
+
+def parse_formula(text: str, names: Mapping[str, sp.Expr],
+                  aliases: Mapping[str, str] | None = None) -> sp.Expr:
+    """Parse ``text`` into a SymPy expression.
+
+    ``names`` maps every identifier the formula may use to its symbol;
+    ``aliases`` maps extra function names (seed 000's ``a``) to entries of
+    :data:`FUNCTIONS`.  Raises :class:`ExprError` with a position otherwise.
+    """
+    if not isinstance(text, str):
+        raise ExprError("expected a formula as text")
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"formula longer than {MAX_LENGTH} characters")
+    lead = len(text) - len(text.lstrip())
+    # Documents write x^3; in Python ^ binds looser than +, so swap the token.
+    source = text.strip().replace("^", "**")
+    columns = _column_map(text.strip(), lead)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        raise ExprError(f"not a formula: {exc.msg}", (exc.lineno or 1) - 1,
+                        columns(max((exc.offset or 1) - 1, 0))) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExprError("formula is nested too deeply or malformed") from None
+    aliases = dict(aliases or {})
+    try:
+        expr = _Walker(names, aliases).visit(tree.body)
+    except RecursionError:
+        raise ExprError("formula is nested too deeply") from None
+    except ExprError as exc:
+        raise ExprError(exc.message, exc.line, columns(exc.column)) from None
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
+        raise ExprError("the formula has an infinite, undefined or complex value")
+    if any(abs(n) > 1e300 for n in expr.atoms(sp.Number)):
+        raise ExprError("a number in the formula is larger than 1e300")
+    return expr
+
+
+def _log2(value: sp.Expr) -> float:
+    """log2 of a positive SymPy number of any size, without converting it to a float."""
+    if value.is_Integer:
+        return math.log2(int(value))
+    if value.is_Rational:
+        return math.log2(int(value.p)) - math.log2(int(value.q))
+    return math.log2(float(value))
+
+
+def _column_map(stripped: str, lead: int) -> Callable[[int], int]:
+    """Columns in the rewritten text (^ → **) back to columns in the user's text."""
+    def column(col: int) -> int:
+        shift, seen = 0, 0
+        for ch in stripped:
+            if seen + shift >= col:
+                break
+            if ch == "^":
+                shift += 1
+            seen += 1
+        return lead + col - shift
+    return column
+
+
+class _Walker:
+    def __init__(self, names: Mapping[str, sp.Expr], aliases: Mapping[str, str]) -> None:
+        self.names, self.aliases = names, aliases
+
+    def fail(self, node: ast.AST, message: str) -> ExprError:
+        return ExprError(message, getattr(node, "lineno", 1) - 1, getattr(node, "col_offset", 0))
+
+    def visit(self, node: ast.AST) -> sp.Expr:
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            if type(node.value) is int:
+                return sp.Integer(node.value)
+            if not math.isfinite(node.value):
+                raise self.fail(node, "numbers must be finite")
+            return sp.Rational(repr(node.value))
+        if isinstance(node, ast.Name):
+            if node.id in self.names:
+                return self.names[node.id]
+            raise self.fail(node, f"unknown name {node.id!r}; allowed: "
+                            + ", ".join(sorted(self.names)))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self.visit(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return self.constant(node, self.power(node))
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            return self.constant(node, _BINOPS[type(node.op)](self.visit(node.left),
+                                                              self.visit(node.right)))
+        if isinstance(node, ast.Call):
+            return self.constant(node, self.call(node))
+        raise self.fail(node, f"{type(node).__name__} is not allowed in a formula; use numbers, "
+                        "names, + - * / ** and calls of " + ", ".join(sorted(FUNCTIONS)))
+
+    def constant(self, node: ast.AST, value: sp.Expr) -> sp.Expr:
+        """A formula part without names must be a finite real number (no 1/0, log(-1))."""
+        if value.free_symbols:
+            return value
+        try:
+            number = complex(value.evalf(30))
+        except (TypeError, ValueError, OverflowError, ArithmeticError):
+            raise self.fail(node, "this constant has no finite real value") from None
+        if number.imag != 0 or not math.isfinite(number.real) or abs(number.real) > 1e300:
+            raise self.fail(node, "this constant has no finite real value")
+        return value
+
+    def power(self, node: ast.BinOp) -> sp.Expr:
+        base, exponent = self.visit(node.left), self.visit(node.right)
+        # 9**9**9 would make SymPy compute a number with billions of digits.
+        if exponent.is_Number and abs(exponent) > 64:
+            raise self.fail(node, "exponents are limited to -64..64")
+        if base.is_Number and exponent.is_Number and base != 0 and (
+                float(abs(exponent)) * _log2(abs(base)) > 4096):
+            raise self.fail(node, "this power is too large")
+        if not exponent.is_Number and base.is_Number:
+            raise self.fail(node, "a number raised to a formula is not supported; use exp()")
+        return base ** exponent
+
+    def call(self, node: ast.Call) -> sp.Expr:
+        if not isinstance(node.func, ast.Name) or node.keywords:
+            raise self.fail(node, "only plain calls such as relu(z) are allowed")
+        name = self.aliases.get(node.func.id, node.func.id)
+        if name not in FUNCTIONS:
+            raise self.fail(node.func, f"unknown function {node.func.id!r}; allowed: "
+                            + ", ".join(sorted(set(FUNCTIONS) | set(self.aliases))))
+        args = [self.visit(a) for a in node.args]
+        try:
+            return FUNCTIONS[name](args)
+        except ExprError as exc:
+            raise self.fail(node, exc.message) from None
+        except (OverflowError, ValueError, TypeError, ArithmeticError):
+            raise self.fail(node, f"{name} of this argument has no finite real value") from None
