@@ -20,7 +20,7 @@ from derivgen.model.load import from_spec, load, mlp
 from derivgen.model.matrix import MatrixModel
 from derivgen.model.scalar import Model
 from derivgen.spec.naming import Names
-from derivgen.spec.validate import Activation, Layer, Network, Spec, build_spec, read_spec
+from derivgen.spec import Activation, Layer, Network, Spec, build_spec, read_spec
 from derivgen.verify import GradientReport, check_gradients
 
 __all__ = ["load", "mlp", "from_spec", "check_gradients", "Model", "MatrixModel",

@@ -17,7 +17,7 @@ import sympy as sp
 from derivgen.errors import SpecError
 from derivgen.engine.losses import attach_loss
 from derivgen.spec.naming import IDENTIFIER
-from derivgen.spec.validate import FreeForm, Spec
+from derivgen.spec.records import FreeForm, Spec
 
 
 def sym(name: str) -> sp.Symbol:

@@ -18,7 +18,7 @@ from derivgen.errors import SpecError
 from derivgen.ops.matexpr import BatchLoss, Softmax, Total, apply
 from derivgen.spec.naming import IDENTIFIER, format_name
 from derivgen.engine.network import apply_activation
-from derivgen.spec.validate import Network, Spec
+from derivgen.spec.records import Network, Spec
 
 LAYOUTS = ("rows", "columns")
 

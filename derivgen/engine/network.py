@@ -7,7 +7,7 @@ from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Softplus
 from derivgen.engine.graph import Graph, check_distinct, sym
 from derivgen.engine.losses import attach_loss
 from derivgen.spec.naming import format_name
-from derivgen.spec.validate import ACT_VAR, Activation, Network, Spec
+from derivgen.spec.records import ACT_VAR, Activation, Network, Spec
 
 #: elementwise activations, one line each (softmax is handled per layer)
 ACTIVATION_FUNCTIONS = {

@@ -23,7 +23,7 @@ from derivgen.judge.numeric import compare, concrete
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N, Mapper
 from derivgen.reader.latex import Reference, parse_reference
-from derivgen.spec.validate import LOSSES
+from derivgen.spec.records import LOSSES
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model

@@ -19,7 +19,7 @@ from derivgen.judge.partials import Partials
 from derivgen.judge.indices import substitute_indices
 from derivgen.reader.latex import parse_expression, parse_reference
 from derivgen.engine.rules import local_diff
-from derivgen.spec.validate import Activation, Network
+from derivgen.spec.records import Activation, Network
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model

@@ -8,7 +8,7 @@ from derivgen.errors import SpecError
 from derivgen.model.matrix import MatrixModel
 from derivgen.model.scalar import Model
 from derivgen.spec.forms import with_form
-from derivgen.spec.validate import Network, Spec, build_spec, read_spec
+from derivgen.spec import Network, Spec, build_spec, read_spec
 
 
 def from_spec(spec: Spec) -> Model | MatrixModel:

@@ -17,7 +17,7 @@ from derivgen.codegen.matrix import compile_matrix_function
 from derivgen.engine.matderive import MatDerivation, matrix_reverse_pass
 from derivgen.engine.matgraph import MatGraph, build_matrix_network
 from derivgen.model.scalar import Model, batch_arrays
-from derivgen.spec.validate import Network, Spec
+from derivgen.spec.records import Network, Spec
 
 
 class MatrixModel:

@@ -12,7 +12,7 @@ from derivgen.engine.reverse import Derivation, reverse_pass
 from derivgen.errors import SpecError, UnsupportedError
 from derivgen.engine.graph import Graph, build_freeform
 from derivgen.engine.network import build_network
-from derivgen.spec.validate import Network, Spec
+from derivgen.spec.records import Network, Spec
 
 GradientFn = Callable[[Mapping[str, Any], np.ndarray, np.ndarray], dict]
 

@@ -18,7 +18,7 @@ from derivgen.spec.naming import format_name
 from derivgen.engine.network import ACTIVATION_FUNCTIONS
 from derivgen.engine.rules import local_diff
 from derivgen.render.sections import Display, Z
-from derivgen.spec.validate import Activation, Network
+from derivgen.spec.records import Activation, Network
 
 if TYPE_CHECKING:
     from derivgen.render.sections import Builder

@@ -17,7 +17,7 @@ import numpy as np
 from derivgen.errors import SpecError
 from derivgen.spec.fields import Fields
 from derivgen.spec.source import PosDict, load_text, read_spec_source
-from derivgen.spec.validate import Example, example_section
+from derivgen.spec import Example, example_section
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from derivgen.errors import SpecError
-from derivgen.spec.validate import Network, Spec
+from derivgen.spec.records import Network, Spec
 
 FORMS = ("scalar", "matrix")
 
