@@ -166,48 +166,6 @@ class Builder(Derivatives, Leibniz, Names, Structures, Sums):
             op, sign, prev_num, prev = None, 1, num, child
         return acc
 
-    def r_sum(self, tree: Tree) -> sympy.Expr:
-        idx, lo, hi, body = tree.children
-        self.index(idx)
-        limits = (self.bound(self.ev(lo), False), self.bound(self.ev(hi.children[0]), True))
-        return self.summed(idx, body, limits)
-
-    def r_sum_except(self, tree: Tree) -> sympy.Expr:
-        """``\\sum_{c \\neq j}``: c from 1 to C (or the upper limit given) but j."""
-        idx, rel, other, *sup, body = tree.children
-        self.index(idx)
-        if rel.lstrip("\\") not in ("ne", "neq"):
-            raise self.fail("only \\neq may restrict a summation index", rel)
-        if len(other) != 1 or other == idx:
-            raise self.fail("the excluded index must be one letter other than the sum's", other)
-        hi = self.ev(sup[0].children[0]) if sup else sympy.Symbol("C")
-        return self.summed(idx, body, (sympy.Integer(1), self.bound(hi, True)),
-                           sympy.Symbol(str(other), integer=True))  # an index: each gives it values
-
-    def index(self, idx: Token) -> None:
-        if len(idx) != 1:
-            raise self.fail("summation index must be a single letter", idx)
-
-    def summed(self, idx: Token, body: Tree, limits: tuple, but: sympy.Expr | None = None
-               ) -> sympy.Expr:
-        self.indices.append(str(idx))
-        var = sympy.Symbol(str(idx), integer=True)
-        try:
-            val = self.ev(body)
-        finally:
-            self.indices.pop()
-        val = val if but is None else val * (1 - sympy.KroneckerDelta(var, but))
-        return sympy.Sum(val, (var, *limits))
-
-    def bound(self, expr: sympy.Expr, upper: bool) -> sympy.Expr:
-        """Summation limits are integers; upper ones (N, C) positive as well."""
-        subs = {}
-        for s in expr.free_symbols:
-            if isinstance(s, sympy.Symbol) and s.name not in self.indices:
-                new = sympy.Symbol(s.name, integer=True, positive=upper or None)
-                self.bounds[s.name] = subs[s] = self.bounds.get(s.name, new)
-        return expr.xreplace(subs)
-
     def r_item(self, tree: Tree) -> sympy.Expr:
         base, *sup = tree.children
         if not sup:
