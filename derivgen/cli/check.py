@@ -73,6 +73,15 @@ def run(args: argparse.Namespace) -> int:
                           "document_value": None, "derived_value": None, "message": str(exc)})
             status = EXIT_INPUT
             continue
+        except Exception as exc:  # a bug of derivgen: this spec's error item; the run goes on
+            message = (f"internal error: {type(exc).__name__}: {exc} "
+                       "(please report it with the spec)")
+            print(f"derivgen: {path}: {message}", file=sys.stderr)
+            items.append({"spec": str(path), "item": "spec", "kind": "internal",
+                          "status": "error", "document_value": None, "derived_value": None,
+                          "message": message, "passed": False})
+            status = max(status, EXIT_FAIL)
+            continue
         rows = report.items() + documents
         items.extend(rows)
         if not all(row["passed"] for row in rows) and status == EXIT_OK:

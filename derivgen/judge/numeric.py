@@ -33,10 +33,12 @@ _MODULES = [{"Sigmoid": runtime.sigmoid, "Relu": runtime.relu, "LeakyRelu": runt
 
 def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol | None
              ) -> sp.Expr:
-    """Fix N, unroll sums, and pin a free per-sample index to the first sample."""
+    """Fix N, unroll sums, and pin a free per-sample index to one sample: the second of
+    the batch (the first when there is one), so that a formula that names sample 1
+    where it means sample n is caught."""
     expr = expr.subs(n_symbol, samples).doit()
     free = [s for s in expr.free_symbols if s.is_integer and s.name == getattr(sample, "name", "")]
-    return expr.subs({s: 1 for s in free})
+    return expr.subs({s: min(2, samples) for s in free})
 
 
 def kink_arguments(expr: sp.Expr) -> list[sp.Expr]:
@@ -108,24 +110,29 @@ class Verdict:
 
 def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
             simplex: Callable[[Sequence[sp.Basic]], Sequence[Sequence[sp.Basic]]] = lambda a: (),
-            need: int = 50, symbolic: bool = True) -> Verdict:
-    """Numeric comparison at ``need`` or more points off kinks, plus simplify when small."""
+            need: int = 50, symbolic: bool = True, positive: Sequence[sp.Expr] = (),
+            atol: float = ATOL, rtol: float = RTOL) -> Verdict:
+    """Numeric comparison at ``need`` or more points off kinks (and where every expression
+    of ``positive`` is > 0: a ``when:`` condition), plus simplify when small."""
     kinks = kink_arguments(reference) + kink_arguments(derived)
-    compiled = compile_exprs([reference, derived, *kinks])
+    compiled = compile_exprs([reference, derived, *positive, *kinks])
     values = {}
     with np.errstate(all="ignore"):
-        for _ in range(8):
+        for _ in range(32 if positive else 8):
             values = draw(compiled.atoms, rng, POINTS * 2, simplex(compiled.atoms))
-            ref, der, *kink_values = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
-                                      for v in compiled(values)]
+            ref, der, *rest = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
+                               for v in compiled(values)]
             ok = np.isfinite(ref) & np.isfinite(der)
-            for k in kink_values:
+            for g in rest[:len(positive)]:
+                ok &= g > 0
+            for k in rest[len(positive):]:
                 ok &= np.abs(k) > KINK_MARGIN
             if ok.sum() >= need:
                 break
         else:
-            raise UnsupportedError("could not find enough points away from kinks")
-    close = np.abs(ref - der) <= ATOL + RTOL * np.maximum(np.abs(ref), np.abs(der))
+            raise UnsupportedError("could not find enough points away from kinks"
+                                   + (" where the 'when' conditions hold" if positive else ""))
+    close = np.abs(ref - der) <= atol + rtol * np.maximum(np.abs(ref), np.abs(der))
     bad = np.flatnonzero(ok & ~close)
     # simplify only backs up an equality the numbers found; it never decides alone
     proof = _symbolic(reference, derived) if symbolic and bad.size == 0 else "not attempted"

@@ -115,15 +115,20 @@ class Names:
         return base[sympy.Symbol(self.indices[0], integer=True)]
 
     def kronecker(self, nm: _Name) -> sympy.Expr | None:
-        """\\delta_{kj} (or \\delta_{k,j}) of two index letters: the Kronecker delta, unless
+        """\\delta_{kj} (or \\delta_{k,j}) of two index letters, or of the index of an
+        enclosing sum and a number (\\sum_k y_k \\delta_{k1}): the Kronecker delta, unless
         the caller declares delta_kj as a name (an error signal δ of unit kj)."""
         if nm.core != "delta" or nm.primes or nm.word or self.declared(nm):
             return None
         letters = nm.parts if len(nm.parts) == 2 else tuple(nm.parts[0]) if \
             len(nm.parts) == 1 else ()
-        if len(letters) != 2 or not all(len(a) == 1 and a.isalpha() for a in letters):
+        if len(letters) != 2 or not all(len(a) == 1 and a.isalnum() for a in letters):
             return None
-        a, b = (sympy.Symbol(x, integer=True) for x in letters)
+        bound = any(a in self.indices[1:] for a in letters)
+        if not (all(a.isalpha() for a in letters) or bound):
+            return None
+        a, b = (sympy.Integer(x) if x.isdigit() else sympy.Symbol(x, integer=True)
+                for x in letters)
         return sympy.KroneckerDelta(a, b)
 
     def single_name(self, tree: object) -> str | None:
