@@ -7,16 +7,15 @@ of every forward equation and every gradient.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sympy as sp
 
 from derivgen.render.matlatex import MatrixLatexPrinter, bold, shape_latex
 from derivgen.render.profiles import Profile
-from derivgen.render.sections import Display
+from derivgen.render.display import Display
+from derivgen.engine.protocol import GradientModel
 
-if TYPE_CHECKING:
-    from derivgen.model.matrix import MatrixModel
 
 
 @dataclass
@@ -37,7 +36,7 @@ def _under(symbol: str, shape: tuple) -> str:
     return rf"\underset{{{shape_latex(shape)}}}{{{symbol}}}"
 
 
-def build_matrix_document(model: "MatrixModel", profile: Profile) -> MatrixDocument:
+def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocument:
     """The derivation of a matrix-form model, printed in ``profile``'s notation."""
     g, d = model.graph, model.derivation
     loss_symbol = profile.loss or (r"\mathcal{L}" if str(g.loss) == "L" and
@@ -64,9 +63,9 @@ def build_matrix_document(model: "MatrixModel", profile: Profile) -> MatrixDocum
             sides.append(compact)
         gradients.append(Display("gradient", tuple(sides), str(param)))
     inputs = []
-    if d.input_adjoint is not None:
+    if g.x in d.leaves:
         lhs = _under(rf"\frac{{\partial {loss_symbol}}}{{\partial {p(g.x)}}}", g.x.shape)
-        inputs.append(Display("input", (lhs, p(d.input_adjoint), p(d.compact(g.x)))))
+        inputs.append(Display("input", (lhs, p(d.input_adjoints[g.x]), p(d.compact(g.x)))))
     updates = [Display("update", (p(param), rf"{p(param)} - {profile.learning_rate} "
                                   rf"\frac{{\partial {loss_symbol}}}{{\partial {p(param)}}}"),
                        str(param), profile.assign) for param in g.params]

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 from derivgen.errors import ReferenceParseError, SpecError
 from derivgen.spec.fields import Fields
+from derivgen.engine.protocol import GradientModel
 
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ def _check_latex(fields: Fields, key: str, text: str, pos=None) -> str:
     return text
 
 
-def read_notation(model: "Model") -> Profile:
+def read_notation(model: GradientModel) -> Profile:
     """The spec's profile with its overrides; errors name the spec's line and column."""
     raw = model.spec.extra.get("notation")
     if raw is None:
