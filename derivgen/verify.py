@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from derivgen.engine.protocol import GradientModel
 from derivgen.ops.losses import loss
+from derivgen.report import ReportItem
 
 
 EPS = 1e-6
@@ -68,12 +69,10 @@ class GradientReport:
         """No mismatch, and every parameter was compared at some point off a kink."""
         return all(c.status == "ok" for c in self.checks)
 
-    def items(self) -> list[dict[str, Any]]:
-        """Rows for ``derivgen check --json``."""
-        return [{"spec": self.spec, "item": f"dL/d{c.name}", "kind": "gradient",
-                 "status": c.status, "document_value": None, "derived_value": c.analytic,
-                 "message": c.message(), "expect": "match", "note": "",
-                 "passed": c.status == "ok"} for c in self.checks]
+    def items(self) -> list[ReportItem]:
+        """Rows for ``derivgen check``, one per parameter."""
+        return [ReportItem(self.spec, f"dL/d{c.name}", "gradient", c.status, c.message(),
+                           None, c.analytic) for c in self.checks]
 
 
 def random_point(model: GradientModel, rng: np.random.Generator,

@@ -16,7 +16,7 @@ import jinja2
 
 from derivgen.errors import DerivgenError
 from derivgen.render.notation import Notation
-from derivgen.render.profiles import read_notation
+from derivgen.render.profiles import PROFILES, read_notation
 from derivgen.render.sections import CHAIN_MAX_PATHS, DocumentBuilder
 from derivgen.engine.protocol import GradientModel
 
@@ -84,9 +84,8 @@ def render(model: GradientModel, format: str = "markdown", lang: str | None = No
 def _render_matrix(model, format: str, lang: str | None) -> str:
     """A matrix-form derivation; notation overrides are validated on the scalar twin."""
     from derivgen.render.matsections import build_matrix_document
-    from derivgen.render.profiles import default_profile
     profile = (read_notation(model.scalar) if "notation" in model.spec.extra
-               else default_profile(model.spec.name))
+               else PROFILES["default"])
     doc = build_matrix_document(model, profile)
     text = environment().get_template("matrix.j2").render(
         format=format, lang=lang or profile.language, name=model.spec.name, doc=doc,

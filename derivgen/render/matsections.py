@@ -13,6 +13,8 @@ import sympy as sp
 
 from derivgen.render.matlatex import MatrixLatexPrinter, bold, shape_latex
 from derivgen.render.profiles import Profile
+from derivgen.ops.activations import ACTIVATIONS
+from derivgen.ops.losses import loss as loss_op
 from derivgen.render.display import Display
 from derivgen.engine.protocol import GradientModel
 
@@ -72,11 +74,14 @@ def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocum
     acts = [layer.activation for layer in g.layers]
     architecture = {
         "layout": g.layout, "reduction": g.reduction, "loss": model.spec.loss,
+        "loss_prose": loss_op(model.spec.loss).prose,
         "loss_symbol": loss_symbol, "subgradient": int(g.at0),
         "x": _under(p(g.x), g.x.shape), "y": _under(p(g.y), g.y.shape),
         "sizes": ", ".join(f"{sp.latex(s)} = {v}" for s, v in g.sizes.items()),
         "layers": [{"index": i + 1, "hidden": i < len(g.layers) - 1, "units": layer_units,
-                    "activation": layer.activation, "alpha": None,
+                    "activation": layer.activation,
+                    "prose": ACTIVATIONS[layer.activation].prose,
+                    "alpha": None if layer.alpha is None else f"{float(layer.alpha):g}",
                     "weight": _under(p(layer.weight), layer.weight.shape),
                     "bias": (None if layer.bias is None else
                              _under(p(layer.bias), layer.bias.shape) if layer.bias.is_Matrix

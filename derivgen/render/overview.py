@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivgen.ops.activations import BY_FUNCTION, elementwise
+from derivgen.ops.activations import ACTIVATIONS, BY_FUNCTION, elementwise
+from derivgen.ops.losses import loss as loss_op
 from derivgen.ops.functions import LeakyRelu, Step
 from derivgen.render.latex import FUNCTION_NAMES, head_latex, name_latex, split_name
 from derivgen.spec.naming import format_name
@@ -33,6 +34,7 @@ def architecture(b: "DocumentBuilder") -> dict[str, Any]:
         "outputs": [b.nt.symbol(s, False) for s in g.outputs],
         "parameters": [b.nt.symbol(p, False) for p in g.params],
         "reduction": g.reduction, "sample": b.nt.sample, "loss": b.model.spec.loss,
+        "loss_prose": loss_op(b.model.spec.loss).prose,
         "loss_symbol": b.nt.loss_symbol(), "subgradient": int(g.at0),
     }
     info["input_shape"] = None
@@ -58,6 +60,7 @@ def _layers(b: "DocumentBuilder", net: Network) -> list[dict[str, Any]]:
             letters[li + 1], letters[li])
         out.append({"hidden": li < depth - 1, "units": layer.units, "index": li + 1,
                     "activation": layer.activation.name, "bias": layer.bias,
+                    "prose": ACTIVATIONS[layer.activation.name].prose,
                     "alpha": (f"{float(layer.activation.alpha):g}"
                               if layer.activation.alpha is not None else None),
                     "act": _act_named(b, layer.activation, li),
