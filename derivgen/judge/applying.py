@@ -11,8 +11,10 @@ from typing import Any
 
 import sympy as sp
 
-from derivgen.engine.network import ACTIVATION_FUNCTIONS
+from derivgen.engine.layers import apply_activation
 from derivgen.engine.rules import local_diff
+from derivgen.ops.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE
+from derivgen.ops.losses import loss
 from derivgen.errors import ReferenceParseError, UnsupportedError
 from derivgen.reader.latex import parse_reference
 from derivgen.reader.tree import UPDATED
@@ -24,10 +26,11 @@ _DUMMY = sp.Dummy("u", real=True)
 
 
 def activation_function(name: str) -> Activation:
-    """An activation usable in references: sigmoid, relu, tanh, …"""
-    if name not in ACTIVATION_FUNCTIONS or name == "custom":
+    """An activation usable in references: an elementwise one of the registry."""
+    op = ACTIVATIONS.get(name)
+    if op is None or op.build is None:
         raise UnsupportedError(f"unknown activation {name!r} in reference functions")
-    return Activation(name, alpha=sp.Rational(1, 100) if name == "leaky_relu" else None)
+    return Activation(name, alpha=DEFAULT_LEAKY_SLOPE if op.takes_alpha else None)
 
 
 class Applying:
@@ -64,7 +67,7 @@ class Applying:
         """Cross-entropy targets are probability rows: each sample's whole target vector
         is drawn on the simplex (also its entries the formula does not name, so that a
         lone y_k is not 1).  Other losses take any targets: none is constrained."""
-        if self.model.spec.loss != "cross_entropy":
+        if loss(self.model.spec.loss).targets != "simplex":
             return []
         targets = [t.name for t in self.graph.targets]
         keys: dict[Any, None] = {}
@@ -106,8 +109,8 @@ class Applying:
         act = activation_function(target)
         inner = self.map(args[0])
         if not prime:
-            return ACTIVATION_FUNCTIONS[target](inner, act)
-        rule = local_diff(ACTIVATION_FUNCTIONS[target](_DUMMY, act), _DUMMY, self.graph.at0)
+            return apply_activation(act, inner)
+        rule = local_diff(apply_activation(act, _DUMMY), _DUMMY, self.graph.at0)
         return rule.xreplace({_DUMMY: inner})
 
     def rate(self, sides: tuple = ()) -> sp.Symbol:

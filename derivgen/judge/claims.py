@@ -8,14 +8,14 @@ that cannot be evaluated is that claim's ``error``, never the end of the run.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
 
-from derivgen.judge.formulas import expect_of, item
+from derivgen.judge.items import expect_of, item
+from derivgen.report import ReportItem
 from derivgen.errors import DerivgenError, SpecError
 from derivgen.spec.fields import Fields, formula
 from derivgen.judge.numeric import compile_exprs, concrete, point_values
@@ -24,7 +24,6 @@ from derivgen.judge.mapping import N, Mapper
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
-_GRAD = re.compile(r"\bd([A-Za-z]\w*)/d([A-Za-z]\w*)")
 #: gradient steps a claim may ask for before it is evaluated
 MAX_STEPS = 1000
 
@@ -63,7 +62,7 @@ def stepped(model: "Model", params: dict, x: np.ndarray, y: np.ndarray, rate: fl
     return params
 
 
-def check_claims(model: "Model") -> list[dict[str, Any]]:
+def check_claims(model: "Model") -> list[ReportItem]:
     """Judge every worked-example number under the spec's ``claims:`` section."""
     raw = model.spec.extra.get("claims")
     if raw is None:
@@ -114,12 +113,10 @@ def _evaluate(model: "Model", mapper: Mapper, entry: Fields, text: str, params: 
     names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
     names["eta"] = sp.Float(rate)
 
-    def gradient(match: re.Match) -> str:
-        key = f"d_{match.group(1)}__d_{match.group(2)}"
-        names[key] = mapper.derivative(sp.Symbol(match.group(1)), sp.Symbol(match.group(2)))
-        return key
+    def gradient(of: str, wrt: str) -> sp.Expr:
+        return mapper.derivative(sp.Symbol(of), sp.Symbol(wrt))
 
-    expr = formula(entry, "of", _GRAD.sub(gradient, text), names)
+    expr = formula(entry, "of", text, names, derivative=gradient)
     expr = concrete(expr, N, x.shape[0], mapper.sample)
     [value] = compile_exprs([expr])(point_values(model.graph, params, x, y))
     return float(np.asarray(value).ravel()[0]), expr

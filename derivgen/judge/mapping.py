@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Mapping
 import sympy as sp
 
 from derivgen.errors import ReferenceParseError, UnsupportedError
-from derivgen.engine.network import ACTIVATION_FUNCTIONS
+from derivgen.ops.activations import DOCUMENT_NAMES, elementwise
 from derivgen.judge.applying import LEARNING_RATES, Applying, activation_function
 from derivgen.judge.partials import Partials
 from derivgen.judge.indices import substitute_indices
@@ -51,8 +51,7 @@ class Mapper(Partials, Applying):
         #: document functions defined by a formula, Linear(W, b, x) = W x + b: (parameters, body)
         self.definitions: dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]] = {}
         plain = {k: v for k, v in functions.items() if "=" not in v}
-        self.functions = {"sigma": "sigmoid", "ReLU": "relu", "LeakyReLU": "leaky_relu",
-                          "tanh": "tanh", **self._layer_functions(), **plain}
+        self.functions = {**DOCUMENT_NAMES, **self._layer_functions(), **plain}
         known = frozenset(self.functions) | frozenset(f + "_prime" for f in self.functions)
         defined = frozenset(k for k in functions if k not in plain)
         self.parse_functions = known | defined | LOSS_NAMES  # J(θ₀, θ₁), MAE(y', y): the loss
@@ -194,7 +193,7 @@ class Mapper(Partials, Applying):
             return sp.Sum(self.map(body), (var, lo, hi))
         if isinstance(expr, sp.Max) and len(expr.args) == 2 and 0 in expr.args:
             other = [a for a in expr.args if a != 0][0]
-            return ACTIVATION_FUNCTIONS["relu"](self.map(other), None)
+            return elementwise("relu", self.map(other))
         if isinstance(expr, sp.core.function.AppliedUndef) and expr.func == AT_SAMPLE:
             return self.at_sample(*expr.args)
         if isinstance(expr, sp.core.function.AppliedUndef):

@@ -18,20 +18,24 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from derivgen.engine.graph import SAMPLE_COUNT
 from derivgen.errors import UnsupportedError
 from derivgen.engine.rules import local_diff
+from derivgen.ops.losses import loss
 
 
-def written_loss(graph, loss: str) -> sp.Expr | None:
-    """The per-sample loss on the outputs, for the losses the engine writes on the logits:
-    −Σ y log p (cross-entropy) and −Σ [y log p + (1 − y) log(1 − p)] (binary).
-    Equal to the engine's loss (for the cross-entropy, where the targets sum to 1)."""
-    pairs = list(zip(graph.outputs, graph.targets))
-    if loss == "cross_entropy":
-        return -sp.Add(*(y * sp.log(p) for p, y in pairs))
-    if loss == "bce":
-        return -sp.Add(*(y * sp.log(p) + (1 - y) * sp.log(1 - p) for p, y in pairs))
-    return None
+def written_loss(graph, name: str) -> sp.Expr | None:
+    """The per-sample loss on the outputs, as the loss registry says documents write it,
+    for the losses the engine writes on the logits (−Σ y log p, and the binary form);
+    None for the others.  Equal to the engine's loss (for the cross-entropy, where the
+    targets sum to 1)."""
+    op = loss(name)
+    if op.output is None:
+        return None
+    outputs, targets = list(graph.outputs), list(graph.targets)
+    coefficient, body = op.document([f - y for f, y in zip(outputs, targets)], outputs,
+                                    targets)
+    return coefficient * body
 
 
 class Named(NamedTuple):
@@ -47,7 +51,7 @@ class Partials:
     """Mixin of :class:`derivgen.judge.mapping.Mapper`: what ∂X/∂Y stands for."""
 
     #: the number of samples in the documents' sums
-    N = sp.Symbol("N", integer=True, positive=True)
+    N = SAMPLE_COUNT
 
     def derivative(self, of: sp.Expr, wrt: sp.Expr, *indices: sp.Expr) -> sp.Expr:
         """∂of/∂wrt: the loss gradient, a Jacobian entry of the graph or an expression's."""

@@ -17,10 +17,9 @@ from derivgen.errors import UnsupportedError
 from derivgen.judge.conditions import Conditions, read_conditions
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N, Mapper
-from derivgen.judge.numeric import compare, concrete
+from derivgen.judge.numeric import SAMPLES, compare, concrete
 from derivgen.reader.tree import components
 
-SAMPLES = 3
 #: the relative part of the tolerance of a side with printed (rounded) numbers
 ROUNDED_RTOL = 1e-3
 
