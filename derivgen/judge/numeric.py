@@ -7,6 +7,7 @@ stable helpers, and evaluated at many random points at once.
 """
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 from contextlib import contextmanager
@@ -41,9 +42,26 @@ def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol
     """Fix N, unroll sums, and pin a free per-sample index to one sample: the second of
     the batch (the first when there is one), so that a formula that names sample 1
     where it means sample n is caught."""
-    expr = expr.subs(n_symbol, samples).doit()
+    expr = unroll(expr.subs(n_symbol, samples))
     free = [s for s in expr.free_symbols if s.is_integer and s.name == getattr(sample, "name", "")]
-    return expr.subs({s: min(2, samples) for s in free})
+    return expr.xreplace({s: sp.Integer(min(2, samples)) for s in free}) if free else expr
+
+
+def unroll(expr: sp.Basic) -> sp.Basic:
+    """Sums with whole-number limits written out term by term (``doit`` would first look
+    for a closed form, which is slow and never needed here); others keep ``doit``."""
+    if expr.is_Atom or isinstance(expr, (sp.Indexed, sp.IndexedBase)):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body = unroll(expr.function)
+        for var, lo, hi in expr.limits:
+            if not (lo.is_Integer and hi.is_Integer):
+                return sp.Sum(body, *expr.limits).doit()
+            body = sp.Add(*(body.xreplace({var: sp.Integer(v)})
+                            for v in range(int(lo), int(hi) + 1)))
+        return body
+    args = [unroll(a) for a in expr.args]
+    return expr.func(*args) if any(a is not b for a, b in zip(args, expr.args)) else expr
 
 
 @dataclass
@@ -61,8 +79,13 @@ class Compiled:
 
 
 def compile_exprs(exprs: Sequence[sp.Expr]) -> Compiled:
-    """lambdify several expressions over their shared atoms (symbols and x[i])."""
-    exprs = [as_expr(e) for e in exprs]
+    """lambdify several expressions over their shared atoms (symbols and x[i]); the same
+    expressions are compiled once (a derived side is compared with many formulas)."""
+    return _compiled(tuple(as_expr(e) for e in exprs))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(exprs: tuple[sp.Expr, ...]) -> Compiled:
     indexed = {i for e in exprs for i in e.atoms(sp.Indexed)}
     labels = {i.base.label for i in indexed}
     atoms = sorted(indexed | ({s for e in exprs for s in e.free_symbols} - labels), key=str)
@@ -110,14 +133,19 @@ def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
             atol: float = ATOL, rtol: float = RTOL) -> Verdict:
     """Numeric comparison at ``need`` or more points off kinks (and where every expression
     of ``positive`` is > 0: a ``when:`` condition), plus simplify when small."""
-    kinks = kink_arguments(reference) + kink_arguments(derived)
-    compiled = compile_exprs([reference, derived, *positive, *kinks])
+    # two compilations: the derived side's is reused across the formulas judged against it
+    ours = compile_exprs([derived, *kink_arguments(derived)])
+    theirs = compile_exprs([reference, *positive, *kink_arguments(reference)])
+    atoms = sorted(set(ours.atoms) | set(theirs.atoms), key=str)
     values = {}
     with np.errstate(all="ignore"):
         for _ in range(32 if positive else 8):
-            values = draw(compiled.atoms, rng, POINTS * 2, simplex(compiled.atoms))
-            ref, der, *rest = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
-                               for v in compiled(values)]
+            values = draw(atoms, rng, POINTS * 2, simplex(atoms))
+            der, *our_kinks = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
+                               for v in ours(values)]
+            ref, *rest = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
+                          for v in theirs(values)]
+            rest += our_kinks
             ok = np.isfinite(ref) & np.isfinite(der)
             for g in rest[:len(positive)]:
                 ok &= g > 0
@@ -135,7 +163,7 @@ def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
     verdict = Verdict(equal=bad.size == 0, points=int(ok.sum()), symbolic=proof)
     if bad.size:
         i = int(bad[0])
-        verdict.where = {str(a): float(values[a][i]) for a in compiled.atoms}
+        verdict.where = {str(a): float(values[a][i]) for a in atoms}
         verdict.reference_value, verdict.derived_value = float(ref[i]), float(der[i])
     return verdict
 

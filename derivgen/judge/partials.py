@@ -84,6 +84,8 @@ class Partials:
             finally:
                 self._hold = None
             index = {i.indices[-1] for i in held.atoms(sp.Indexed)}
+            if below.per_sample:  # ∂/∂z_{11,n}: the node of sample n
+                index.add(self.sample)
             value = self.model.derivation.expand(local_diff(held, node, self.graph.at0))
             return self.per_sample(value, index.pop() if len(index) == 1 else None)
         variable = self.map(wrt)

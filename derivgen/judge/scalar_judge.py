@@ -9,6 +9,7 @@ agrees within half a unit of its last printed digit plus 10⁻³ relative.  Vect
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sympy as sp
@@ -67,14 +68,18 @@ def judge_scalar(ref, values: dict, mapper: Mapper, lhs_mapper: Mapper, rng,
                           **({"atol": tol[0], "rtol": tol[1]} if tol else {}))
         if not verdict.equal:
             within = f" (tolerance {tol[0]:.3g} + {tol[1]:g} relative)" if tol else ""
-            return "mismatch", str(derived), (
+            return "mismatch", _text(derived), (
                 f"side {k + 1} of the formula differs from the derived value (N = {SAMPLES})"
-                f"{within}: {verdict.difference()}; derived formula: {derived}"
+                f"{within}: {verdict.difference()}; derived formula: {_text(derived)}"
                 + (f"; under {', '.join(conditions.texts)}" if conditions.texts else ""))
         notes.append(f"side {k + 1}: equal at {verdict.points} points, {verdict.symbolic}")
     if conditions.texts:
         notes.append("under " + ", ".join(conditions.texts))
-    return "ok", str(derived), "; ".join(notes)
+    return "ok", _text(derived), "; ".join(notes)
+
+
+#: the derived formula as text, printed once however many formulas are judged against it
+_text = functools.lru_cache(maxsize=256)(str)
 
 
 def _concrete(mapper: Mapper):
