@@ -335,12 +335,14 @@ def test_grammar_conflicts_are_the_intended_ones() -> None:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-    assert rules == {"_np_base", "np_item", "product"}
+    assert rules == {"_np_base", "np_item", "product", "item"}
     # "(" after a name; "^" after \exp x; and whatever starts a factor after the body of
     # \sum, \frac{\partial}{\partial x}, \partial_x or \nabla_x (cases, \nabla and
     # \partial_x start factors too)
     assert terminals == {
         "_np_base": {"LPAR"}, "np_item": {"CIRCUMFLEX", "SUP1"},
+        # "^" after \log \sum_k e^{z_k}: the power stays inside, as after \log x
+        "item": {"CIRCUMFLEX", "SUP1"},
         "product": {"FRAC_DIGITS", "FUNC", "GREEK", "HAT", "LBRACE", "LPAR", "LSQB", "MULOP",
                     "NUMBER", "TEXT", "WORD", "_ABS_OPEN", "_BEGIN_CASES", "_BOLD", "_FRAC",
                     "_LBRACE_ESC", "_NABLA", "_SQRT", "_SUM", "_BEGIN_BMATRIX", "_PARTIAL"}}

@@ -202,17 +202,15 @@ class Evaluator:
 
     def _factors(self, args: tuple) -> list:
         """The factors of a product; \\mathbf{1}^T before a matrix is a row of ones as long
-        as its columns (a sum over the rows: 1ᵀ(P − Y)), \\mathbf{1} after one a column."""
+        as its columns (a sum over the rows: 1ᵀ(P − Y)), \\mathbf{1} after one a column,
+        and elsewhere (−1 · 1 in P − 1) the number 1, added to every entry."""
         row, values = sp.Function("transpose")(ONES), []
         for a in args:
             values.append(a if a in (ONES, row) else self(a))
         for i, a in enumerate(values):
-            if isinstance(a, sp.Basic) and a == ONES:
+            if isinstance(a, sp.Basic) and a == ONES:  # after a matrix: A 1 sums its columns
                 left = values[i - 1] if i else None
-                if np.ndim(left) != 2:
-                    raise UnsupportedError("\\mathbf{1} must follow a matrix (A 1) or be "
-                                           "transposed before one (1^T A)")
-                values[i] = np.ones((np.shape(left)[1], 1))
+                values[i] = np.ones((np.shape(left)[1], 1)) if np.ndim(left) == 2 else 1.0
             elif isinstance(a, sp.Basic) and a == row:
                 right = values[i + 1] if i + 1 < len(values) else None
                 if np.ndim(right) != 2:

@@ -32,6 +32,8 @@ class Conditions:
     values: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
     positive: list[sp.Expr] = field(default_factory=list)
     texts: tuple[str, ...] = ()
+    #: the plain per-sample data symbols (x_1, y): one sample's, copied for each sample
+    data: frozenset = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.values or self.positive)
@@ -53,19 +55,18 @@ class Conditions:
         samples = {a.indices[-1] for a in used if isinstance(a, sp.Indexed)}
         out = []
         for g in self.positive:
-            plain = {s for s in g.free_symbols if isinstance(s, sp.Symbol)}
             out.append(g)
-            for k in samples:
-                out.append(g.xreplace({s: sp.IndexedBase(s.name)[k] for s in plain
-                                       if any(isinstance(a, sp.Indexed)
-                                              and a.base.label.name == s.name for a in used)}))
+            plain = g.free_symbols & self.data
+            for k in samples if plain else ():
+                out.append(g.xreplace({s: sp.IndexedBase(s.name)[k] for s in plain}))
         return out
 
 
 def read_conditions(raw: Any, mapper: "Mapper", concrete) -> Conditions:
     """Parse and map ``when:`` (a string or a list of strings, one relation each)."""
     texts = [raw] if isinstance(raw, str) else list(raw or [])
-    out = Conditions(texts=tuple(texts))
+    out = Conditions(texts=tuple(texts),
+                     data=frozenset((*mapper.graph.inputs, *mapper.graph.targets)))
     data = {*mapper.graph.inputs, *mapper.graph.targets, *mapper.graph.params}
     for text in texts:
         if not isinstance(text, str):

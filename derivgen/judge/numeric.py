@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 from derivgen.ops import runtime
 from derivgen.errors import UnsupportedError
@@ -37,12 +38,13 @@ _MODULES = [{**{op.function.__name__: getattr(runtime, op.name)
             "numpy"]
 
 
+@functools.lru_cache(maxsize=512)
 def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol | None
              ) -> sp.Expr:
     """Fix N, unroll sums, and pin a free per-sample index to one sample: the second of
     the batch (the first when there is one), so that a formula that names sample 1
     where it means sample n is caught."""
-    expr = unroll(expr.subs(n_symbol, samples))
+    expr = unroll(expr.xreplace({n_symbol: sp.Integer(samples)}))
     free = [s for s in expr.free_symbols if s.is_integer and s.name == getattr(sample, "name", "")]
     return expr.xreplace({s: sp.Integer(min(2, samples)) for s in free}) if free else expr
 
@@ -93,8 +95,17 @@ def _compiled(exprs: tuple[sp.Expr, ...]) -> Compiled:
     plain = [sp.Symbol(f"_a{i}") for i in range(len(atoms))]
     swap = dict(zip(atoms, plain))
     function = sp.lambdify(plain, [e.xreplace(swap) for e in exprs], modules=_MODULES,
-                           dummify=False)
+                           dummify=False, printer=_printer(), docstring_limit=0)
     return Compiled(atoms, function)
+
+
+@functools.lru_cache(maxsize=1)
+def _printer() -> NumPyPrinter:
+    """lambdify's own printer, but printing sums in the order they are stored: sorting the
+    terms of big expressions took most of the compile time."""
+    return NumPyPrinter({"fully_qualified_modules": False, "inline": True,
+                         "allow_unknown_functions": True, "order": "none",
+                         "user_functions": {k: k for k in _MODULES[0]}})
 
 
 def draw(atoms: Sequence[sp.Basic], rng: np.random.Generator, points: int,

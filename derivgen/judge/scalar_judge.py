@@ -62,7 +62,7 @@ def judge_scalar(ref, values: dict, mapper: Mapper, lhs_mapper: Mapper, rng,
             continue
         mapped = conditions.apply(pin(mapper.map(side)))
         tol = tolerance(ref, k)
-        used = mapped.atoms(sp.Indexed) | target.atoms(sp.Indexed)
+        used = mapped.atoms(sp.Indexed) | target.atoms(sp.Indexed) if conditions else set()
         verdict = compare(mapped, target, rng, simplex=mapper.simplex, symbolic=symbolic,
                           positive=conditions.constraints(used),
                           **({"atol": tol[0], "rtol": tol[1]} if tol else {}))

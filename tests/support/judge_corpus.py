@@ -138,7 +138,12 @@ def oracle_verdicts(corpus: Corpus, seed: int = 0) -> dict[str, list[bool]]:
                         data[name] = evaluate(text, {**point})
                     cache[key] = corpus.network.names(data)
                 names = {**cache[key], **combo, "eta": ETA}
-                same &= _close(evaluate(case.value, names), evaluate(case.truth, names),
+                try:
+                    value = evaluate(case.value, names)
+                except ValueError:  # shapes that do not fit (X (P - Y) with N != D): wrong
+                    same = False
+                    continue
+                same &= _close(value, evaluate(case.truth, names),
                                None if case.mask is None else evaluate(case.mask, names))
             equal.append(same)
         out[case.ident] = equal

@@ -45,7 +45,7 @@ def _jacobian_entries(name: str):
 FUNCTIONS["dsoftmax"] = _jacobian_entries("softmax")
 # elementwise derivatives, by autograd (never written by hand)
 FUNCTIONS.update({"d" + name: autograd.elementwise_grad(FUNCTIONS[name])
-                  for name in ("tanh", "sigmoid", "relu", "exp", "log")})
+                  for name in ("tanh", "sigmoid", "relu", "exp", "log", "leaky")})
 _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
            ast.Pow: lambda a, b: a ** b, ast.MatMult: lambda a, b: a @ b}
@@ -57,6 +57,7 @@ class OracleError(Exception):
 
 def evaluate(text: str, names: Mapping[str, Any]) -> Any:
     """The value of a NumPy expression over ``names`` and :data:`FUNCTIONS`."""
+    text = str(text)  # a plain number in YAML is read as one
     return _walk(ast.parse(text, mode="eval").body, names, text)
 
 
