@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from derivgen.render.tables import ItemRows, gradient_report_html
+
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
@@ -68,12 +70,16 @@ class GradientReport:
         """No mismatch, and every parameter was compared at some point off a kink."""
         return all(c.status == "ok" for c in self.checks)
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the report as a table, one row per parameter."""
+        return gradient_report_html(self)
+
     def items(self) -> list[dict[str, Any]]:
-        """Rows for ``derivgen check --json``."""
-        return [{"spec": self.spec, "item": f"dL/d{c.name}", "kind": "gradient",
+        """Rows for ``derivgen check --json`` (a list that Jupyter shows as a table)."""
+        return ItemRows([{"spec": self.spec, "item": f"dL/d{c.name}", "kind": "gradient",
                  "status": c.status, "document_value": None, "derived_value": c.analytic,
                  "message": c.message(), "expect": "match", "note": "",
-                 "passed": c.status == "ok"} for c in self.checks]
+                 "passed": c.status == "ok"} for c in self.checks])
 
 
 def random_point(model: "Model", rng: np.random.Generator,

@@ -155,7 +155,8 @@ def matrix_source(derivation: MatDerivation, what: str) -> str:
         lines.append(f"    return {names[g.loss]}")
     elif what == "values":
         pairs = [f"{str(s)!r}: {names[s]}" for s in g.nodes]
-        pairs += [f"'dL/d{s}': {names[a]}" for s, a in derivation.adjoint_symbols.items()]
+        pairs += [f"'dL/d{s}': {names[a]}" for s, a in derivation.adjoint_symbols.items()
+                  if s != g.loss]  # ∂L/∂L = 1 is never computed
         pairs += [f"'dL/d{p}': {printer.doprint(e)}" for p, e in derivation.param_adjoints.items()]
         if derivation.input_adjoint is not None:
             pairs.append(f"'dL/d{g.x}': {printer.doprint(derivation.input_adjoint)}")

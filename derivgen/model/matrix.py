@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from derivgen.errors import SpecError, UnsupportedError
+from derivgen.render import jupyter
 from derivgen.codegen.matrix import compile_matrix_function
 from derivgen.engine.matderive import MatDerivation, matrix_reverse_pass
 from derivgen.engine.matgraph import MatGraph, build_matrix_network
@@ -50,9 +51,20 @@ class MatrixModel:
                 f"reduction={self.spec.reduction})")
 
     def _repr_markdown_(self) -> str:
-        """Jupyter and Colab show a model as its derivation."""
-        from derivgen.render.document import render
-        return render(self, "markdown")
+        """Jupyter and Colab show a model as its derivation (a summary when it is large)."""
+        return jupyter.model_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        """The forward equations, the loss and (small models) the gradients, as LaTeX."""
+        return jupyter.model_latex(self)
+
+    def gradient_markdown(self, name: str) -> str:
+        """One parameter's chain of partials and formulas, as Markdown."""
+        return jupyter.gradient_markdown(self, name)
+
+    def show(self, name: str | None = None) -> None:
+        """Display one gradient, or the whole derivation, in Jupyter (print it elsewhere)."""
+        jupyter.show(self, name)
 
     # ---- names and shapes ----
     @property

@@ -10,6 +10,7 @@ import sympy as sp
 from derivgen.codegen.scalar import compile_function
 from derivgen.engine.reverse import Derivation, reverse_pass
 from derivgen.errors import SpecError, UnsupportedError
+from derivgen.render import jupyter
 from derivgen.engine.graph import Graph, build_freeform
 from derivgen.engine.network import build_network
 from derivgen.spec.records import Network, Spec
@@ -56,9 +57,20 @@ class Model:
             raise UnsupportedError(f"{spec.source}: {exc}") from None
 
     def _repr_markdown_(self) -> str:
-        """Jupyter and Colab show a model as its derivation."""
-        from derivgen.render.document import render
-        return render(self, "markdown")
+        """Jupyter and Colab show a model as its derivation (a summary when it is large)."""
+        return jupyter.model_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        """The forward equations, the loss and (small models) the gradients, as LaTeX."""
+        return jupyter.model_latex(self)
+
+    def gradient_markdown(self, name: str) -> str:
+        """One parameter's chain of partials and formulas, as Markdown."""
+        return jupyter.gradient_markdown(self, name)
+
+    def show(self, name: str | None = None) -> None:
+        """Display one gradient, or the whole derivation, in Jupyter (print it elsewhere)."""
+        jupyter.show(self, name)
 
     def __repr__(self) -> str:
         return (f"Model({self.spec.name!r}, {len(self.parameters)} parameters, "

@@ -109,9 +109,13 @@ def _arrays(model: "Model", ex: Example, source: str, where: Any) -> tuple[dict,
     return params, x, y, grads
 
 
-def worked_example(builder: "Builder", values: str | Path | None = None) -> Worked:
-    """Numbers of the spec's ``example:`` (or of a --values file) through one step."""
-    model, nt, g = builder.model, builder.nt, builder.graph
+def example_point(model: "Model", values: str | Path | None = None
+                  ) -> tuple[Example, dict, np.ndarray, np.ndarray, dict]:
+    """(example, params, x, y, gradients) of the spec's ``example:`` or of a --values file.
+
+    Every parameter and the targets must be given; a :class:`SpecError` names the file
+    and the position of what is missing or malformed.
+    """
     if values is not None:
         ex, source, where = read_values(values)
     else:
@@ -120,7 +124,13 @@ def worked_example(builder: "Builder", values: str | Path | None = None) -> Work
             raise SpecError("--example needs an 'example:' section in the spec, or --values FILE",
                             source, *((1, 1) if Path(source).is_file() else (None, None)))
         where = _example_pos(source)
-    params, x, y, grads = _arrays(model, ex, source, where)
+    return (ex, *_arrays(model, ex, source, where))
+
+
+def worked_example(builder: "Builder", values: str | Path | None = None) -> Worked:
+    """Numbers of the spec's ``example:`` (or of a --values file) through one step."""
+    model, nt, g = builder.model, builder.nt, builder.graph
+    ex, params, x, y, grads = example_point(model, values)
     values = model.values(params, x, y)  # every node and per-sample adjoint, from the engine
     data = {**{s: x[:, j] for j, s in enumerate(g.inputs)},
             **{s: y[:, k] for k, s in enumerate(g.targets)}}
