@@ -134,7 +134,8 @@ def read_csv(path: str | Path) -> Table:
             continue
         if len(fields) != len(header):
             col = fields[len(header)][1] if len(fields) > len(header) else len(line) + 1
-            raise SpecError(f"{len(fields)} fields, but the header on line {header_line} "
+            raise SpecError(f"{len(fields)} field{'s' * (len(fields) != 1)}, but the header "
+                            f"on line {header_line} "
                             f"names {len(header)} columns", source, number, col)
         row = []
         for (text_value, col), (name, _) in zip(fields, header):

@@ -6,8 +6,9 @@ backend or needs a display.  Each function writes exactly the path it is given.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -37,6 +38,16 @@ def plotting_available() -> bool:
     return True
 
 
+def _quiet(draw: Callable) -> Callable:
+    """Draw without numpy's overflow warnings: a diverged run's 1e300 losses overflow the axes."""
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        with np.errstate(all="ignore"):
+            draw(*args, **kwargs)
+    return wrapper
+
+
+@_quiet
 def loss_png(runs: Sequence[tuple[str, Sequence[float]]], path: str | Path) -> None:
     """The loss of every step on a log scale, one line per (label, losses) run."""
     fig, ax = _figure()
@@ -55,6 +66,7 @@ def loss_png(runs: Sequence[tuple[str, Sequence[float]]], path: str | Path) -> N
     fig.savefig(str(path), format="png")
 
 
+@_quiet
 def fit_png(x: np.ndarray, y: np.ndarray, curves: Sequence[tuple[str, np.ndarray, np.ndarray]],
             path: str | Path, xlabel: str = "x", ylabel: str = "y") -> None:
     """The data as points and each fitted (label, xs, ys) curve over it."""
