@@ -72,8 +72,9 @@ def _quote(text: str) -> str:
 class _Dot:
     def __init__(self, title: str) -> None:
         self.ids: dict[Any, str] = {}
-        self.lines = ["digraph derivgen {", "  rankdir=LR;", '  node [fontname="DejaVu Sans", '
-                      "fontsize=11];", '  edge [fontname="DejaVu Sans", fontsize=9];',
+        self.lines = ["digraph derivgen {", '  rankdir=LR; fontname="DejaVu Sans";',
+                      '  node [fontname="DejaVu Sans", fontsize=11];',
+                      '  edge [fontname="DejaVu Sans", fontsize=9];',
                       f"  label={_quote(title)}; labelloc=t;"]
 
     def node(self, key: Any, label: str, kind: str) -> None:

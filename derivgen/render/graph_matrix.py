@@ -58,7 +58,9 @@ def matrix_dot(model: Any, point: Point | None) -> str:
                           else values.get(f"dL/d{s}")), kind)
     for (reader, read), received in d.contributions.items():
         dot.edge(read, reader, latex_to_unicode(printer.doprint(received)))
-    for s, node in g.nodes.items():
-        if g.y in node.expr.free_symbols:
-            dot.edge(g.y, s, None)
+    drawn = {(read, reader) for reader, read in d.contributions}
+    for s, node in g.nodes.items():  # reads no derivative goes through (targets, ŷ beside CE)
+        for read in (g.x, g.y, *g.params, *g.nodes):
+            if read in node.expr.free_symbols and (read, s) not in drawn:
+                dot.edge(read, s, None)
     return dot.text()
