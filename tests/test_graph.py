@@ -224,3 +224,14 @@ def test_too_many_nodes_points_to_the_matrix_form(capsys, monkeypatch):
 ])
 def test_latex_becomes_plain_unicode(latex, text):
     assert latex_to_unicode(latex) == text
+
+
+def test_matrix_values_file_is_read_as_arrays(capsys, tmp_path):
+    values = ROOT / "tests" / "corpus" / "graph" / "seed001_121_as_matrices.yaml"
+    for how, extra in (("file", ["--values", values]), ("example", ["--example"])):
+        code, _, err = run(capsys, "graph", SPEC_121, "--form", "matrix", *extra,
+                           "-o", tmp_path / f"{how}.dot")
+        assert code == 0, err
+    from_file = (tmp_path / "file.dot").read_text(encoding="utf-8")
+    assert from_file == (tmp_path / "example.dot").read_text(encoding="utf-8")
+    assert "= [0.4; -0.65]" in from_file

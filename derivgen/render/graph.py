@@ -113,9 +113,10 @@ def _scalar_dot(model: Any, point: Point | None) -> str:
     sample_loss = latex_to_unicode(nt.symbol(g.loss, sample=True))
     total_loss = latex_to_unicode(nt.loss_symbol())
     values = model.values(point.params, point.x, point.y) if point else {}
-    title = f"{model.spec.name}: ∂{sample_loss}/∂node per sample"
+    title = model.spec.name
     if point is not None:
-        title += f", ∂{total_loss}/∂θ over {len(point.x)} sample(s)"
+        title += (f": ∂{sample_loss}/∂node per sample, ∂{total_loss}/∂θ over {len(point.x)} "
+                  "sample(s)")
     dot = _Dot(title)
 
     def label(s: sp.Symbol, value: Any, grad: Any, loss: str) -> str:
