@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from derivgen.errors import UnsupportedError
-from derivgen.model.scalar import batch_arrays
+from derivgen.model.base import batch_arrays
 
 OPTIMIZERS = ("gd", "sgd", "momentum")
 #: "auto" and "numpy" are the plain loop; a compiled backend will add its name here
