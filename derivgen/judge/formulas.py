@@ -26,6 +26,7 @@ from derivgen.judge.numeric import compare, concrete
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N, Mapper
 from derivgen.reader.latex import Reference, parse_reference
+from derivgen.render.tables import ItemRows
 from derivgen.spec.records import LOSSES
 
 if TYPE_CHECKING:
@@ -227,6 +228,6 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
     return "ok", str(derived), "; ".join(notes)
 
 
-def check_documents(model: "Model", seed: int = 0) -> list[ReportItem]:
-    """All reference and claim items of a spec."""
-    return check_references(model, seed) + check_claims(model)
+def check_documents(model: "Model", seed: int = 0) -> ItemRows:
+    """All reference and claim items of a spec (a list Jupyter shows as a table)."""
+    return ItemRows(check_references(model, seed) + check_claims(model))
