@@ -13,6 +13,7 @@ from derivgen.engine.rules import ScalarRules
 from derivgen.engine.scalar import build_scalar_graph
 from derivgen.errors import SpecError
 from derivgen.model.base import BaseModel, Params, batch_arrays
+from derivgen.model.dense import DenseTwin, dense_twin
 
 GradientFn = Callable[[Mapping[str, Any], np.ndarray, np.ndarray], dict]
 
@@ -94,14 +95,61 @@ class Model(BaseModel):
             raise ValueError("missing parameters: " + ", ".join(missing))
         return flat
 
-    _params = flat_params
+    def _flat_params(self, params: Params) -> np.ndarray:
+        """Every parameter's value in ``graph.params`` order (numbers or group arrays)."""
+        names = self.parameters
+        if len(params) == len(names):  # the common case: one number per name, no groups
+            try:
+                theta = np.array([params[n] for n in names], dtype=float)
+            except (KeyError, TypeError, ValueError):
+                theta = None
+            if theta is not None and theta.ndim == 1:
+                return theta
+        flat = self.flat_params(params)
+        return np.array([flat[n] for n in names], dtype=float)
+
+    _params = _flat_params
+
+    def _flat_names(self) -> list[sp.Symbol]:
+        return list(self.graph.params)
+
+    def _unflatten(self, flat: np.ndarray) -> dict[str, Any]:
+        return dict(zip(self.parameters, flat))
 
     def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        return batch_arrays(x, y, self.input_size, self.output_size,
-                            self.graph.reduction == "single")
+        return self._batch(x, y)
 
-    def _shaped(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return {k: np.float64(v) for k, v in raw.items()}
+    @cached_property
+    def _dense(self) -> DenseTwin | None:
+        """The matrix code this dense network runs its gradient and loss with (None: per unit)."""
+        return dense_twin(self.spec, self.graph)
+
+    def _numpy_gradient(self) -> GradientFn:
+        names, dense = self.parameters, self._dense
+        if dense is None:
+            fn = self._function("gradient")
+
+            def gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
+                xa, ya = self._batch(x, y)
+                return dict(zip(names, fn(self._flat_params(params), xa, ya)))
+            return gradient
+        flat_fn, perm, inv = dense.gradient, dense.perm, dense.inv
+
+        def dense_gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
+            xa, ya = self._batch(x, y)
+            return dict(zip(names, flat_fn(self._flat_params(params)[perm], xa, ya)[inv]))
+        return dense_gradient
+
+    def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
+        dense = self._dense
+        fn = self._function("loss") if dense is None else dense.loss
+        perm = None if dense is None else dense.perm
+
+        def loss(params: Params, x: Any, y: Any) -> float:
+            xa, ya = self._batch(x, y)
+            theta = self._flat_params(params)
+            return float(fn(theta if perm is None else theta[perm], xa, ya))
+        return loss
 
     # ---- formulas ----
     @cached_property
@@ -139,12 +187,12 @@ class Model(BaseModel):
         """Every node and every per-sample adjoint ('dL/d<name>', inputs too), shape (N,),
         and the gradients of the reduced loss ('dL/d<parameter>')."""
         xa, ya = self._arrays(x, y)
-        flat = self.flat_params(params)
-        raw = self._function("values")(flat, xa, ya)
+        theta = self._flat_params(params)
+        raw = self._function("values")(theta, xa, ya)
         n = xa.shape[0]
         out = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in raw.items()}
-        grads = self._function("gradient")(flat, xa, ya)
-        out.update({f"dL/d{k}": np.float64(v) for k, v in grads.items()})
+        grads = self._function("gradient")(theta, xa, ya)
+        out.update({f"dL/d{k}": np.float64(v) for k, v in zip(self.parameters, grads)})
         return out
 
     # ---- the worked example ----
