@@ -12,7 +12,8 @@ keeps it on disk.  The module defines
 - ``train(theta, x, y, order, bounds, full, steps, lr, opt, mu, velocity, losses)
   -> diverged step or -1``: ``steps`` descent steps in one call, step k on the
   rows ``order[bounds[k]:bounds[k + 1]]`` (all of x when ``full``); opt 0 is
-  plain descent, 1 the heavy ball with momentum ``mu``.
+  plain descent, 1 the heavy ball with momentum ``mu``; ``losses[k]`` is the
+  loss of step k's batch before its update.
 
 Parameters are one float vector ``theta`` in the order the caller chose.
 """
@@ -31,7 +32,9 @@ _TRAIN = '''
 def train(theta, x, y, order, bounds, full, steps, lr, opt, mu, velocity, losses):
     grad = numpy.empty(theta.shape[0])
     for k in range(steps):
-        loss = batch_pass(theta, x, y, order, bounds[k], bounds[k + 1], full, True, grad)
+        lo = 0 if full else bounds[k]
+        hi = x.shape[0] if full else bounds[k + 1]
+        loss = batch_pass(theta, x, y, order, lo, hi, full, True, grad)
         losses[k] = loss
         if not math.isfinite(loss):
             return k

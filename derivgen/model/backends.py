@@ -80,14 +80,13 @@ def _make(model: Any, backend: str) -> Backend:
         note_once(MISSING)
         return select(model, "numpy")
     numpy = select(model, "numpy")
+    if not small_enough(model):
+        return numpy
     try:
-        kernel_model = kernel(model)
+        fast = compiled(model)
     except DerivgenError:
         return numpy
-    if len(kernel_model.order) > AUTO_MAX_PARAMS:
-        return numpy
-    fast = compiled(model)
-    limit = AUTO_MAX_WORK // max(1, len(kernel_model.order))
+    limit = AUTO_MAX_WORK // max(1, flat_size(model))
 
     def gradient(params, x, y):
         xa, _ = model._batch(x, y)
@@ -97,6 +96,16 @@ def _make(model: Any, backend: str) -> Backend:
         xa, _ = model._batch(x, y)
         return (fast if xa.shape[0] <= limit else numpy).loss(params, x, y)
     return Backend("auto", gradient, loss)
+
+
+def flat_size(model: Any) -> int:
+    """The number of scalar parameters (entries of every array)."""
+    return sum(int(np.prod(shape)) for shape in model.parameter_shapes.values())
+
+
+def small_enough(model: Any) -> bool:
+    """Whether ``auto`` compiles this model (compile time grows with the statements)."""
+    return flat_size(model) <= AUTO_MAX_PARAMS and not getattr(model.graph, "penalty", None)
 
 
 @dataclass(frozen=True)
