@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from derivgen.cli import check, derive, graph, train
+from derivgen.cli import check, codegen, derive, graph, train
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 #: subcommand name -> (module with add_arguments and run, one-line help)
@@ -18,6 +18,7 @@ COMMANDS = {
     "derive": (derive, "write the derivation as Markdown, LaTeX or PDF"),
     "train": (train, "gradient descent on a CSV data set with the derived gradients"),
     "graph": (graph, "draw the computation graph with values and gradients (graphviz)"),
+    "codegen": (codegen, "write a standalone loss and gradient module (numpy, numba, jax, torch)"),
 }
 
 
