@@ -83,7 +83,7 @@ def _make(model: Any, backend: str) -> Backend:
     if not small_enough(model):
         return numpy
     try:
-        fast = compiled(model)
+        fast = select(model, "numba")
     except DerivgenError:
         return numpy
     limit = AUTO_MAX_WORK // max(1, flat_size(model))
