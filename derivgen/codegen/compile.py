@@ -13,9 +13,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 
 from derivgen.ops import runtime
+
+np = lazy("numpy")  # imported when first used: derive never needs it
 
 #: what a generated function computes
 KINDS = ("gradient", "inputs", "loss", "values", "kinks")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 
 from derivgen.engine.reverse import Derivation, Rules, reverse_pass
 from derivgen.errors import SpecError, UnsupportedError
 from derivgen.render import jupyter
 from derivgen.spec.records import Spec
+
+np = lazy("numpy")  # imported when first used: derive never needs it
 
 Params = Mapping[str, Any]
 

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 
 from derivgen.codegen.matrix import compile_matrix_function, flat_layout
 from derivgen.engine.graph import Graph
@@ -22,6 +22,8 @@ from derivgen.engine.matrules import MatrixRules
 from derivgen.engine.reverse import reverse_pass
 from derivgen.errors import DerivgenError
 from derivgen.spec.records import Network, Spec
+
+np = lazy("numpy")  # imported when first used: derive never needs it
 
 
 @dataclass(frozen=True)

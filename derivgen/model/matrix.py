@@ -10,7 +10,7 @@ import dataclasses
 from functools import cached_property
 from typing import Any, Callable
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 
 from derivgen.codegen.matrix import compile_matrix_function
 from derivgen.engine.matgraph import MatGraph, build_matrix_network
@@ -19,6 +19,8 @@ from derivgen.errors import UnsupportedError
 from derivgen.model.base import BaseModel, Params, batch_arrays
 from derivgen.model.scalar import Model
 from derivgen.spec.records import Network
+
+np = lazy("numpy")  # imported when first used: derive never needs it
 
 
 class MatrixModel(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, Callable, Mapping
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 import sympy as sp
 
 from derivgen.codegen.scalar import compile_function
@@ -15,7 +15,9 @@ from derivgen.errors import SpecError
 from derivgen.model.base import BaseModel, Params, batch_arrays
 from derivgen.model.dense import DenseTwin, dense_twin
 
-GradientFn = Callable[[Mapping[str, Any], np.ndarray, np.ndarray], dict]
+np = lazy("numpy")  # imported when first used: derive never needs it
+
+GradientFn = Callable[[Mapping[str, Any], "np.ndarray", "np.ndarray"], dict]
 
 
 class Model(BaseModel):

@@ -17,19 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 import sympy as sp
 
 from derivgen.errors import UnsupportedError
 from derivgen.ops import runtime
 from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Softplus, Step
 
+np = lazy("numpy")  # imported when first used: derive never needs it
+
 #: the slope of a leaky ReLU when a spec or document gives none
 DEFAULT_LEAKY_SLOPE = sp.Rational(1, 100)
 
 #: rule(args, at0) -> one partial per argument (None: not differentiable in it)
 Rule = Callable[[Sequence[sp.Expr], sp.Expr], Sequence[Optional[sp.Expr]]]
-ArrayFn = Callable[[np.ndarray, float], np.ndarray]
+ArrayFn = Callable[["np.ndarray", float], "np.ndarray"]
 
 
 @dataclass(frozen=True)
