@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 from derivgen.engine.protocol import GradientModel
 from derivgen.ops.losses import loss
-from derivgen.report import ReportItem
-
 from derivgen.render.tables import ItemRows, gradient_report_html
+from derivgen.report import ReportItem
 
 EPS = 1e-6
 RTOL = 1e-5

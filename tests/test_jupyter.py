@@ -109,10 +109,10 @@ def test_check_results_are_a_table_with_the_known_document_errors():
     rows = check_documents(model)
     assert isinstance(rows, ItemRows)
     page = rows._repr_html_()
-    known = sum(1 for r in rows if r["status"] == "mismatch" and r["passed"])
+    known = sum(1 for r in rows if r.status == "mismatch" and r.passed)
     assert known > 0 and f"{len(rows)} items: {len(rows)} passed ({known} known" in page
     assert page.count("<tr") == 1 + len(rows)
-    notes = [r["note"] for r in rows if r["note"]]
+    notes = [r.note for r in rows if r.note]
     assert html.escape(notes[0]) in page
 
 

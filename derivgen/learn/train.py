@@ -18,7 +18,7 @@ once.  The exact semantics, which a faster backend must reproduce:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -51,7 +51,6 @@ class TrainResult:
     name: str = ""
     #: the step whose loss was not finite, after which training stopped (None: it did not)
     diverged_at: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def _repr_html_(self) -> str:
         """Jupyter shows the loss curve (log scale) and the final parameters."""
@@ -119,7 +118,8 @@ def train(model: Any, x: Any, y: Any, steps: int, learning_rate: float,
     n = xa.shape[0]
     if optimizer == "sgd" and batch_size is None:
         batch_size = 1
-    if batch_size is not None and (isinstance(batch_size, bool) or batch_size < 1):
+    if batch_size is not None and (isinstance(batch_size, bool) or batch_size < 1
+                                   or not isinstance(batch_size, (int, np.integer))):
         raise ValueError(f"batch_size must be a whole number >= 1, not {batch_size!r}")
     single = model.graph.reduction == "single"
     if single and n > 1 and batch_size != 1:

@@ -12,87 +12,23 @@ The model is duck-typed (``form``, ``graph``, ``derivation``, ``spec``,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
 import sympy as sp
 
 from derivgen.errors import DerivgenError, MissingDependency
+from derivgen.render.dot import Dot, Point, numbers
+from derivgen.render.graph_matrix import matrix_dot
 from derivgen.render.unicode import latex_to_unicode
 
 #: more nodes than this and the picture is unreadable: draw the matrix form instead
 MAX_NODES = 1500
-#: values of more samples than this are cut with …
-MAX_SAMPLES = 3
-STYLE = {"input": 'shape=ellipse, style=filled, fillcolor="#e8f0fe"',
-         "target": 'shape=ellipse, style="filled,dashed", fillcolor="#f1f3f4"',
-         "param": 'shape=box, style=filled, fillcolor="#fff4d6"',
-         "node": 'shape=box, style="rounded"',
-         "loss": 'shape=box, style="rounded,bold", penwidth=2'}
-
-
-@dataclass
-class Point:
-    """Where to evaluate: parameters, a batch x (N, D), y (N, C) and the parameter gradients."""
-
-    params: Mapping[str, Any]
-    x: np.ndarray
-    y: np.ndarray
-    grads: Mapping[str, Any]
-
-
-def number(value: float) -> str:
-    """3 significant digits, as the worked example prints (seed 001: h = 0.599)."""
-    text = f"{value:.3g}"
-    return "0" if text in ("0", "-0") else text
-
-
-def numbers(values: Any) -> str:
-    """One number, a few samples' numbers, or a matrix by its shape and norm."""
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim >= 2 and arr.size > 1:
-        if arr.size <= 4:
-            return "[" + "; ".join(", ".join(number(v) for v in row) for row in arr) + "]"
-        shape = "×".join(str(n) for n in arr.shape)
-        return f"{shape}, ‖·‖ {number(float(np.linalg.norm(arr)))}"
-    flat = arr.ravel()
-    if flat.size == 1:
-        return number(float(flat[0]))
-    shown = ", ".join(number(float(v)) for v in flat[:MAX_SAMPLES])
-    return f"({shown}{', …' if flat.size > MAX_SAMPLES else ''})"
-
-
-def _quote(text: str) -> str:
-    """A DOT string: backslashes and quotes escaped, lines joined with \\n."""
-    lines = [line.replace("\\", "\\\\").replace('"', '\\"') for line in text.split("\n")]
-    return '"' + "\\n".join(lines) + '"'
-
-
-class _Dot:
-    def __init__(self, title: str) -> None:
-        self.ids: dict[Any, str] = {}
-        self.lines = ["digraph derivgen {", '  rankdir=LR; fontname="DejaVu Sans";',
-                      '  node [fontname="DejaVu Sans", fontsize=11];',
-                      '  edge [fontname="DejaVu Sans", fontsize=9];',
-                      f"  label={_quote(title)}; labelloc=t;"]
-
-    def node(self, key: Any, label: str, kind: str) -> None:
-        self.ids[key] = f"n{len(self.ids)}"
-        self.lines.append(f"  {self.ids[key]} [label={_quote(label)}, {STYLE[kind]}];")
-
-    def edge(self, child: Any, parent: Any, label: str | None) -> None:
-        attrs = f" [label={_quote(label)}]" if label is not None else " [style=dashed]"
-        self.lines.append(f"  {self.ids[child]} -> {self.ids[parent]}{attrs};")
-
-    def text(self) -> str:
-        return "\n".join(self.lines + ["}"]) + "\n"
 
 
 def graph_dot(model: Any, point: Point | None = None) -> str:
     """The DOT source of ``model``'s graph, with values and gradients at ``point`` if given."""
     if getattr(model, "form", "scalar") == "matrix":
-        from derivgen.render.graph_matrix import matrix_dot
         return matrix_dot(model, point)
     return _scalar_dot(model, point)
 
@@ -117,7 +53,7 @@ def _scalar_dot(model: Any, point: Point | None) -> str:
     if point is not None:
         title += (f": ∂{sample_loss}/∂node per sample, ∂{total_loss}/∂θ over {len(point.x)} "
                   "sample(s)")
-    dot = _Dot(title)
+    dot = Dot(title)
 
     def label(s: sp.Symbol, value: Any, grad: Any, loss: str) -> str:
         lines = [name(s)]
@@ -144,7 +80,8 @@ def _scalar_dot(model: Any, point: Point | None) -> str:
         else:
             dot.node(s, label(s, values.get(s.name), values.get(f"dL/d{s.name}"), sample_loss),
                      "node")
-    for (parent, child), partial in d.partials.items():
+    for parent, child in d.contributions:
+        partial = d.partial(parent, child)
         text = latex_to_unicode(nt.latex(partial, sample=False))
         if point is not None:
             text += f"\n= {numbers(_evaluate(partial, values, point, g))}"

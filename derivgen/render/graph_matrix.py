@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derivgen.render.graph import Point, _Dot, numbers
+from derivgen.render.dot import Dot, Point, numbers
 from derivgen.render.matlatex import MatrixLatexPrinter, shape_latex
 from derivgen.render.unicode import latex_to_unicode
 
@@ -31,7 +31,7 @@ def matrix_dot(model: Any, point: Point | None) -> str:
     title = f"{model.spec.name} (matrix form, {g.layout} layout; {sizes})"
     if point is not None:
         title += f"; values at {len(point.x)} sample(s)"
-    dot = _Dot(title)
+    dot = Dot(title)
 
     def label(s: sp.Basic, value: Any, grad: Any) -> str:
         name = latex_to_unicode(plain.doprint(s))

@@ -92,21 +92,33 @@ def summary_markdown(model: Any) -> str:
                if form == "scalar" and layers else "") + "\n")
 
 
+def _matrix_document(model: Any) -> Any:
+    """The matrix derivation's sections, in the notation ``render`` would use."""
+    from derivgen.render.matsections import build_matrix_document
+    from derivgen.render.profiles import PROFILES, read_notation
+    profile = (read_notation(model.scalar) if "notation" in model.spec.extra
+               else PROFILES["default"])
+    return build_matrix_document(model, profile)
+
+
+def _builder(model: Any) -> Any:
+    """The scalar document builder in the model's notation (it derives nothing yet)."""
+    from derivgen.render.notation import Notation
+    from derivgen.render.profiles import read_notation
+    from derivgen.render.sections import DocumentBuilder
+    return DocumentBuilder(model, Notation(model, read_notation(model)))
+
+
 def gradient_markdown(model: Any, name: str) -> str:
     """One parameter's gradient: its chain of partials and its formulas, as Markdown."""
     if name not in model.parameters:
         shown = _names(list(model.parameters)).replace("`", "")
         raise KeyError(f"{name!r} is not a parameter of {model.spec.name}; parameters: {shown}")
     if getattr(model, "form", "scalar") == "matrix":
-        from derivgen.render.matsections import build_matrix_document
-        from derivgen.render.profiles import default_profile
-        doc = build_matrix_document(model, default_profile(model.spec.name))
+        doc = _matrix_document(model)
         shown = [d for d in doc.gradients if d.param == name]
     else:
-        from derivgen.render.notation import Notation
-        from derivgen.render.profiles import read_notation
-        from derivgen.render.sections import Builder
-        builder = Builder(model, Notation(model, read_notation(model)))
+        builder = _builder(model)
         gradient = builder.gradient(next(p for p in model.graph.params if p.name == name))
         shown = [d for d in (gradient.chain, gradient.compact, gradient.expanded) if d]
     blocks = "".join(f"$$\n{d.latex}\n$$\n\n" for d in shown)
@@ -116,15 +128,10 @@ def gradient_markdown(model: Any, name: str) -> str:
 def model_latex(model: Any) -> str:
     """``_repr_latex_``: the forward equations, the loss and (small models) the gradients."""
     if getattr(model, "form", "scalar") == "matrix":
-        from derivgen.render.matsections import build_matrix_document
-        from derivgen.render.profiles import default_profile
-        doc = build_matrix_document(model, default_profile(model.spec.name))
+        doc = _matrix_document(model)
         rows = [d.sides for d in (*doc.forward, *doc.loss, *doc.gradients)]
     else:
-        from derivgen.render.notation import Notation
-        from derivgen.render.profiles import read_notation
-        from derivgen.render.sections import Builder
-        builder = Builder(model, Notation(model, read_notation(model)))
+        builder = _builder(model)
         nodes = [(s, n) for s, n in model.graph.nodes.items() if n.role != "loss"][:LATEX_ROWS]
         rows = [(builder.nt.symbol(s), builder.nt.latex(n.expr, inline=False)) for s, n in nodes]
         rows += [d.sides for d in builder.loss()]
