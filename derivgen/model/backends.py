@@ -29,7 +29,6 @@ BACKENDS = ("numpy", "numba", "auto")
 AUTO_MAX_PARAMS = 256
 #: auto runs the fused loop while N × parameters stays below this (measured in bench/)
 AUTO_MAX_WORK = 200_000
-_EMPTY_ROWS = np.zeros(0, dtype=np.int64)
 _noted: list[bool] = []
 
 
@@ -141,21 +140,19 @@ def kernel(model: Any) -> Kernel:
 def compiled(model: Any) -> Backend:
     """Gradient and loss through the fused loop of :func:`kernel`."""
     k = kernel(model)
-    run, size = k.module.batch_pass, len(k.order)
+    grad_kernel, loss_kernel, size = k.module.gradient, k.module.loss, len(k.order)
+    flat, unflatten, batch = model._flat_params, model._unflatten, model._batch
+
+    def contiguous(a: np.ndarray) -> np.ndarray:
+        return a if a.flags.c_contiguous else np.ascontiguousarray(a)
 
     def gradient(params, x, y):
-        xa, ya = model._batch(x, y)
+        xa, ya = batch(x, y)
         grad = np.empty(size)
-        run(model._flat_params(params), np.ascontiguousarray(xa), np.ascontiguousarray(ya),
-            _EMPTY_ROWS, 0, xa.shape[0], True, True, grad)
-        return model._unflatten(grad)
+        grad_kernel(flat(params), contiguous(xa), contiguous(ya), grad)
+        return unflatten(grad)
 
     def loss(params, x, y):
-        xa, ya = model._batch(x, y)
-        return float(run(model._flat_params(params), np.ascontiguousarray(xa),
-                         np.ascontiguousarray(ya), _EMPTY_ROWS, 0, xa.shape[0], True, False,
-                         _EMPTY_GRAD))
+        xa, ya = batch(x, y)
+        return float(loss_kernel(flat(params), contiguous(xa), contiguous(ya)))
     return Backend("numba", gradient, loss)
-
-
-_EMPTY_GRAD = np.zeros(0)

@@ -116,7 +116,7 @@ class Model(BaseModel):
         return list(self.graph.params)
 
     def _unflatten(self, flat: np.ndarray) -> dict[str, Any]:
-        return dict(zip(self.parameters, flat))
+        return dict(zip(self.parameters, flat.tolist()))
 
     def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         return self._batch(x, y)
@@ -135,22 +135,38 @@ class Model(BaseModel):
                 xa, ya = self._batch(x, y)
                 return dict(zip(names, fn(self._flat_params(params), xa, ya)))
             return gradient
-        flat_fn, perm, inv = dense.gradient, dense.perm, dense.inv
+        flat_fn, inv = dense.gradient, dense.inv
+        theta = self._dense_theta
 
         def dense_gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
             xa, ya = self._batch(x, y)
-            return dict(zip(names, flat_fn(self._flat_params(params)[perm], xa, ya)[inv]))
+            return dict(zip(names, flat_fn(theta(params), xa, ya)[inv].tolist()))
         return dense_gradient
+
+    def _dense_theta(self, params: Params) -> np.ndarray:
+        """The parameters in the matrix code's flat order (one pass over the names)."""
+        order = self._dense_order
+        if len(params) == len(order):
+            try:
+                theta = np.array([params[n] for n in order], dtype=float)
+            except (KeyError, TypeError, ValueError):
+                theta = None
+            if theta is not None and theta.ndim == 1:
+                return theta
+        return self._flat_params(params)[self._dense.perm]
+
+    @cached_property
+    def _dense_order(self) -> list[str]:
+        return [self.parameters[i] for i in self._dense.perm]
 
     def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
         dense = self._dense
         fn = self._function("loss") if dense is None else dense.loss
-        perm = None if dense is None else dense.perm
+        theta = self._flat_params if dense is None else self._dense_theta
 
         def loss(params: Params, x: Any, y: Any) -> float:
             xa, ya = self._batch(x, y)
-            theta = self._flat_params(params)
-            return float(fn(theta if perm is None else theta[perm], xa, ya))
+            return float(fn(theta(params), xa, ya))
         return loss
 
     # ---- formulas ----
