@@ -16,7 +16,7 @@ from derivgen.codegen.matrix import compile_matrix_function
 from derivgen.engine.matgraph import MatGraph, build_matrix_network
 from derivgen.engine.matrules import MatrixRules
 from derivgen.errors import UnsupportedError
-from derivgen.model.base import BaseModel, Params, batch_arrays
+from derivgen.model.base import BaseModel, Params
 from derivgen.model.scalar import Model
 from derivgen.spec.records import Network
 

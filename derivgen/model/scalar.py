@@ -12,7 +12,7 @@ from derivgen.engine.graph import SAMPLE_COUNT, SAMPLE_INDEX, Graph
 from derivgen.engine.rules import ScalarRules
 from derivgen.engine.scalar import build_scalar_graph
 from derivgen.errors import SpecError
-from derivgen.model.base import BaseModel, Params, batch_arrays
+from derivgen.model.base import BaseModel, Params
 from derivgen.model.dense import DenseTwin, dense_twin
 
 np = lazy("numpy")  # imported when first used: derive never needs it

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import jinja2
 
-from derivgen.codegen.cache import cache_dir
 from derivgen.errors import DerivgenError
 from derivgen.render.notation import Notation
 from derivgen.render.profiles import PROFILES, read_notation
@@ -34,24 +33,6 @@ def template_dirs() -> list[Path]:
     return [here] if here.is_dir() else []
 
 
-class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept in derivgen's cache folder: compiling them is half of a cold
-    ``derivgen derive``.  A folder that cannot be written just means compiling again."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            Path(self.directory).mkdir(parents=True, exist_ok=True)
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The one Jinja environment of the process: LaTeX-safe delimiters, no autoescaping."""
@@ -59,7 +40,6 @@ def environment() -> jinja2.Environment:
     if not dirs:
         raise DerivgenError("derivgen's templates are missing; reinstall the package")
     env = jinja2.Environment(
-        bytecode_cache=_TemplateCache(str(cache_dir() / "templates")),
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
