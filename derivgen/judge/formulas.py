@@ -25,6 +25,7 @@ from derivgen.judge.array_judge import judge_matrix
 from derivgen.judge.mapping import Mapper
 from derivgen.judge.scalar_judge import judge_scalar
 from derivgen.reader.latex import Reference, parse_reference
+from derivgen.render.tables import ItemRows
 from derivgen.spec.records import LOSSES
 
 if TYPE_CHECKING:
@@ -219,6 +220,6 @@ def _combinations(each: dict, model: "Model", conditions: tuple = ()) -> list[di
     return out
 
 
-def check_documents(model: "Model", seed: int = 0) -> list[ReportItem]:
-    """All reference and claim items of a spec."""
-    return check_references(model, seed) + check_claims(model)
+def check_documents(model: "Model", seed: int = 0) -> ItemRows:
+    """All reference and claim items of a spec (a list Jupyter shows as a table)."""
+    return ItemRows(check_references(model, seed) + check_claims(model))
