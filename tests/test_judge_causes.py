@@ -303,3 +303,12 @@ def test_a_claim_after_one_update_step():
     claims = check_claims(derivgen.load(text))
     assert [c.status for c in claims] == ["ok", "mismatch"]
     assert "after 1 step at rate 0.5" in claims[0].message
+
+
+def test_a_claim_that_cannot_be_evaluated_is_its_own_error():
+    from derivgen.judge.claims import check_claims
+    text = textwrap.dedent(BCE) + ("claims:\n  - {id: bad, of: 'q_7 + 1', value: 1.0}\n"
+                                   "  - {id: good, of: b_2, value: 0.2}\n")
+    bad, good = check_claims(derivgen.load(text))
+    assert bad.status == "error" and "q_7" in bad.message and "<spec>:" in bad.message
+    assert good.status == "ok"

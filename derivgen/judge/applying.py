@@ -107,11 +107,21 @@ class Applying:
             raise UnsupportedError(f"the reference applies {fname!r}; map it under 'functions' "
                                    "to an activation, a node name, or 'node'")
         act = activation_function(target)
+        if act.alpha is not None:  # LeakyReLU in a document: the network's own slope
+            act = Activation(act.name, alpha=self.leaky_slope())
         inner = self.map(args[0])
         if not prime:
             return apply_activation(act, inner)
         rule = local_diff(apply_activation(act, _DUMMY), _DUMMY, self.graph.at0)
         return rule.xreplace({_DUMMY: inner})
+
+    def leaky_slope(self) -> sp.Expr:
+        """The slope of the network's leaky ReLU layers when they share one, else the
+        default a document's LeakyReLU has."""
+        net = self.model.spec.network
+        slopes = {layer.activation.alpha for layer in getattr(net, "layers", ())
+                  if layer.activation.name == "leaky_relu"}
+        return slopes.pop() if len(slopes) == 1 and None not in slopes else DEFAULT_LEAKY_SLOPE
 
     def rate(self, sides: tuple = ()) -> sp.Symbol:
         """The learning rate the formula names (η, α), any positive number."""
