@@ -312,3 +312,19 @@ def test_a_claim_that_cannot_be_evaluated_is_its_own_error():
     bad, good = check_claims(derivgen.load(text))
     assert bad.status == "error" and "q_7" in bad.message and "<spec>:" in bad.message
     assert good.status == "ok"
+
+
+def test_a_reader_bug_is_that_formula_s_error(monkeypatch):
+    from derivgen.judge import formulas as module
+    real = module.parse_reference
+
+    def parse(text, **kwargs):
+        if "boom" in text:
+            raise AttributeError("a bug")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(module, "parse_reference", parse)
+    got = _verdicts(_spec(CE, [{"id": "boom", "latex": r"L = \text{boom}"},
+                               {"id": "fine", "latex": r"\frac{\partial L}{\partial b_{21}} = "
+                                                       r"\frac{1}{N}\sum_n (p_{1,n} - y_{1,n})"}]))
+    assert got == {"boom": ["error"], "fine": ["ok"]}

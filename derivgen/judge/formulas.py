@@ -118,6 +118,12 @@ def read_formulas(model: "Model") -> list[Formula]:
                                expect, note, mapper, mapper,
                                error=f"{where_}not understood: {exc.message}"))
             continue
+        except Exception as exc:  # a bug of the reader: this formula's verdict too
+            out.append(Formula(ident, latex, Reference(None, None, sp.Integer(0)), each,
+                               expect, note, mapper, mapper,
+                               error=f"internal error: {type(exc).__name__}: {exc} "
+                                     "(please report it with the spec)"))
+            continue
         lhs_mapper = mapper
         if loss is not None:  # the document's variant loss, e.g. without the 1/2
             try:

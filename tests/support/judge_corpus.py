@@ -6,8 +6,8 @@ a left side, the correct right side, the truth of the left side and the value of
 the right side as NumPy expressions for the oracle, ``rewritings`` (equivalent right
 sides, or left sides written another way) and ``slips`` (one mistake each, with its
 ``kind``).  derivgen judges every one of them; the oracle says, independently, which
-are really right and which really wrong.  ``python -m support.judge_corpus`` (from
-tests/) prints the catch rate by slip kind.
+are really right and which really wrong.  ``cd tests && PYTHONPATH=.. python -m
+support.judge_corpus`` prints the catch rate by slip kind.
 """
 from __future__ import annotations
 
