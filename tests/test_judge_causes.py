@@ -70,6 +70,13 @@ def test_any_partial_is_defined_or_refused_and_the_run_goes_on(capsys, tmp_path)
         {"id": "a over f", "latex": r"\frac{\partial a}{\partial f_n} = 1"},
         {"id": "unreadable", "latex": r"\frac{\partial L}{\partial w_{211}} = \foo"},
         {"id": "sum", "latex": r"L = -\frac{1}{N} \sum_n \sum_k y_{k,n} \log p_{k,n}"},
+        {"id": "no path", "latex": r"\frac{\partial h_1}{\partial z_{12}} = 0"},
+        {"id": "along the graph", "latex": r"\frac{\partial p_1}{\partial w_{111}} = "
+                                           r"\frac{\partial p_1}{\partial h_1} "
+                                           r"\frac{\partial h_1}{\partial w_{111}}"},
+        {"id": "along the graph wrong", "latex": r"\frac{\partial p_1}{\partial w_{111}} = "
+                                                 r"\frac{\partial p_1}{\partial h_2} "
+                                                 r"\frac{\partial h_1}{\partial w_{111}}"},
     ])
     path = tmp_path / "s.yaml"
     path.write_text(text)
@@ -84,6 +91,9 @@ def test_any_partial_is_defined_or_refused_and_the_run_goes_on(capsys, tmp_path)
     assert "s.yaml:" in items["unreadable"]["message"] and "\\foo" in items["unreadable"][
         "message"]
     assert items["sum"]["status"] == "ok"  # sums without limits no longer end the run
+    assert items["no path"]["status"] == "ok"  # h_1 does not depend on z_12
+    assert items["along the graph"]["status"] == "ok"
+    assert items["along the graph wrong"]["status"] == "mismatch"
 
 
 def test_an_internal_error_is_that_formula_s_verdict(capsys, tmp_path, monkeypatch):
