@@ -338,3 +338,8 @@ def test_a_reader_bug_is_that_formula_s_error(monkeypatch):
                                {"id": "fine", "latex": r"\frac{\partial L}{\partial b_{21}} = "
                                                        r"\frac{1}{N}\sum_n (p_{1,n} - y_{1,n})"}]))
     assert got == {"boom": ["error"], "fine": ["ok"]}
+
+
+def test_a_formula_that_compares_nothing_is_not_ok():
+    got = _verdicts(_spec(CE, [{"id": "no relation", "latex": r"p_1 - y_1"}]))
+    assert got == {"no relation": ["error"]}

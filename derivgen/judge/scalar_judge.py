@@ -48,6 +48,9 @@ def judge_scalar(ref, values: dict, mapper: Mapper, lhs_mapper: Mapper, rng,
     sides = [None if s is None else instantiate(s, values) for s in ref.sides]
     if sides[0] is None:
         raise UnsupportedError("the first side of the formula names no value to compare with")
+    if len(sides) < 2:
+        raise UnsupportedError("nothing to judge: the formula has no '=', \\approx or "
+                               "\\leftarrow between two sides")
     vectors = [None if s is None else components(s) for s in sides]
     if any(v is not None for v in vectors):
         return _vectors(ref, sides, vectors, mapper, lhs_mapper, rng, when, symbolic)
@@ -73,6 +76,8 @@ def judge_scalar(ref, values: dict, mapper: Mapper, lhs_mapper: Mapper, rng,
                 f"{within}: {verdict.difference()}; derived formula: {_text(derived)}"
                 + (f"; under {', '.join(conditions.texts)}" if conditions.texts else ""))
         notes.append(f"side {k + 1}: equal at {verdict.points} points, {verdict.symbolic}")
+    if all(side is None for side in sides[1:]):
+        raise UnsupportedError("no side after the first names a value to compare with it")
     if conditions.texts:
         notes.append("under " + ", ".join(conditions.texts))
     return "ok", _text(derived), "; ".join(notes)
