@@ -186,6 +186,10 @@ def test_sample_subscripts_and_superscripts() -> None:
     assert parse_expression(r"x^{(2)}") == AT_SAMPLE(S("x"), 2)
     with pytest.raises(ReferenceParseError, match="layer label"):
         parse_expression(r"W^{(l)}")
+    with pytest.raises(ReferenceParseError, match="layer label"):  # a matrix has no sample
+        parse_expression(r"\mathbf{W}^{(1)} X", matrices=frozenset({"W", "X"}))
+    with pytest.raises(ReferenceParseError, match="unexpected"):  # a^2_1: refused, not a²
+        parse_expression(r"a^2_1")
 
 
 def test_ones_in_matrix_notation() -> None:

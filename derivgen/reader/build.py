@@ -210,6 +210,9 @@ class Builder(Derivatives, Leibniz, Names, Structures, Sums):
             raise self.fail("a label in parentheses must follow a name", sup)
         if isinstance(base, sympy.Indexed):
             raise self.fail("a sample label on a name that already names its sample", sup)
+        if not base.is_commutative:  # \mathbf{W}^{(1)}: a layer label, not a sample
+            raise self.fail(f"^{{({label})}} on the matrix {base}: a layer label in parentheses "
+                            "is not read (declare the name instead)", sup)
         if label == self.indices[0] or label in self.indices[1:]:
             return sympy.IndexedBase(base.name)[sympy.Symbol(label, integer=True)]
         if label.isdigit() and int(label) > 0:
