@@ -1,0 +1,175 @@
+"""Root causes: a worked number that is wrong only because an earlier line was.
+
+Decided by re-evaluating the line, in reading order:
+
+1. with the numbers it copies from earlier wrong results replaced by their true
+   values (seed 001 prints z₂ ≈ 0.456 and then computes σ(0.456)): when the line then
+   agrees, the error started where those numbers were printed;
+2. with the document's own printed values of the quantities it names
+   (E_total = E_o1 + E_o2 ≈ 0.2332 from a wrong E_o2): when it then agrees, likewise;
+3. with the document's own earlier formula for its quantity (dL/db_1 written without
+   dh/dz, then 0.709·1.2·1): when the numbers follow that wrong formula, the error
+   started at the formula.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from derivgen.errors import DerivgenError
+from derivgen.judge.audit.judge import OK, WRONG, judge_numbers
+from derivgen.judge.audit.sides import Side, Values, evaluate, parse_side
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+|\\[,;!]|\\left|\\right|[{}]", "", text)
+
+
+def _abs_text(text: str) -> str:
+    return text.lstrip("-")
+
+
+class _Registry:
+    def __init__(self) -> None:
+        #: printed number -> (true value, root line), from chains that went wrong
+        self.numbers: dict[str, tuple[float, int]] = {}
+        #: printed value of a named quantity -> (document value, root line)
+        self.quantities: dict[str, tuple[float, int]] = {}
+        #: wrong formulas: key of their left side -> (item, root line)
+        self.formulas: dict[str, tuple[Any, int]] = {}
+
+
+def _head_value(item) -> float | None:
+    link, part = item.link, item.part
+    if link.head is None or part is None:
+        return None
+    try:
+        side = parse_side(part, link.head.text, list(link.head.offsets))
+        if side.numeric or side.literals:
+            return None
+        value = evaluate(Values(part), side, {})
+    except (DerivgenError, ValueError, TypeError, ArithmeticError, AttributeError, KeyError):
+        return None
+    return value
+
+
+def root_causes(items: list) -> None:
+    """Set ``root_cause_line`` on wrong items that inherit an earlier error."""
+    reg = _Registry()
+    chains: dict[int, list] = {}
+    for item in items:
+        if item.link is None:
+            continue
+        chains.setdefault(item.link.chain, []).append(item)
+        if item.verdict == WRONG and item.part is not None:
+            if item.kind == "number":
+                item.root_cause_line = _explain(item, reg)
+            if item.kind == "formula" and item.link.left.text:
+                reg.formulas[_key(item.link.left.text)] = (item, item.line)
+                if item.link.head is not None:
+                    reg.formulas.setdefault(_key(item.link.head.text), (item, item.line))
+        _register(chains[item.link.chain], reg)
+
+
+def _root(item) -> int:
+    return item.root_cause_line or item.line
+
+
+def _register(chain: list, reg: _Registry) -> None:
+    """After each link: a chain whose last side is a printed number records it."""
+    last = chain[-1]
+    right = last.detail.get("right_side")
+    if right is None or not right.single_literal():
+        return
+    lit = next(iter(right.literals.values()))
+    wrong = [i for i in chain if i.verdict == WRONG]
+    head = chain[0].link.head
+    if head is not None and re.fullmatch(r"[\\A-Za-z{}_^0-9()+ ]+", head.text) and \
+            "frac" not in head.text:
+        reg.quantities[_key(head.text)] = (lit.value, _root(wrong[0]) if wrong else 0)
+    if not wrong:
+        reg.numbers.pop(_abs_text(lit.text), None)
+        return
+    true = _head_value(last)
+    if true is None or np.size(true) != 1:
+        return
+    sign = -1.0 if lit.value < 0 else 1.0
+    reg.numbers[_abs_text(lit.text)] = (sign * float(np.ravel(true)[0]) * (1 if lit.value
+                                                                            else 1), _root(wrong[0]))
+
+
+def _explain(item, reg: _Registry) -> int | None:
+    left, right = item.detail.get("left_side"), item.detail.get("right_side")
+    if left is None or right is None:
+        return None
+    values = Values(item.part)
+    # 1. copied numbers replaced by their true values
+    roots, fixed = [], {}
+    for side in (left, right):
+        lits = {k: v.value for k, v in side.literals.items()}
+        for k, lit in side.literals.items():
+            if _abs_text(lit.text) in reg.numbers:
+                true, root = reg.numbers[_abs_text(lit.text)]
+                lits[k] = abs(true) * (-1.0 if lit.value < 0 else 1.0) if np.sign(true) == \
+                    np.sign(lit.value) or lit.value == 0 else true
+                roots.append(root)
+        fixed[id(side)] = lits
+    if roots and _agrees(values, left, right, fixed[id(left)], fixed[id(right)]):
+        return min(roots)
+    # 2. the document's printed values of the quantities it names
+    for side, other in ((left, right), (right, left)):
+        if side.numeric:
+            continue
+        swap, roots = {}, []
+        for s in side.expr.free_symbols:
+            for key, (value, root) in reg.quantities.items():
+                if root and _key(_shown(item, s)) == key:
+                    swap[s] = sp.Float(value)
+                    roots.append(root)
+        if roots:
+            moved = Side(side.expr.xreplace(swap), side.rewritten, side.matrix, side.flat)
+            pair = (moved, other) if side is left else (other, moved)
+            if _agrees(values, *pair, {k: v.value for k, v in pair[0].literals.items()},
+                       {k: v.value for k, v in pair[1].literals.items()}):
+                return min(roots)
+    # 3. the document's own earlier (wrong) formula for the quantity
+    head = item.link.head
+    for text in {item.link.left.text, head.text if head is not None else ""}:
+        found = reg.formulas.get(_key(text))
+        if not found or found[0] is item:
+            continue
+        formula, root = found
+        form_side = formula.detail.get("right_side")
+        if form_side is None:
+            continue
+        numeric = right if right.numeric or right.literals else left
+        if _agrees(values, form_side, numeric, {}, {k: v.value for k, v in
+                                                     numeric.literals.items()}):
+            return root
+    return None
+
+
+def _shown(item, symbol: sp.Basic) -> str:
+    """The document's spelling of a symbol of a parsed side (for matching names)."""
+    name = getattr(symbol, "name", "")
+    shown = item.part.shown.get(name) if item.part is not None else None
+    if shown:
+        return shown
+    head, sep, sub = name.partition("_")
+    return f"{head}_{{{sub}}}" if sep else name
+
+
+def _agrees(values: Values, left: Side, right: Side, lv: dict, rv: dict) -> bool:
+    try:
+        a = evaluate(values, left, lv)
+        b = evaluate(values, right, rv)
+    except (DerivgenError, ValueError, TypeError, ArithmeticError, AttributeError, KeyError):
+        return False
+    from derivgen.judge.audit.sides import tolerance
+    tol = tolerance(values, left, a) + tolerance(values, right, b) + 2e-3 * np.maximum(
+        np.abs(np.asarray(a, float)), np.abs(np.asarray(b, float))) + 1e-9
+    a, b = np.ravel(np.asarray(a, float)), np.ravel(np.asarray(b, float))
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= np.ravel(tol)))

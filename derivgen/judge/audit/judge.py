@@ -1,0 +1,220 @@
+"""One link, one verdict: ok, wrong, not understood or not judgeable.
+
+* Both sides are numbers: the printed arithmetic, within the tolerance of the
+  printed digits.
+* A number and a quantity: the quantity at the worked example (the engine's value)
+  against the number.
+* Two formulas: compared at random points (N = 3 samples), as ``derivgen check`` does;
+  index letters (k in h_k) take every value their names allow.
+* An update (``←``, ``:=``, ``w^{+}``) stands for θ − η ∂L/∂θ; a definition of a name
+  the document introduces is registered and is ``ok``.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from derivgen.errors import DerivgenError, ReferenceParseError, UnsupportedError
+from derivgen.judge.arrays import ShapeMismatch
+from derivgen.judge.audit.sides import Side, Values, evaluate, parse_side, tolerance
+from derivgen.judge.indices import substitute_indices
+from derivgen.judge.mapping import N
+from derivgen.judge.numeric import compare, concrete
+
+OK, WRONG, NOT_UNDERSTOOD, NOT_JUDGEABLE = "ok", "wrong", "not understood", "not judgeable"
+#: the slack on a quantity against printed numbers: rounding carried through earlier steps
+CARRIED = 1e-3
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    message: str
+    kind: str = "formula"
+    document_value: Any = None
+    derived_value: Any = None
+    correct: str | None = None
+    #: (side, value at the example, true value) for root causes
+    detail: dict = field(default_factory=dict)
+
+
+def _lit_values(side: Side) -> dict[str, float]:
+    return {k: v.value for k, v in side.literals.items()}
+
+
+def _fmt(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return np.round(value, 10).tolist() if value.size > 1 else round(float(value.ravel()[0]),
+                                                                         10)
+    if isinstance(value, float):
+        return round(value, 10)
+    return value
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, np.ndarray) and value.size > 1:
+        return "[" + ", ".join(f"{v:.4g}" for v in value.ravel()) + "]"
+    return f"{float(np.ravel(value)[0]):.6g}"
+
+
+def close(a: Any, b: Any, tol: Any, flat: bool) -> tuple[bool, str]:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if flat or a.size == b.size and (a.ndim < 2 or b.ndim < 2 or 1 in a.shape):
+        if a.size == b.size:
+            a, b, tol = a.ravel(), b.ravel(), np.broadcast_to(np.asarray(tol, dtype=float),
+                                                              a.shape).ravel()
+    if a.shape != b.shape:
+        if a.size == 1 and b.size == 1:
+            a, b = a.reshape(()), b.reshape(())
+        else:
+            return False, f"shape {a.shape} against {b.shape}"
+    tol = np.broadcast_to(np.asarray(tol, dtype=float), a.shape) + 1e-9 * (1 + np.abs(b))
+    bad = np.abs(a - b) > tol
+    if not bad.any():
+        return True, ""
+    i = np.unravel_index(np.argmax(np.abs(a - b) - tol), a.shape) if a.ndim else ()
+    where = f"entry {tuple(int(v) + 1 for v in i)}: " if a.ndim and a.size > 1 else ""
+    return False, (f"{where}{float(a[i]):.6g} against {float(b[i]):.6g} "
+                   f"(tolerance ±{float(tol[i]):.2g} from the printed digits)")
+
+
+def judge_numbers(values: Values, left: Side, right: Side, update: bool) -> Verdict:
+    """A link with a number on at least one side, at the worked example."""
+    lv = evaluate(values, left, _lit_values(left))
+    rv = evaluate(values, right, _lit_values(right))
+    tol = tolerance(values, left, lv) + tolerance(values, right, rv)
+    quantity = not (left.numeric and right.numeric)
+    if quantity:  # a quantity against printed numbers: rounding carried through
+        tol = tol + CARRIED * np.maximum(np.abs(np.asarray(lv, float)),
+                                         np.abs(np.asarray(rv, float)))
+    same, problem = close(rv, lv, tol, left.flat or right.flat)
+    detail = {"left": lv, "right": rv}
+    kind = "number"
+    if same:
+        return Verdict(OK, "agrees at the worked example" if quantity else
+                       "the printed arithmetic holds", kind, _fmt(rv), _fmt(lv), detail=detail)
+    what = "the value at the worked example is" if quantity else "the arithmetic gives"
+    return Verdict(WRONG, f"{what} {_text(lv)}, the document writes {_text(rv)}: {problem}",
+                   kind, _fmt(rv), _fmt(lv), correct=_text(lv), detail=detail)
+
+
+def _letters(part, expr: sp.Expr, sample: str) -> set[str]:
+    """Index letters inside names the spec does not know: k in h_k, i and j in w_{2ij}."""
+    out: set[str] = set()
+    names = {s.base.label.name if isinstance(s, sp.Indexed) else getattr(s, "name", "")
+             for s in expr.free_symbols}
+    for f in expr.atoms(sp.core.function.AppliedUndef):
+        if str(f.func) == "D":
+            names |= {getattr(a, "name", "") for a in f.args[:2]}
+    for name in names:
+        head, sep, sub = name.removesuffix("_prime").partition("_")
+        if not sep or len(sub) > 3 or sub.startswith("smpl") or "upd" in sub:
+            continue
+        letters = {ch for ch in sub if ch.isalpha() and ch.islower() and ch != sample}
+        if not letters or name in part.mapper.by_name or name in part.mapper.where_text:
+            continue
+        out |= letters
+    return out
+
+
+def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Generator,
+                   ranges: dict[str, tuple[int, ...]]) -> Verdict:
+    """Two formulas, compared at random points for every value of their index letters."""
+    part = values.part
+    sample = part.mapper.sample.name
+    letters = sorted(_letters(part, left.expr, sample) | _letters(part, right.expr, sample))
+    combos: list[dict[str, int]] = [{}]
+    if letters:
+        options = [ranges.get(ch, tuple(range(1, 10))) for ch in letters]
+        combos = [dict(zip(letters, c)) for c in itertools.product(*options)][:200]
+    checked, last_error = 0, None
+    for combo in combos:
+        try:
+            l_expr = substitute_indices(left.expr, combo) if combo else left.expr
+            r_expr = substitute_indices(right.expr, combo) if combo else right.expr
+            lm = values.map(Side(l_expr, left.rewritten, False, False))
+            rm = values.map(Side(r_expr, right.rewritten, False, False))
+        except (DerivgenError, ReferenceParseError) as exc:
+            last_error = exc
+            continue
+        lc = concrete(lm, N, 3, part.mapper.sample)
+        rc = concrete(rm, N, 3, part.mapper.sample)
+        verdict = compare(rc, lc, rng, simplex=part.mapper.simplex, symbolic=False)
+        checked += 1
+        if not verdict.equal:
+            at = f" ({', '.join(f'{k} = {v}' for k, v in combo.items())})" if combo else ""
+            return Verdict(WRONG, f"differs from derivgen{at}: {verdict.difference()}; "
+                           f"derivgen's formula: {sp.sstr(lc)[:300]}", "formula",
+                           sp.sstr(rc)[:300], sp.sstr(lc)[:300], correct=sp.sstr(lc)[:300])
+    if not checked:
+        raise last_error or UnsupportedError("nothing to compare")
+    label = f" for {', '.join(letters)} in their ranges" if letters else ""
+    return Verdict(OK, f"equal at random points (N = 3){label}", "formula")
+
+
+def judge_matrices(values: Values, left: Side, right: Side, rng) -> Verdict:
+    """Matrix formulas without numbers: the arrays judge at random points."""
+    from derivgen.judge.array_judge import judge_matrix
+    from derivgen.reader.latex import Reference
+    part = values.part
+    ref = Reference(wrt=None, of=None, expr=right.expr, sides=(left.expr, right.expr))
+    status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng)
+    return Verdict(OK if status == "ok" else WRONG, message, "formula", derived_value=derived)
+
+
+def judge_link(part, left_text: tuple[str, list[int]], relation: str,
+               right_text: tuple[str, list[int]], rng, ranges) -> Verdict:
+    """The verdict of one link, with its parsed sides under ``detail``."""
+    verdict, left, right = _judge_link(part, left_text, relation, right_text, rng, ranges)
+    verdict.detail["left_side"], verdict.detail["right_side"] = left, right
+    return verdict
+
+
+def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
+               right_text: tuple[str, list[int]], rng, ranges) -> tuple[Verdict, Side | None,
+                                                                   Side | None]:
+    """The verdict of one link; never raises for the document's content."""
+    values = Values(part)
+    try:
+        left = parse_side(part, *left_text)
+        right = parse_side(part, *right_text)
+    except ReferenceParseError as exc:
+        return Verdict(NOT_UNDERSTOOD, f"cannot read: {exc.message}", detail={
+            "column": exc.column}), None, None
+    except DerivgenError as exc:
+        return Verdict(NOT_UNDERSTOOD, f"cannot read: {exc}"), None, None
+    if relation in ("←", ":=") and _plain_name(left.expr):
+        left = Side(sp.Symbol(left.expr.name + "_upd"), left.rewritten, left.matrix, left.flat) \
+            if not left.matrix else left
+    try:
+        if left.matrix or right.matrix:
+            if left.numeric or right.numeric or left.literals or right.literals:
+                return judge_numbers(values, left, right, relation == "←"), left, right
+            return judge_matrices(values, left, right, rng), left, right
+        if left.numeric or right.numeric or left.literals or right.literals:
+            return judge_numbers(values, left, right, relation == "←"), left, right
+        return judge_formulas(values, left, right, rng, ranges), left, right
+    except ShapeMismatch as exc:
+        return Verdict(WRONG, str(exc), "formula"), left, right
+    except (DerivgenError, ReferenceParseError) as exc:
+        return Verdict(NOT_JUDGEABLE, _unbound(str(exc))), left, right
+    except (ValueError, TypeError, ArithmeticError, AttributeError, KeyError,
+            IndexError, RecursionError, NotImplementedError) as exc:
+        return Verdict(NOT_JUDGEABLE, f"cannot evaluate: {type(exc).__name__}: "
+                       f"{str(exc)[:200]}"), left, right
+
+
+def _plain_name(expr: sp.Expr) -> bool:
+    return isinstance(expr, sp.Symbol)
+
+
+def _unbound(message: str) -> str:
+    m = re.search(r"uses '([^']+)', which is not a name of the spec", message)
+    if m:
+        return f"{m.group(1)!r} is unbound: bind it under reference.where in the front matter"
+    return message
