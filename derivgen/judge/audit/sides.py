@@ -157,9 +157,11 @@ class Values:
             if isinstance(of, sp.Symbol) and of.name in mapper.where_text and \
                     of.name not in mapper.by_name:
                 try:
-                    swap[f] = f.func(mapper.parse(mapper.where_text[of.name]), *f.args[1:])
+                    value = mapper.parse(mapper.where_text[of.name])
                 except DerivgenError:
                     continue
+                if not isinstance(value, (sp.Symbol, sp.Indexed)):
+                    swap[f] = f.func(value, *f.args[1:])
         return expr.xreplace(swap) if swap else expr
 
     def at_example(self, mapped: sp.Expr, literal_values: dict[str, float]) -> float:
