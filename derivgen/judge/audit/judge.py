@@ -85,9 +85,15 @@ def close(a: Any, b: Any, tol: Any, flat: bool) -> tuple[bool, str]:
 
 def judge_numbers(values: Values, left: Side, right: Side, update: bool) -> Verdict:
     """A link with a number on at least one side, at the worked example."""
+    if not values.part.has_example and not (left.numeric and right.numeric):
+        return Verdict(NOT_JUDGEABLE, "a number about a quantity needs the worked example: "
+                       "give 'example' with x, y and every parameter", "number")
     lv = evaluate(values, left, _lit_values(left))
     rv = evaluate(values, right, _lit_values(right))
-    tol = tolerance(values, left, lv) + tolerance(values, right, rv)
+    tl, tr = tolerance(values, left, lv), tolerance(values, right, rv)
+    if np.size(lv) == np.size(rv) and np.shape(lv) != np.shape(rv):  # a row and a column
+        lv, rv, tl, tr = (np.ravel(np.asarray(v, dtype=float)) for v in (lv, rv, tl, tr))
+    tol = tl + tr
     quantity = not (left.numeric and right.numeric)
     if quantity:  # a quantity against printed numbers: rounding carried through
         tol = tol + CARRIED * np.maximum(np.abs(np.asarray(lv, float)),
@@ -127,7 +133,10 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
     """Two formulas, compared at random points for every value of their index letters."""
     part = values.part
     sample = part.mapper.sample.name
-    letters = sorted(_letters(part, left.expr, sample) | _letters(part, right.expr, sample))
+    bound = {str(v) for e in (left.expr, right.expr) for f in e.atoms(sp.Sum)
+             for v, *_ in f.limits}
+    letters = sorted((_letters(part, left.expr, sample) | _letters(part, right.expr, sample))
+                     - bound)
     combos: list[dict[str, int]] = [{}]
     if letters:
         options = [ranges.get(ch, tuple(range(1, 10))) for ch in letters]
@@ -157,20 +166,49 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
     return Verdict(OK, f"equal at random points (N = 3){label}", "formula")
 
 
-def judge_matrices(values: Values, left: Side, right: Side, rng) -> Verdict:
+def judge_matrices(values: Values, left: Side, right: Side, rng, assign: bool = False
+                   ) -> Verdict:
     """Matrix formulas without numbers: the arrays judge at random points."""
     from derivgen.judge.array_judge import judge_matrix
     from derivgen.reader.latex import Reference
     part = values.part
-    ref = Reference(wrt=None, of=None, expr=right.expr, sides=(left.expr, right.expr))
+    ref = Reference(wrt=None, of=None, expr=right.expr, sides=(left.expr, right.expr),
+                    assign=assign)
     status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng)
     return Verdict(OK if status == "ok" else WRONG, message, "formula", derived_value=derived)
 
 
+ACTIVATION_WORDS = {"relu": "relu", "сигмоид": "sigmoid", "sigmoid": "sigmoid",
+                    "logistic": "sigmoid", "логистич": "sigmoid", "tanh": "tanh",
+                    "leaky": "leaky_relu", "softplus": "softplus"}
+
+
+def stated_for(part, sides: list[Side], context: str) -> str | None:
+    """The activation the prose says a statement is about ("For ReLU: σ'(z) = 1"), when
+    the statement applies another one of the network's function names."""
+    said = {v for k, v in ACTIVATION_WORDS.items() if k in context.lower()}
+    if not said:
+        return None
+    used = set()
+    for side in sides:
+        for f in side.expr.atoms(sp.core.function.AppliedUndef):
+            target = part.mapper.functions.get(str(f.func).removesuffix("_prime"))
+            if target is not None and target != "node":
+                used.add(target)
+    if used and not used & said:
+        return (f"stated for {', '.join(sorted(said))} (the prose before it says so), while "
+                f"{', '.join(sorted(used))} is this network's function: not judged")
+    return None
+
+
 def judge_link(part, left_text: tuple[str, list[int]], relation: str,
-               right_text: tuple[str, list[int]], rng, ranges) -> Verdict:
+               right_text: tuple[str, list[int]], rng, ranges, context: str = "") -> Verdict:
     """The verdict of one link, with its parsed sides under ``detail``."""
     verdict, left, right = _judge_link(part, left_text, relation, right_text, rng, ranges)
+    if left is not None and right is not None and verdict.verdict == WRONG:
+        reason = stated_for(part, [left, right], context)
+        if reason:
+            verdict = Verdict(NOT_JUDGEABLE, reason, verdict.kind)
     verdict.detail["left_side"], verdict.detail["right_side"] = left, right
     return verdict
 
@@ -188,16 +226,22 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
             "column": exc.column}), None, None
     except DerivgenError as exc:
         return Verdict(NOT_UNDERSTOOD, f"cannot read: {exc}"), None, None
-    if relation in ("←", ":=") and _plain_name(left.expr):
+    if relation in ("←", ":=") and _plain_name(left.expr) or _update_shape(part, left, right):
         left = Side(sp.Symbol(left.expr.name + "_upd"), left.rewritten, left.matrix, left.flat) \
             if not left.matrix else left
     try:
         if left.matrix or right.matrix:
             if left.numeric or right.numeric or left.literals or right.literals:
                 return judge_numbers(values, left, right, relation == "←"), left, right
-            return judge_matrices(values, left, right, rng), left, right
-        if left.numeric or right.numeric or left.literals or right.literals:
-            return judge_numbers(values, left, right, relation == "←"), left, right
+            if left.flat or right.flat:  # [x_1, x_2]: compared entry by entry at the example
+                return judge_numbers(values, left, right, False), left, right
+            return judge_matrices(values, left, right, rng, relation in ("←", ":=")), left, right
+        if left.numeric and right.numeric or left.literals or right.literals:
+            verdict = judge_numbers(values, left, right, relation == "←")
+            if verdict.verdict == WRONG and _kink_convention(left, right):
+                verdict = Verdict(OK, "a value at the kink is a convention (derivgen's "
+                                  "subgradient: 0 by default, 1 can be selected)", "number")
+            return verdict, left, right
         return judge_formulas(values, left, right, rng, ranges), left, right
     except ShapeMismatch as exc:
         return Verdict(WRONG, str(exc), "formula"), left, right
@@ -218,3 +262,27 @@ def _unbound(message: str) -> str:
     if m:
         return f"{m.group(1)!r} is unbound: bind it under reference.where in the front matter"
     return message
+
+
+def _kink_convention(left: Side, right: Side) -> bool:
+    """a'(0) = 0 or 1, ReLU'(0) = 1: the derivative at the kink is a chosen convention."""
+    calls = [f for f in left.expr.atoms(sp.core.function.AppliedUndef)
+             if str(f.func).endswith("_prime") and f.args == (sp.Integer(0),)]
+    return bool(calls) and right.expr in (sp.Integer(0), sp.Integer(1))
+
+
+def _update_shape(part, left: Side, right: Side) -> bool:
+    """``w_21 = 0.4 - 0.1 (-0.027)``: a parameter set to its own value minus a step is the
+    parameter after the step (the message says it is read so)."""
+    if not (isinstance(left.expr, sp.Symbol) and right.literals and right.expr.is_Add):
+        return False
+    try:
+        value = part.mapper.map(left.expr)
+    except (DerivgenError, ReferenceParseError):
+        return False
+    if value not in part.model.graph.params:
+        return False
+    old = part.params.get(value.name)
+    lits = {sp.Symbol(k): v.value for k, v in right.literals.items()}
+    return any(isinstance(t, sp.Symbol) and t in lits and abs(lits[t] - old) < 1e-12
+               for t in right.expr.args)

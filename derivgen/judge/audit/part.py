@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derivgen.errors import DerivgenError, ReferenceParseError, SpecError
+from derivgen.errors import DerivgenError, ReferenceParseError
 from derivgen.judge.arrays import read_bindings
 from derivgen.judge.audit.context import SPEC_KEYS, PartSpec
 from derivgen.judge.audit.notation import Notation, name_parts
@@ -61,6 +61,8 @@ class Part:
     #: document name (plain) -> declared LaTeX, for messages in the document's notation
     shown: dict = field(default_factory=dict)
     ranges: dict = field(default_factory=dict)
+    #: the spec gives the whole worked example (x, y, every parameter)
+    has_example: bool = True
 
     @property
     def samples(self) -> int:
@@ -121,12 +123,20 @@ def build_part(spec: PartSpec, text: str) -> Part:
     notation = Notation(declared, stems | set(where) | spec_names, sample, graph.loss.name,
                         len(graph.outputs), marked)
     example = model.example_arrays()
-    if example is None or example[2] is None or len(example[0]) != len(model.parameters):
-        raise SpecError("an audit judges worked numbers at the example: give 'example' with "
-                        "x, y and every parameter", spec.source)
-    params, x, y = example
+    complete = example is not None and example[2] is not None and \
+        len(example[0]) == len(model.parameters)
+    if complete:
+        params, x, y = example
+    else:  # formulas need no example; numbers about quantities are then not judged
+        from derivgen.verify import random_point
+        params, x, y = random_point(model, np.random.default_rng(0), 1 if example is None
+                                    else np.shape(example[1])[0])
+        if example is not None:
+            params.update(example[0])
+            x = np.asarray(example[1], dtype=float).reshape(x.shape)
     rate = float(built.example.learning_rate or 0.0) if built.example else 0.0
-    part = Part(spec.label, model, mapper, notation, matrices, names, params, x, y, rate)
+    part = Part(spec.label, model, mapper, notation, matrices, names, params, x, y, rate,
+                has_example=complete and bool(rate or True))
     part.values = point_values(graph, params, x, y)
     part.shown = {v: k for k, v in declared.items()}
     return part

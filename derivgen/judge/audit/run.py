@@ -103,14 +103,30 @@ def audit(path: str, sidecar: str | None = None, seed: int = 0) -> DocumentRepor
         item.part = part
         left = (link.left.text, list(link.left.offsets))
         right = (link.right.text, list(link.right.offsets))
-        if link.index == 0 and link.relation in ("=", ":=") and _define(part, link, item):
-            continue
-        verdict = judge_link(part, left, link.relation, right, rng, declared_ranges)
+        try:
+            if link.index == 0 and link.relation in ("=", ":=") and _define(part, link, item):
+                continue
+            verdict = judge_link(part, left, link.relation, right, rng, declared_ranges,
+                                 _context(source, link.piece))
+        except Exception as exc:  # one item never stops the document: it is its verdict
+            verdict = Verdict(NOT_JUDGEABLE, f"internal error: {type(exc).__name__}: "
+                              f"{str(exc)[:200]}")
         _fill(item, verdict, source, link)
     from derivgen.judge.audit.causes import root_causes
-    root_causes(items)
+    try:
+        root_causes(items)
+    except Exception:  # root causes refine the report; they never lose it
+        pass
     stale = _expectations(items, settings.expect)
     return DocumentReport(path, source, items, stale)
+
+
+def _context(source: Source, piece: int) -> str:
+    """The prose of the paragraph (or list item) that leads to a piece of math."""
+    start = source.pieces[piece].offsets[0] if source.pieces[piece].offsets else 0
+    before = source.text[max(0, start - 400):start]
+    cut = max(before.rfind("\n\n"), before.rfind("\n- "), before.rfind("\n* "))
+    return before[cut + 1:] if cut >= 0 else before
 
 
 def _fill(item: Item, verdict: Verdict, source: Source, link: Link) -> None:

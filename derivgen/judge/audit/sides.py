@@ -74,9 +74,12 @@ class Side:
 
 def parse_side(part, text: str, offsets: list[int]) -> Side:
     """Rewrite and read one side; ReferenceParseError when it cannot be read."""
+    original = text
     text, flat = vectors(text)
     text = re.sub(r"\\mathbf\s*\{\s*1\s*\}\s*\^\s*(\{\s*)?(T|\\top)(\s*\})?", "\\\\text{onesT}",
                   text)
+    if text != original:  # columns inside a rewritten vector point at its start
+        offsets = list(offsets[:1]) * len(text) if offsets else [0] * len(text)
     rewritten = part.notation.rewrite(text, offsets)
     fn = part.mapper.parse_functions | frozenset({"prod"})
     names = part.matrix_names | ({ONES} if part.matrices else frozenset())
