@@ -21,7 +21,8 @@ import sympy as sp
 
 from derivgen.errors import DerivgenError, ReferenceParseError, UnsupportedError
 from derivgen.judge.arrays import ShapeMismatch
-from derivgen.judge.audit.sides import Side, Values, evaluate, parse_side, tolerance
+from derivgen.judge.audit.sides import (Side, Values, evaluate, parse_side, rounded,
+                                        tolerance)
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N
 from derivgen.judge.numeric import compare, concrete
@@ -95,7 +96,7 @@ def judge_numbers(values: Values, left: Side, right: Side, update: bool) -> Verd
         lv, rv, tl, tr = (np.ravel(np.asarray(v, dtype=float)) for v in (lv, rv, tl, tr))
     tol = tl + tr
     quantity = not (left.numeric and right.numeric)
-    if quantity:  # a quantity against printed numbers: rounding carried through
+    if quantity and (rounded(left) or rounded(right)):  # rounding carried through
         tol = tol + CARRIED * np.maximum(np.abs(np.asarray(lv, float)),
                                          np.abs(np.asarray(rv, float)))
     same, problem = close(rv, lv, tol, left.flat or right.flat)

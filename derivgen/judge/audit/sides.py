@@ -219,15 +219,23 @@ def tolerance(values: Values, side: Side, base_value) -> np.ndarray | float:
     lits = {k: v.value for k, v in side.literals.items()}
     total = np.zeros_like(np.asarray(base_value, dtype=float))
     alone = side.single_literal() or _entries_alone(side)
+    groups: dict[str, list[str]] = {}  # one printed number written twice is one quantity
     for name, lit in side.literals.items():
-        if not (alone or lit.significant >= 3):
-            continue
+        if alone or lit.significant >= 3:
+            groups.setdefault(lit.text if not alone else name, []).append(name)
+    for names in groups.values():
         bumped = dict(lits)
-        bumped[name] = lit.value + lit.half_ulp
+        for name in names:
+            bumped[name] = lits[name] + side.literals[name].half_ulp
         value = evaluate(values, side, bumped)
         diff = np.abs(np.asarray(value, dtype=float) - np.asarray(base_value, dtype=float))
         total = total + np.where(np.isfinite(diff), diff, 0.0)
     return total
+
+
+def rounded(side: Side) -> bool:
+    """Whether a side uses a rounded printed value (three or more significant digits)."""
+    return any(lit.significant >= 3 for lit in side.literals.values())
 
 
 def _entries_alone(side: Side) -> bool:
