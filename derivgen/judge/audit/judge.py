@@ -91,11 +91,11 @@ def judge_numbers(values: Values, left: Side, right: Side, update: bool) -> Verd
                        "give 'example' with x, y and every parameter", "number")
     lv = evaluate(values, left, _lit_values(left))
     rv = evaluate(values, right, _lit_values(right))
-    tl, tr = tolerance(values, left, lv), tolerance(values, right, rv)
+    quantity = not (left.numeric and right.numeric)
+    tl, tr = tolerance(values, left, lv, quantity), tolerance(values, right, rv, quantity)
     if np.size(lv) == np.size(rv) and np.shape(lv) != np.shape(rv):  # a row and a column
         lv, rv, tl, tr = (np.ravel(np.asarray(v, dtype=float)) for v in (lv, rv, tl, tr))
     tol = tl + tr
-    quantity = not (left.numeric and right.numeric)
     if quantity and (rounded(left) or rounded(right)):  # rounding carried through
         tol = tol + CARRIED * np.maximum(np.abs(np.asarray(lv, float)),
                                          np.abs(np.asarray(rv, float)))
@@ -130,7 +130,7 @@ def _letters(part, expr: sp.Expr, sample: str) -> set[str]:
 
 
 def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Generator,
-                   ranges: dict[str, tuple[int, ...]]) -> Verdict:
+                   ranges: dict[str, tuple[int, ...]], unequal: tuple = ()) -> Verdict:
     """Two formulas, compared at random points for every value of their index letters."""
     part = values.part
     sample = part.mapper.sample.name
@@ -141,7 +141,9 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
     combos: list[dict[str, int]] = [{}]
     if letters:
         options = [ranges.get(ch, tuple(range(1, 10))) for ch in letters]
-        combos = [dict(zip(letters, c)) for c in itertools.product(*options)][:200]
+        combos = [dict(zip(letters, c)) for c in itertools.product(*options)
+                  if all(dict(zip(letters, c)).get(a) != dict(zip(letters, c)).get(b)
+                         for a, b in unequal)][:200]
     checked, last_error = 0, None
     for combo in combos:
         try:
@@ -152,8 +154,9 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
         except (DerivgenError, ReferenceParseError) as exc:
             last_error = exc
             continue
-        lc = concrete(lm, N, 3, part.mapper.sample)
-        rc = concrete(rm, N, 3, part.mapper.sample)
+        rate = {sp.Symbol("alpha", positive=True): sp.Symbol("eta", positive=True)}
+        lc = concrete(lm, N, 3, part.mapper.sample).xreplace(rate)
+        rc = concrete(rm, N, 3, part.mapper.sample).xreplace(rate)
         verdict = compare(rc, lc, rng, simplex=part.mapper.simplex, symbolic=False)
         checked += 1
         if not verdict.equal:
@@ -203,9 +206,13 @@ def stated_for(part, sides: list[Side], context: str) -> str | None:
 
 
 def judge_link(part, left_text: tuple[str, list[int]], relation: str,
-               right_text: tuple[str, list[int]], rng, ranges, context: str = "") -> Verdict:
-    """The verdict of one link, with its parsed sides under ``detail``."""
-    verdict, left, right = _judge_link(part, left_text, relation, right_text, rng, ranges)
+               right_text: tuple[str, list[int]], rng, ranges, context: str = "",
+               head: str = "") -> Verdict:
+    """The verdict of one link, with its parsed sides under ``detail``; ``head`` is the
+    chain's first side, whose ``(X)_{c \\neq j}`` holds for every link."""
+    unequal = tuple(re.findall(r"\\right\s*\)\s*_\s*\{\s*([a-z])\s*\\neq?\s*([a-z])\s*\}", head))
+    verdict, left, right = _judge_link(part, left_text, relation, right_text, rng, ranges,
+                                       unequal)
     if left is not None and right is not None and verdict.verdict == WRONG:
         reason = stated_for(part, [left, right], context)
         if reason:
@@ -215,7 +222,7 @@ def judge_link(part, left_text: tuple[str, list[int]], relation: str,
 
 
 def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
-               right_text: tuple[str, list[int]], rng, ranges) -> tuple[Verdict, Side | None,
+                right_text: tuple[str, list[int]], rng, ranges, unequal=()) -> tuple[Verdict, Side | None,
                                                                    Side | None]:
     """The verdict of one link; never raises for the document's content."""
     values = Values(part)
@@ -243,7 +250,7 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
                 verdict = Verdict(OK, "a value at the kink is a convention (derivgen's "
                                   "subgradient: 0 by default, 1 can be selected)", "number")
             return verdict, left, right
-        return judge_formulas(values, left, right, rng, ranges), left, right
+        return judge_formulas(values, left, right, rng, ranges, unequal), left, right
     except ShapeMismatch as exc:
         return Verdict(WRONG, str(exc), "formula"), left, right
     except (DerivgenError, ReferenceParseError) as exc:

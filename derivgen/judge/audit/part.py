@@ -63,6 +63,8 @@ class Part:
     ranges: dict = field(default_factory=dict)
     #: the spec gives the whole worked example (x, y, every parameter)
     has_example: bool = True
+    #: numbers of the example (parameters, data, rate): exact where a document copies them
+    exact_numbers: set = field(default_factory=set)
 
     @property
     def samples(self) -> int:
@@ -138,5 +140,6 @@ def build_part(spec: PartSpec, text: str) -> Part:
     part = Part(spec.label, model, mapper, notation, matrices, names, params, x, y, rate,
                 has_example=complete and bool(rate or True))
     part.values = point_values(graph, params, x, y)
+    part.exact_numbers = {float(v) for v in [*params.values(), *np.ravel(x), *np.ravel(y), rate]}
     part.shown = {v: k for k, v in declared.items()}
     return part

@@ -106,8 +106,13 @@ def audit(path: str, sidecar: str | None = None, seed: int = 0) -> DocumentRepor
         try:
             if link.index == 0 and link.relation in ("=", ":=") and _define(part, link, item):
                 continue
+            context = _context(source, link.piece)
+            if _condition(link, context):
+                item.message = ("a condition the text states ("
+                                + context.strip()[-30:].strip() + " ...), not a claim")
+                continue
             verdict = judge_link(part, left, link.relation, right, rng, declared_ranges,
-                                 _context(source, link.piece))
+                                 context, link.head.text if link.head else "")
         except Exception as exc:  # one item never stops the document: it is its verdict
             verdict = Verdict(NOT_JUDGEABLE, f"internal error: {type(exc).__name__}: "
                               f"{str(exc)[:200]}")
@@ -127,6 +132,18 @@ def _context(source: Source, piece: int) -> str:
     before = source.text[max(0, start - 400):start]
     cut = max(before.rfind("\n\n"), before.rfind("\n- "), before.rfind("\n* "))
     return before[cut + 1:] if cut >= 0 else before
+
+
+_CONDITION = re.compile(r"(\b(if|when|where|at|for|since|assuming)|при|если|в точке|где|"
+                        r"так как|когда)\s*\$*\s*\Z", re.I)
+
+
+def _condition(link: Link, context: str) -> bool:
+    """``в точке $z=0$``, ``if $z = 0$``: an inline ``name = 0`` after such words states
+    where something holds; it claims nothing."""
+    return (link.index == 0 and _CONDITION.search(context) is not None and
+            re.fullmatch(r"\s*-?\d+\s*", link.right.text) is not None and
+            re.fullmatch(r"\s*[A-Za-z]\s*", link.left.text) is not None)
 
 
 def _fill(item: Item, verdict: Verdict, source: Source, link: Link) -> None:

@@ -212,7 +212,8 @@ def evaluate(values: Values, side: Side, literal_values: dict[str, float]):
     return values.at_example(values.map(side), literal_values)
 
 
-def tolerance(values: Values, side: Side, base_value) -> np.ndarray | float:
+def tolerance(values: Values, side: Side, base_value, quantity: bool = False
+              ) -> np.ndarray | float:
     """Half a unit of the last printed digit of each literal, carried through the side's
     arithmetic: a literal standing alone (a printed result) always counts; inside an
     expression only a literal with three or more significant digits (a rounded value)."""
@@ -220,8 +221,9 @@ def tolerance(values: Values, side: Side, base_value) -> np.ndarray | float:
     total = np.zeros_like(np.asarray(base_value, dtype=float))
     alone = side.single_literal() or _entries_alone(side)
     groups: dict[str, list[str]] = {}  # one printed number written twice is one quantity
+    exact = values.part.exact_numbers if quantity else set()
     for name, lit in side.literals.items():
-        if alone or lit.significant >= 3:
+        if alone or lit.significant >= 3 or quantity and lit.value not in exact:
             groups.setdefault(lit.text if not alone else name, []).append(name)
     for names in groups.values():
         bumped = dict(lits)
