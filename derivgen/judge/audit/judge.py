@@ -101,6 +101,9 @@ def judge_numbers(values: Values, left: Side, right: Side, update: bool) -> Verd
                                          np.abs(np.asarray(rv, float)))
     same, problem = close(rv, lv, tol, left.flat or right.flat)
     detail = {"left": lv, "right": rv}
+    if not same and problem.startswith("shape"):
+        return Verdict(NOT_JUDGEABLE, f"{problem} as the matrices are bound: check "
+                       "'matrices' in the front matter", "number", detail=detail)
     kind = "number"
     if same:
         return Verdict(OK, "agrees at the worked example" if quantity else
@@ -179,6 +182,8 @@ def judge_matrices(values: Values, left: Side, right: Side, rng, assign: bool = 
     ref = Reference(wrt=None, of=None, expr=right.expr, sides=(left.expr, right.expr),
                     assign=assign)
     status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng)
+    if status != "ok" and ("shapes do not fit" in message or "shape (" in message):
+        return Verdict(NOT_JUDGEABLE, message + " (as the matrices are bound)", "formula")
     return Verdict(OK if status == "ok" else WRONG, message, "formula", derived_value=derived)
 
 
@@ -241,18 +246,22 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
         if left.matrix or right.matrix:
             if left.numeric or right.numeric or left.literals or right.literals:
                 return judge_numbers(values, left, right, relation == "←"), left, right
-            if left.flat or right.flat:  # [x_1, x_2]: compared entry by entry at the example
+            if left.flat or right.flat or part.has_example:  # at the document's own batch
                 return judge_numbers(values, left, right, False), left, right
             return judge_matrices(values, left, right, rng, relation in ("←", ":=")), left, right
-        if left.numeric and right.numeric or left.literals or right.literals:
+        constant_of_name = (left.numeric and isinstance(right.expr, sp.Symbol) or
+                            right.numeric and isinstance(left.expr, sp.Symbol))
+        if left.numeric and right.numeric or left.literals or right.literals or \
+                constant_of_name:
             verdict = judge_numbers(values, left, right, relation == "←")
             if verdict.verdict == WRONG and _kink_convention(left, right):
                 verdict = Verdict(OK, "a value at the kink is a convention (derivgen's "
                                   "subgradient: 0 by default, 1 can be selected)", "number")
             return verdict, left, right
         return judge_formulas(values, left, right, rng, ranges, unequal), left, right
-    except ShapeMismatch as exc:
-        return Verdict(WRONG, str(exc), "formula"), left, right
+    except ShapeMismatch as exc:  # the document's shapes or the front matter's bindings
+        return Verdict(NOT_JUDGEABLE, f"{exc} as the matrices are bound: check 'matrices' "
+                       "in the front matter", "formula"), left, right
     except (DerivgenError, ReferenceParseError) as exc:
         return Verdict(NOT_JUDGEABLE, _unbound(str(exc))), left, right
     except (ValueError, TypeError, ArithmeticError, AttributeError, KeyError,

@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from derivgen.errors import DerivgenError, ReferenceParseError
-from derivgen.judge.arrays import read_bindings
+from derivgen.judge.arrays import Binding, read_bindings
 from derivgen.judge.audit.context import SPEC_KEYS, PartSpec
 from derivgen.judge.audit.notation import Notation, name_parts
 from derivgen.judge.mapping import LOSS_NAMES, Mapper
@@ -117,7 +117,15 @@ def build_part(spec: PartSpec, text: str) -> Part:
     if matrices_raw:
         renamed = {declared.get(k, k): v for k, v in matrices_raw.items()}
         section = Fields(matrices_raw, "'matrices'", spec.source, top.pos("matrices"))
-        matrices = read_bindings(model, renamed, section.error)
+        single = {k: v for k, v in renamed.items() if isinstance(v, dict) and
+                  set(v) <= {"nodes", "adjoint"} and "{" not in str(next(iter(v.values())))}
+        matrices = read_bindings(model, {k: v for k, v in renamed.items() if k not in single},
+                                 section.error)
+        for key, value in single.items():  # one node, named without {k}: a 1-wide family
+            [(kind, node)] = value.items()
+            if node not in {s.name for s in graph.nodes}:
+                raise section.error(key, f"no node {node!r}")
+            matrices[1][key] = Binding(kind, (str(node),))
         names = frozenset(matrices[1])
     stems = {n.split("_", 1)[0] for n in [*where, *spec_names, *names]}
     stems |= FUNCTION_WORDS | set(functions) | {n for n in LOSS_NAMES if len(n) > 1}
