@@ -239,7 +239,10 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
             "column": exc.column}), None, None
     except DerivgenError as exc:
         return Verdict(NOT_UNDERSTOOD, f"cannot read: {exc}"), None, None
-    if relation in ("←", ":=") and _plain_name(left.expr) or _update_shape(part, left, right):
+    if relation in ("←", ":=") and left.matrix and isinstance(left.expr, sp.Symbol):
+        step = left.expr - sp.Symbol("eta") * sp.Function("D")(sp.Symbol("L"), left.expr)
+        left = Side(step, left.rewritten, True, left.flat)  # the array after one step
+    elif relation in ("←", ":=") and _plain_name(left.expr) or _update_shape(part, left, right):
         left = Side(sp.Symbol(left.expr.name + "_upd"), left.rewritten, left.matrix, left.flat) \
             if not left.matrix else left
     try:
