@@ -8,12 +8,13 @@ differences disagree (Chainer's detect_nondifferentiable idea) is reported as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from derivgen.engine.protocol import GradientModel
+from derivgen.ops.losses import loss
+from derivgen.report import ReportItem
 
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -68,28 +69,29 @@ class GradientReport:
         """No mismatch, and every parameter was compared at some point off a kink."""
         return all(c.status == "ok" for c in self.checks)
 
-    def items(self) -> list[dict[str, Any]]:
-        """Rows for ``derivgen check --json``."""
-        return [{"spec": self.spec, "item": f"dL/d{c.name}", "kind": "gradient",
-                 "status": c.status, "document_value": None, "derived_value": c.analytic,
-                 "message": c.message(), "expect": "match", "note": "",
-                 "passed": c.status == "ok"} for c in self.checks]
+    def items(self) -> list[ReportItem]:
+        """Rows for ``derivgen check``, one per parameter."""
+        return [ReportItem(self.spec, f"dL/d{c.name}", "gradient", c.status, c.message(),
+                           None, c.analytic) for c in self.checks]
 
 
-def random_point(model: "Model", rng: np.random.Generator,
+def random_point(model: GradientModel, rng: np.random.Generator,
                  n: int | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
     """Parameters ~ N(0, 1), n samples of inputs, and targets the loss expects."""
     n = n or (1 if model.graph.reduction == "single" else 4)
     params = model.random_params(rng)
     x = rng.normal(size=(n, model.input_size))
-    c = model.output_size
-    if model.spec.loss == "cross_entropy":
-        y = rng.dirichlet(np.ones(c), size=n)
-    elif model.spec.loss == "bce":
-        y = rng.uniform(size=(n, c))
-    else:
-        y = rng.normal(size=(n, c))
-    return params, x, y
+    return params, x, random_targets(model.spec.loss, rng, n, model.output_size)
+
+
+def random_targets(loss_name: str, rng: np.random.Generator, n: int, c: int) -> np.ndarray:
+    """n rows of c targets the loss expects: probability rows, values in [0, 1], or reals."""
+    kind = loss(loss_name).targets
+    if kind == "simplex":
+        return rng.dirichlet(np.ones(c), size=n)
+    if kind == "unit":
+        return rng.uniform(size=(n, c))
+    return rng.normal(size=(n, c))
 
 
 def _entries(value: Any, rng: np.random.Generator) -> list[tuple[int, ...]]:
@@ -112,7 +114,7 @@ def _nudged(params: dict, name: str, index: tuple[int, ...], delta: float) -> di
     return out
 
 
-def _compare(model: "Model", params: dict, x: np.ndarray, y: np.ndarray,
+def _compare(model: GradientModel, params: dict, x: np.ndarray, y: np.ndarray,
              checks: dict[str, ParamCheck], where: str,
              rng: np.random.Generator | None = None) -> None:
     loss = model.loss_fn()
@@ -140,7 +142,7 @@ def _compare(model: "Model", params: dict, x: np.ndarray, y: np.ndarray,
             check.kinks.append(where)
 
 
-def check_gradients(model: "Model", points: int = 3, seed: int = 0,
+def check_gradients(model: GradientModel, points: int = 3, seed: int = 0,
                     example: bool = True) -> GradientReport:
     """Compare ``model.gradient_fn()`` with central differences of ``model.loss_fn()``.
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from derivgen.judge.formulas import expect_of, item
+from derivgen.judge.items import expect_of, item
+from derivgen.report import ReportItem
 from derivgen.errors import DerivgenError, SpecError
 from derivgen.spec.fields import Fields, formula
 from derivgen.judge.numeric import compile_exprs, concrete, point_values
@@ -37,7 +38,7 @@ def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
     return float(number), given if given is not None else 0.5 * 10.0 ** int(exponent)
 
 
-def check_claims(model: "Model") -> list[dict[str, Any]]:
+def check_claims(model: "Model") -> list[ReportItem]:
     """Judge every worked-example number under the spec's ``claims:`` section."""
     raw = model.spec.extra.get("claims")
     if raw is None:

@@ -34,7 +34,7 @@ class Partials:
             if wname in self.model.input_gradients:  # ∂L/∂x of one sample
                 return scale * self.model.input_gradients[wname]
             node = self._node(wname)
-            return scale * d.expand(d._inlined[d.adjoint_symbols[node]])
+            return scale * d.expand(d.inlined_adjoint(node))
         if isinstance(of, sp.Symbol):
             of_node = self._node(of.name)
             target = self._node(wname)

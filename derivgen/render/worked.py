@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -18,10 +18,8 @@ from derivgen.errors import SpecError
 from derivgen.spec.fields import Fields
 from derivgen.spec.source import PosDict, load_text, read_spec_source
 from derivgen.spec import Example, example_section
-
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
-    from derivgen.render.sections import Builder
+from derivgen.engine.protocol import GradientModel
+from derivgen.render.sections import DocumentBuilder
 
 
 def number(value: float) -> str:
@@ -90,7 +88,7 @@ def _example_pos(source: str) -> Any:
         return None
 
 
-def _arrays(model: "Model", ex: Example, source: str, where: Any) -> tuple[dict, Any, Any, dict]:
+def _arrays(model: GradientModel, ex: Example, source: str, where: Any) -> tuple[dict, Any, Any, dict]:
     """(params, x, y, gradients), or a SpecError naming the file and position."""
     def fail(message: str) -> SpecError:
         return SpecError(message, source, *((where.line, where.column) if where else (None,) * 2))
@@ -109,7 +107,7 @@ def _arrays(model: "Model", ex: Example, source: str, where: Any) -> tuple[dict,
     return params, x, y, grads
 
 
-def worked_example(builder: "Builder", values: str | Path | None = None) -> Worked:
+def worked_example(builder: DocumentBuilder, values: str | Path | None = None) -> Worked:
     """Numbers of the spec's ``example:`` (or of a --values file) through one step."""
     model, nt, g = builder.model, builder.nt, builder.graph
     if values is not None:

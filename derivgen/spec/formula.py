@@ -12,7 +12,8 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Softplus
+from derivgen.ops import activations
+from derivgen.ops.functions import Relu
 
 MAX_LENGTH = 10_000
 
@@ -25,12 +26,16 @@ class ExprError(Exception):
         self.message, self.line, self.column = message, line, column
 
 
-def _leaky(args: list[sp.Expr]) -> sp.Expr:
-    if len(args) == 1:
-        return LeakyRelu(args[0], sp.Rational(1, 100))
-    if len(args) == 2 and args[1].is_Number:
-        return LeakyRelu(args[0], args[1])
-    raise ExprError("leaky_relu takes (x) or (x, slope) with a numeric slope")
+def _activation(op: activations.ActivationOp) -> Callable[[list[sp.Expr]], sp.Expr]:
+    """A registry activation as a callable: (x), or (x, slope) when it takes a slope."""
+    def build(args: list[sp.Expr]) -> sp.Expr:
+        if len(args) == 1:
+            return op.build(args[0], None)
+        if len(args) == 2 and op.takes_alpha and args[1].is_Number:
+            return op.build(args[0], args[1])
+        raise ExprError(f"{op.name} takes (x)" + (" or (x, slope) with a numeric slope"
+                                                  if op.takes_alpha else " only"))
+    return build
 
 
 def _max(args: list[sp.Expr]) -> sp.Expr:
@@ -54,16 +59,12 @@ FUNCTIONS: dict[str, Callable[[list[sp.Expr]], sp.Expr]] = {
     "exp": _unary(sp.exp, "exp"),
     "log": _unary(sp.log, "log"),
     "sqrt": _unary(sp.sqrt, "sqrt"),
-    "tanh": _unary(sp.tanh, "tanh"),
     "sin": _unary(sp.sin, "sin"),
     "cos": _unary(sp.cos, "cos"),
     "abs": _unary(sp.Abs, "abs"),
-    "sigmoid": _unary(Sigmoid, "sigmoid"),
-    "relu": _unary(Relu, "relu"),
-    "softplus": _unary(Softplus, "softplus"),
-    "identity": _unary(lambda x: x, "identity"),
-    "leaky_relu": _leaky,
     "max": _max,
+    # every elementwise activation of the registry, by its spec name
+    **{op.name: _activation(op) for op in activations.ACTIVATIONS.values() if op.build},
 }
 
 _BINOPS = {
