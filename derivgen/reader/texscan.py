@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from derivgen.reader.markdown import MathPiece, Source
+from derivgen.reader.pieces import MathPiece, Source
 
 #: display environments whose whole body is math
 ENVIRONMENTS = ("equation", "equation*", "align", "align*", "gather", "gather*",

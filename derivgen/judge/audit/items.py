@@ -72,8 +72,7 @@ class Link:
 
 @dataclass
 class Split:
-    """A piece cut into links; ``ranges`` holds "k = 1, 2" declarations found in it and
-    ``conditions`` the statements that are inequalities (z > 0)."""
+    """A piece cut into links, with the "k = 1, 2" declarations found in it."""
 
     links: list[Link] = field(default_factory=list)
     ranges: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
@@ -214,9 +213,8 @@ def split_piece(span: Span, piece: int, first_chain: int,
     relation.  Returns the split and the next chain number."""
     out = Split()
     chain = first_chain
-    rows = [r for r in _rows(span)]
     chains: list[Span] = []
-    for row in rows:
+    for row in _rows(span):
         if not row:
             continue
         top = _top(row)
@@ -299,18 +297,3 @@ def _links(sides: list[tuple[Span, str, int]], state: Open) -> tuple[list[Link],
         last = side
     nxt = Open(state.chain, state.count + len(links), state.piece, head, last)
     return links, (nxt if open_end and last is not None else None)
-
-
-def document_links(pieces: list, display_only_joins: bool = True) -> tuple[list[Link], list]:
-    """All links of a document's pieces in reading order, and the index ranges declared
-    ("k = 1, 2"); a display that starts with a relation continues the previous one."""
-    links: list[Link] = []
-    ranges: list = []
-    chain, pending = 0, None
-    for i, piece in enumerate(pieces):
-        split, chain = split_piece(Span(piece.text, piece.offsets), i, chain,
-                                   pending if piece.display else None)
-        links.extend(split.links)
-        ranges.extend((i, r) for r in split.ranges)
-        pending = split.dangling if piece.display else None
-    return links, ranges

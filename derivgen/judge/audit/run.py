@@ -10,7 +10,8 @@ import sympy as sp
 
 from derivgen.errors import DerivgenError, ReferenceParseError, UnsupportedError
 from derivgen.judge.audit.context import read_settings
-from derivgen.judge.audit.items import Link, document_links
+from derivgen.judge.audit.items import Link
+from derivgen.judge.audit.chains import document_links
 from derivgen.judge.audit.judge import (NOT_JUDGEABLE, NOT_UNDERSTOOD, OK, WRONG, Verdict,
                                         judge_link)
 from derivgen.judge.audit.part import Part, build_part
