@@ -149,6 +149,30 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
                   if all(dict(zip(letters, c)).get(a) != dict(zip(letters, c)).get(b)
                          for a, b in unequal)][:200]
     checked, last_error = 0, None
+    free = _free_arguments(part, left)
+    saved, part.mapper.free = part.mapper.free, part.mapper.free | free
+    try:
+        return _compare_all(values, left, right, rng, combos, letters)
+    finally:
+        part.mapper.free = saved
+
+
+def _free_arguments(part, left: Side) -> frozenset[str]:
+    """``ReLU(z) = max(0, z)``: the one-letter argument of a function on the left, which the
+    spec does not bind, stands for any real number."""
+    out = set()
+    for f in left.expr.atoms(sp.core.function.AppliedUndef):
+        if str(f.func) != "D" and len(f.args) == 1 and isinstance(f.args[0], sp.Symbol):
+            name = f.args[0].name
+            if len(name) == 1 and name not in part.mapper.by_name and \
+                    name not in part.mapper.where_text:
+                out.add(name)
+    return frozenset(out)
+
+
+def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) -> Verdict:
+    part = values.part
+    checked, last_error = 0, None
     for combo in combos:
         try:
             l_expr = substitute_indices(left.expr, combo) if combo else left.expr
@@ -159,6 +183,8 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
             last_error = exc
             continue
         rate = {sp.Symbol("alpha", positive=True): sp.Symbol("eta", positive=True)}
+        graph = part.model.graph  # a sample's plain x is the pinned first sample x[1]
+        rate.update({d: sp.IndexedBase(d.name)[1] for d in (*graph.inputs, *graph.targets)})
         lc = concrete(lm, N, 3, part.mapper.sample).xreplace(rate)
         rc = concrete(rm, N, 3, part.mapper.sample).xreplace(rate)
         verdict = compare(rc, lc, rng, simplex=part.mapper.simplex, symbolic=False)
@@ -231,7 +257,8 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
                 return judge_numbers(values, left, right, False), left, right
             return judge_matrices(values, left, right, rng, relation in ("←", ":=")), left, right
         constant_of_name = (left.numeric and isinstance(right.expr, sp.Symbol) or
-                            right.numeric and isinstance(left.expr, sp.Symbol))
+                            right.numeric and isinstance(left.expr, sp.Symbol) or
+                            any("smpl" in n for n in left.names() | right.names()))
         if left.numeric and right.numeric or left.literals or right.literals or \
                 constant_of_name:
             verdict = judge_numbers(values, left, right, relation == "←")

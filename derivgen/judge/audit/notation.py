@@ -161,6 +161,7 @@ class Notation:
     def rewrite(self, text: str, offsets: list[int]) -> Rewritten:
         ed = _Editor(text, list(offsets))
         ed.sub(r"\\(left|right)\s*\.", lambda m: " ")
+        ed.sub(r"[.,;]\s*(?=\\end\s*\{cases\})", lambda m: " " * len(m.group()))
         ed.sub(r"\\(?:mathrm|text)\s*\{\s*d\s*\}", lambda m: "d")
         ed.sub(r"\\[dt]?frac\s*\{\s*d\s*(?=[^a-z]|[a-z](?![a-z]))([^{}]*|[^{}]*"
                + _GROUP + r"[^{}]*)\}\s*\{\s*d\s*(" + _BASE + r"(?:\s*" + _SCRIPT
@@ -204,8 +205,12 @@ class Notation:
 
     def _name(self, m: re.Match) -> str | None:
         parts = _parts(m)
+        sample_form = (parts.base, parts.sub, f"({self.sample})", parts.primes)
         if parts.key() in self.aliases:
-            return f"\\text{{{self.aliases[parts.key()]}}}"
+            tail = f"_{{{self.sample}}}" if parts.sup == f"({self.sample})" else ""
+            return f"\\text{{{self.aliases[parts.key()]}}}{tail}"
+        if parts.sup.startswith("(") and parts.sup[1:-1].isdigit() and sample_form in self.aliases:
+            return f"\\text{{{self.aliases[sample_form]}}}_{{smpl{parts.sup[1:-1]}}}"
         sup = parts.sup
         for mark in ("\\top", "T", "\\intercal"):  # W^{(2)\top}: a label and a transpose
             if sup.endswith(mark) and (parts.base, parts.sub, sup[:-len(mark)], parts.primes) \

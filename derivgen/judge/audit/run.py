@@ -108,7 +108,8 @@ def audit(path: str, sidecar: str | None = None, seed: int = 0) -> DocumentRepor
             if link.index == 0 and link.relation in ("=", ":=") and _define(part, link, item):
                 continue
             context = _context(source, link.piece)
-            if _condition(link, context):
+            if _condition(link, context) and link.left.text.strip() not in (
+                    "N", *part.mapper.by_name):
                 item.message = ("a condition the text states ("
                                 + context.strip()[-30:].strip() + " ...), not a claim")
                 continue

@@ -118,10 +118,8 @@ class Values:
                 continue
             if s.name.endswith("_upd"):
                 swap[s] = self.updated(s.name[:-4])
-            elif (m := _SAMPLE.match(s.name)) and m.group("base") not in mapper.by_name:
+            elif (m := _SAMPLE.match(s.name)) and s.name not in mapper.by_name:
                 base, k = m.group("base"), sp.Integer(int(m.group("k")))
-                if base.rstrip("_") in part.shown.values():
-                    pass
                 swap[s] = mapper.name(base.rstrip("_"), k)
         return expr.xreplace(swap) if swap else expr
 
@@ -145,9 +143,7 @@ class Values:
                 specials[d] = self.special(s)
                 expr = expr.xreplace({s: d})
         mapped = part.mapper.map(self.through_where(expr))
-        mapped = mapped.xreplace({d: part.mapper.map(v) if v.free_symbols - set(
-            part.model.graph.params) - {sp.Symbol("eta", positive=True)} else v
-            for d, v in specials.items()})
+        mapped = mapped.xreplace(specials)  # already in the spec's symbols
         back = {d: sp.Symbol(k) for k, d in dummies.items()}
         return mapped.xreplace(back)
 
