@@ -175,6 +175,10 @@ class Notation:
         ed.sub(r"\\sum\s*_\s*(\{\s*([a-z])\s*\}|([a-z]))(?!\s*\^)",
                lambda m: f"\\sum_{{{m.group(2) or m.group(3)}=1}}^{{C}}")
         ed.sub(r"\\ell(?![A-Za-z])", lambda m: "\\text{ell}")
+        ed.sub(r"\\max\s*\(\s*0\s*,", lambda m: "\\text{ReLU}(")
+        ed.sub(r"\\\|", lambda m: "|")
+        ed.sub(r"(\([^()]*\)|\\text\s*\{[^{}]*\}|[A-Za-z0-9.]+)\s*/\s*(\([^()]*\)|[A-Za-z0-9.]+)",
+               lambda m: f"\\frac{{{m.group(1)}}}{{{m.group(2)}}}")
         ed.sub(NAME, self._name)
         ed.sub(r"(?<![\\A-Za-z{])([A-Za-z]{2,})(?![A-Za-z])(\s*_\s*(\{([^{}]*)\}|([A-Za-z0-9])))?",
                self._word)

@@ -148,20 +148,44 @@ class Values:
         return mapped.xreplace(back)
 
     def through_where(self, expr: sp.Expr) -> sp.Expr:
-        """∂E_o1/∂out_h1 with E_o1 bound to an expression: the expression is differentiated."""
+        """∂E_o1/∂out_h1 with E_o1 bound to an expression: the expression is differentiated;
+        ∂C/∂w^3_{11} with w^3_{11} bound to the parameter w_31: the parameter's gradient."""
         mapper = self.part.mapper
+        sample = mapper.sample.name
         swap = {}
         for f in expr.atoms(sp.core.function.AppliedUndef):
-            of = f.args[0] if str(f.func) == "D" and f.args else None
-            if isinstance(of, sp.Symbol) and of.name in mapper.where_text and \
-                    of.name not in mapper.by_name:
-                try:
-                    value = mapper.parse(mapper.where_text[of.name])
-                except DerivgenError:
-                    continue
-                if not isinstance(value, (sp.Symbol, sp.Indexed)):
-                    swap[f] = f.func(value, *f.args[1:])
+            if str(f.func) != "D" or len(f.args) < 2:
+                continue
+            args = list(f.args)
+            for k in (0, 1):
+                value = self._bound(args[k], sample)
+                if value is not None and (k == 0 or isinstance(value, (sp.Symbol,
+                                                                        sp.Indexed))):
+                    args[k] = value
+            if args != list(f.args):
+                swap[f] = f.func(*args)
         return expr.xreplace(swap) if swap else expr
+
+    def _bound(self, arg, sample: str):
+        """What a where name inside ∂ stands for (p_i with p bound: the node, of sample i)."""
+        mapper = self.part.mapper
+        if not isinstance(arg, sp.Symbol) or arg.name in mapper.by_name:
+            return None
+        name, per_sample = arg.name, False
+        if name not in mapper.where_text and name.endswith("_" + sample) and \
+                name[:-len(sample) - 1] in mapper.where_text:
+            name, per_sample = name[:-len(sample) - 1], True
+        if name not in mapper.where_text:
+            return None
+        try:
+            value = mapper.parse(mapper.where_text[name])
+        except DerivgenError:
+            return None
+        if isinstance(value, sp.Symbol):
+            return sp.Symbol(value.name + ("_" + sample if per_sample else ""))
+        if isinstance(value, sp.Indexed) or per_sample:
+            return None
+        return value
 
     def at_example(self, mapped: sp.Expr, literal_values: dict[str, float]) -> float:
         part = self.part
