@@ -21,13 +21,13 @@ DOCUMENTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".tex")
 #: (document, line) of planted errors not reported yet (see the closing note of issue 13)
 KNOWN_GAPS: set[tuple[str, int]] = {
     ("cs231n_relu_232_softmax.md", 85), ("cs231n_relu_232_softmax.md", 99),
-    ("cs231n_relu_232_softmax.md", 113), ("logreg_bce.md", 51), ("logreg_bce.md", 76),
+    ("cs231n_relu_232_softmax.md", 113), ("logreg_bce.md", 51),
     ("nielsen_delta_221.md", 62), ("nielsen_delta_221.md", 66),
     ("softmax_regression.tex", 51), ("softmax_regression.tex", 88)}
 #: (document, line) of correct items the audit still reports wrong: a bug, stated here
-KNOWN_FALSE_ALARMS: set[tuple[str, int]] = {
-    ("ru_relu_sigmoid_121.md", 56), ("ru_relu_sigmoid_121.md", 60),
-    ("ru_relu_sigmoid_121.md", 64)}
+KNOWN_FALSE_ALARMS: set[tuple[str, int]] = set()
+#: the issue's target: at least 85 % of the corpus's items judged (ok or wrong) as printed
+TARGET = 0.85
 
 
 def _truth(doc: Path) -> list[dict]:
@@ -67,3 +67,11 @@ def test_planted_errors_reported(doc: Path, reports, capsys) -> None:
               f"planted errors missed on lines {sorted(missed) or 'none'}")
     gaps = {line for name, line in KNOWN_GAPS if name == doc.name}
     assert missed == gaps
+
+
+def test_corpus_coverage(reports, capsys) -> None:
+    judged = sum(r.summary()["ok"] + r.summary()["wrong"] for r in reports.values())
+    total = sum(r.summary()["items"] for r in reports.values())
+    with capsys.disabled():
+        print(f"\ncorpus: {judged}/{total} items judged ({judged / total:.1%})")
+    assert judged / total >= TARGET

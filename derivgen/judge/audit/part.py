@@ -148,6 +148,7 @@ def build_part(spec: PartSpec, text: str) -> Part:
     part = Part(spec.label, model, mapper, notation, matrices, names, params, x, y, rate,
                 has_example=complete and bool(rate or True))
     part.values = point_values(graph, params, x, y)
-    part.exact_numbers = {float(v) for v in [*params.values(), *np.ravel(x), *np.ravel(y), rate]}
+    part.exact_numbers = {abs(float(v)) for v in [*params.values(), *np.ravel(x), *np.ravel(y),
+                                                  rate]}
     part.shown = {v: k for k, v in declared.items()}
     return part
