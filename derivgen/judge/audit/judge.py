@@ -127,7 +127,8 @@ def _letters(part, expr: sp.Expr, sample: str) -> set[str]:
         if not sep or len(sub) > 3 or sub.startswith("smpl") or "upd" in sub:
             continue
         letters = {ch for ch in sub if ch.isalpha() and ch.islower() and ch != sample}
-        if not letters or name in part.mapper.by_name or name in part.mapper.where_text:
+        if not letters or name in part.mapper.by_name or \
+                name in part.mapper.where_text and not re.fullmatch(r"[A-Za-z]+_[a-z]", name):
             continue
         out |= letters
     return out
@@ -180,7 +181,7 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
             lm = values.map(Side(l_expr, left.rewritten, False, False))
             rm = values.map(Side(r_expr, right.rewritten, False, False))
         except (DerivgenError, ReferenceParseError) as exc:
-            last_error = exc
+            last_error = last_error or exc  # the first value's reason is the telling one
             continue
         rate = {sp.Symbol("alpha", positive=True): sp.Symbol("eta", positive=True)}
         graph = part.model.graph  # a sample's plain x is the pinned first sample x[1]

@@ -28,7 +28,9 @@ GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota
 _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 _BASE = (r"(?:\\(?:mathbf|boldsymbol|bm|hat|widehat|tilde|mathrm|text|operatorname)\s*"
          + _GROUP + r"|\\(?:" + GREEK + r")(?![A-Za-z])|[A-Za-z](?![A-Za-z]))")
-_SCRIPT = r"(?:[_^]\s*(?:" + _GROUP + r"|\\[A-Za-z]+|[A-Za-z0-9+*]))"
+# a superscript with a subscript inside is an exponent (e^{s_{ik}}), not a label
+_SCRIPT = (r"(?:_\s*(?:" + _GROUP + r"|\\[A-Za-z]+|[A-Za-z0-9+*])|\^\s*(?:"
+           r"\{(?:[^{}_]|\{[^{}_]*\})*\}|\\[A-Za-z]+|[A-Za-z0-9+*]))")
 NAME = re.compile(r"(?<![\\A-Za-z])(?P<base>" + _BASE + r")(?P<scripts>(?:\s*" + _SCRIPT
                   + r")*)(?P<primes>'*)")
 LITERAL = re.compile(r"(?<![_^\w.\\])\d+\.\d+(?![\w.])")
@@ -215,6 +217,11 @@ class Notation:
             return f"\\text{{{self.aliases[parts.key()]}}}{tail}"
         if parts.sup.startswith("(") and parts.sup[1:-1].isdigit() and sample_form in self.aliases:
             return f"\\text{{{self.aliases[sample_form]}}}_{{smpl{parts.sup[1:-1]}}}"
+        sub = parts.sub
+        if not parts.sup and len(sub) == 2 and sub[0] == self.sample and sub[1].isalpha() and \
+                sub[1] != self.sample and f"{parts.base}_{sub}" not in self.plain_names:
+            # y_{ik}: class k of sample i, the reader's y_{k,i}
+            return f"{m.group('base')}_{{{sub[1]},{sub[0]}}}" + "'" * parts.primes
         sup = parts.sup
         for mark in ("\\top", "T", "\\intercal"):  # W^{(2)\top}: a label and a transpose
             if sup.endswith(mark) and (parts.base, parts.sub, sup[:-len(mark)], parts.primes) \

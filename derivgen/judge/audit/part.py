@@ -101,10 +101,19 @@ def build_part(spec: PartSpec, text: str) -> Part:
         declared[key] = alias(key) if parts is None or parts.sup or parts.primes or \
             "\\" in key and "mathbf" not in key and "hat" not in key else plain_name(key, sample)
     where = {declared.get(k, k): v for k, v in where.items()}
+    for key, value in list(where.items()):  # p_k: '\hat{y}_{k}' also gives p_1, p_2, ...
+        m = re.fullmatch(r"([A-Za-z]+)_([a-z])", key)
+        if m and m.group(2) != sample and isinstance(value, str):
+            for v in range(1, 10):
+                where.setdefault(f"{m.group(1)}_{v}", _instantiate(value, m.group(2), v))
     spec_names = {s.name for s in (*graph.params, *graph.inputs, *graph.targets, *graph.nodes)}
     sizes = {"C": len(graph.outputs), "K": len(graph.outputs), "D": len(graph.inputs)}
     if isinstance(built.network, Network) and len(built.network.layers) > 1:
         sizes["H"] = built.network.layers[0].units
+    if re.search(r"Kronecker|Кронекер", text):  # δ_{kj} is 1 when k = j, else 0
+        for a in range(1, 10):
+            for b in range(1, 10):
+                where.setdefault(f"delta_{a}{b}", str(int(a == b)))
     for name, size in sizes.items():
         if name not in where and name not in spec_names and name != graph.loss.name:
             where[name] = str(size)
@@ -152,3 +161,11 @@ def build_part(spec: PartSpec, text: str) -> Part:
                                                   rate]}
     part.shown = {v: k for k, v in declared.items()}
     return part
+
+
+def _instantiate(text: str, letter: str, value: int) -> str:
+    """The letter inside the subscripts of ``text`` given a value: z_{2k} with k = 1 is
+    z_{21}."""
+    return re.sub(r"_\{([^{}]*)\}|_([A-Za-z0-9])",
+                  lambda m: "_{" + re.sub(rf"(?<![A-Za-z]){letter}(?![A-Za-z])", str(value),
+                                          m.group(1) or m.group(2)) + "}", text)

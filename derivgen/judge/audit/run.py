@@ -169,9 +169,11 @@ def _define(part: Part, link: Link, item: Item) -> bool:
         expr.indices[-1] == part.mapper.sample else None)
     if name is None or left.literals or name.endswith("_upd") or "smpl" in name:
         return False
+    if name in part.mapper.where_text or name in part.mapper.by_name:
+        return False  # a name the spec or the front matter binds: judged, not defined
     try:
         part.mapper.name(name, None)
-        return False  # a name the spec or the front matter binds: judged, not defined
+        return False
     except UnsupportedError:
         pass
     except DerivgenError:

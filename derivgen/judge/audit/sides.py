@@ -142,7 +142,14 @@ class Values:
                 d = sp.Dummy(s.name)
                 specials[d] = self.special(s)
                 expr = expr.xreplace({s: d})
-        mapped = part.mapper.map(self.through_where(expr))
+        sizes = {s: sp.Integer(len(part.model.graph.outputs)) for s in expr.free_symbols
+                 if isinstance(s, sp.Symbol) and s.name == "K" and s.is_integer
+                 and "K" not in part.mapper.by_name}  # \sum_{k=1}^{K}: K classes
+        expr = expr.xreplace(sizes) if sizes else expr
+        kron = {s: sp.Integer(int(s.name[-2] == s.name[-1])) for s in expr.free_symbols
+                if isinstance(s, sp.Symbol) and re.fullmatch(r"delta_\d\d", s.name)
+                and s.name not in part.mapper.by_name}  # Kronecker δ_{kj} once k, j are set
+        mapped = part.mapper.map(self.through_where(expr.xreplace(kron) if kron else expr))
         mapped = mapped.xreplace(specials)  # already in the spec's symbols
         back = {d: sp.Symbol(k) for k, d in dummies.items()}
         return mapped.xreplace(back)
