@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 #: relations that make an item, by how a document spells them
-RELATIONS = {"=": "=", "\\approx": "≈", "\\leftarrow": "←", "\\gets": "←", ":=": ":=",
+RELATIONS = {"=": "=", "\\approx": "≈", "≈": "≈", "←": "←", "\\leftarrow": "←", "\\gets": "←", ":=": ":=",
              "\\coloneqq": ":=", "\\triangleq": ":=", "\\simeq": "≈"}
 #: relations that do not: conditions, ranges, limits
-OTHER_RELATIONS = {"<", ">", "\\le", "\\leq", "\\ge", "\\geq", "\\ne", "\\neq", "\\in",
+OTHER_RELATIONS = {"<", ">", "≤", "≥", "≠", "∈", "→", "\\le", "\\leq", "\\ge", "\\geq", "\\ne", "\\neq", "\\in",
                    "\\notin", "\\to", "\\rightarrow", "\\mapsto", "\\sim", "\\propto",
                    "\\ll", "\\gg", "\\subset", "\\subseteq", "\\iff", "\\Leftrightarrow",
                    "\\leqslant", "\\geqslant", "\\equiv"}

@@ -162,7 +162,10 @@ class Notation:
 
     def rewrite(self, text: str, offsets: list[int]) -> Rewritten:
         ed = _Editor(text, list(offsets))
+        ed.sub(r"[×⋅·−]", lambda m: {"×": "\\times ", "⋅": "\\cdot ", "·": "\\cdot ",
+                                      "−": "-"}[m.group()])
         ed.sub(r"\\(left|right)\s*\.", lambda m: " ")
+        ed.sub(r"\\vec\s*(" + _GROUP + r")", lambda m: m.group(1)[1:-1])  # an arrow marks no name
         ed.sub(r"[.,;]\s*(?=\\end\s*\{cases\})", lambda m: " " * len(m.group()))
         ed.sub(r"\\(?:mathrm|text)\s*\{\s*d\s*\}", lambda m: "d")
         ed.sub(r"\\[dt]?frac\s*\{\s*d\s*(?=[^a-z]|[a-z](?![a-z]))([^{}]*|[^{}]*"

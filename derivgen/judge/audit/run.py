@@ -183,6 +183,9 @@ def _define(part: Part, link: Link, item: Item) -> bool:
     except DerivgenError as exc:
         item.verdict, item.message = NOT_UNDERSTOOD, f"cannot read the definition: {exc}"
         return True
+    if name in right.names() or name.split("_", 1)[0] in {n.split("_", 1)[0]
+                                                           for n in right.names()}:
+        return False  # W = W - eta dL/dW is an update, not a definition
     text = right.rewritten.text
     for key, lit in right.literals.items():
         text = text.replace(f"\\text{{{key}}}", lit.text)
