@@ -26,7 +26,8 @@ from derivgen.judge.audit.sides import (Side, Values, evaluate, parse_side, roun
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N
 from derivgen.judge.numeric import compare, concrete
-from derivgen.judge.audit.readings import _kink_convention, _update_shape, stated_for
+from derivgen.judge.audit.readings import (_kink_convention, _update_shape, gradient_head,
+                                           stated_for)
 
 OK, WRONG, NOT_UNDERSTOOD, NOT_JUDGEABLE = "ok", "wrong", "not understood", "not judgeable"
 #: the slack on a quantity against printed numbers: rounding carried through earlier steps
@@ -102,7 +103,8 @@ def judge_numbers(values: Values, left: Side, right: Side, update: bool) -> Verd
                                          np.abs(np.asarray(rv, float)))
     same, problem = close(rv, lv, tol, left.flat or right.flat)
     detail = {"left": lv, "right": rv}
-    if not same and problem.startswith("shape"):
+    if not same and problem.startswith("shape") and not (gradient_head(values.part, left) or
+                                                         gradient_head(values.part, right)):
         return Verdict(NOT_JUDGEABLE, f"{problem} as the matrices are bound: check "
                        "'matrices' in the front matter", "number", detail=detail)
     kind = "number"
@@ -210,7 +212,8 @@ def judge_matrices(values: Values, left: Side, right: Side, rng, assign: bool = 
     ref = Reference(wrt=None, of=None, expr=right.expr, sides=(left.expr, right.expr),
                     assign=assign)
     status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng)
-    if status != "ok" and ("shapes do not fit" in message or "shape (" in message):
+    if status != "ok" and ("shapes do not fit" in message or "shape (" in message) and \
+            not (gradient_head(part, left) or gradient_head(part, right)):
         return Verdict(NOT_JUDGEABLE, message + " (as the matrices are bound)", "formula")
     return Verdict(OK if status == "ok" else WRONG, message, "formula", derived_value=derived)
 
@@ -269,6 +272,10 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
             return verdict, left, right
         return judge_formulas(values, left, right, rng, ranges, unequal), left, right
     except ShapeMismatch as exc:  # the document's shapes or the front matter's bindings
+        if gradient_head(part, left) or gradient_head(part, right):
+            return Verdict(WRONG, f"the formula cannot be formed from the arrays it names "
+                           f"({exc}), while {left.rewritten.text[:60]} is a gradient of "
+                           "known shape", "formula"), left, right
         return Verdict(NOT_JUDGEABLE, f"{exc} as the matrices are bound: check 'matrices' "
                        "in the front matter", "formula"), left, right
     except (DerivgenError, ReferenceParseError) as exc:

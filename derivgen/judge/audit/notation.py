@@ -254,7 +254,8 @@ class Notation:
         full = word + ("_" + rest if rest else "")
         if word in self.stems or word in self.plain_names or full in self.plain_names:
             return f"\\text{{{word}}}{script}"
-        if word.startswith("d") and len(word) > 1:  # CS231n: dW_2 is the gradient of W_2
+        if word.startswith("d") and len(word) > 1 and rest and \
+                not m.string[m.end():].lstrip().startswith("'"):  # CS231n: dW_2 is ∂L/∂W_2
             stem = word[1:]
             target = stem + ("_" + rest if rest else "")
             if target in self.plain_names and full not in self.plain_names:

@@ -54,3 +54,15 @@ def _update_shape(part, left: Side, right: Side) -> bool:
     lits = {sp.Symbol(k): v.value for k, v in right.literals.items()}
     return any(isinstance(t, sp.Symbol) and t in lits and abs(lits[t] - old) < 1e-12
                for t in right.expr.args)
+
+
+def gradient_head(part, side: Side) -> bool:
+    """∂L/∂W, ∇_W L, or a name bound to the adjoints of a layer (dscores): a gradient, whose
+    shape is the engine's, so a formula for it that does not fit its shape is wrong."""
+    expr = side.expr
+    if isinstance(expr, sp.core.function.AppliedUndef) and str(expr.func) == "D":
+        return True
+    if isinstance(expr, sp.Symbol) and part.matrices is not None:
+        binding = part.matrices[1].get(expr.name)
+        return binding is not None and binding.kind == "adjoint"
+    return False

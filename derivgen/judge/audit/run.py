@@ -113,8 +113,16 @@ def audit(path: str, sidecar: str | None = None, seed: int = 0) -> DocumentRepor
                 item.message = ("a condition the text states ("
                                 + context.strip()[-30:].strip() + " ...), not a claim")
                 continue
+            head = link.head.text if link.head else ""
             verdict = judge_link(part, left, link.relation, right, rng, declared_ranges,
-                                 context, link.head.text if link.head else "")
+                                 context, head)
+            if verdict.verdict == NOT_JUDGEABLE and link.index > 0 and link.head is not None:
+                # a = b = c also says a = c: when b names no value, c is judged against a
+                again = judge_link(part, (head, list(link.head.offsets)), link.relation,
+                                   right, rng, declared_ranges, context, head)
+                if again.verdict in (OK, WRONG):
+                    again.message = "against the chain's first side: " + again.message
+                    verdict = again
         except Exception as exc:  # one item never stops the document: it is its verdict
             verdict = Verdict(NOT_JUDGEABLE, f"internal error: {type(exc).__name__}: "
                               f"{str(exc)[:200]}")
