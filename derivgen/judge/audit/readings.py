@@ -25,9 +25,9 @@ def stated_for(part, sides: list[Side], context: str) -> str | None:
             target = part.mapper.functions.get(str(f.func).removesuffix("_prime"))
             if target is not None and target != "node":
                 used.add(target)
-    if used and not used & said:
+    if used - said:
         return (f"stated for {', '.join(sorted(said))} (the prose before it says so), while "
-                f"{', '.join(sorted(used))} is this network's function: not judged")
+                f"{', '.join(sorted(used - said))} is this network's function: not judged")
     return None
 
 
