@@ -155,7 +155,7 @@ def _statements(span: Span) -> list[Span]:
     cuts: list[tuple[int, int]] = []
     for tok, a, b in top:
         prose = tok.startswith("\\text") and not _NAME_TEXT.fullmatch(tok)
-        if tok in _SPACING or prose:
+        if tok in _SPACING or prose or tok in ("\\ ", ":"):  # ":" ends a label ("dw linear:")
             cuts.append((a, b))
     pieces, start = [], 0
     for a, b in cuts:

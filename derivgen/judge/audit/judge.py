@@ -156,6 +156,26 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
     saved, part.mapper.free = part.mapper.free, part.mapper.free | free
     try:
         return _compare_all(values, left, right, rng, combos, letters)
+    except (DerivgenError, ReferenceParseError) as exc:
+        # "d/dW [W x + b] = x" about a generic W, b: an identity for every value of the
+        # unbound one-letter names is true wherever they stand; anything else stays unjudged
+        unbound = set(re.findall(r"uses '([A-Za-z])'", str(exc)))
+        extra: set[str] = set()
+        for _ in range(4):
+            if not unbound or unbound <= extra:
+                raise
+            extra |= unbound
+            part.mapper.free = saved | free | frozenset(extra)
+            try:
+                verdict = _compare_all(values, left, right, rng, combos, letters)
+            except (DerivgenError, ReferenceParseError) as again:
+                unbound = set(re.findall(r"uses '([A-Za-z])'", str(again)))
+                continue
+            if verdict.verdict != OK:
+                raise exc from None
+            verdict.message += f"; an identity for every value of {', '.join(sorted(extra))}"
+            return verdict
+        raise
     finally:
         part.mapper.free = saved
 
