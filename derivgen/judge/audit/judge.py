@@ -210,7 +210,7 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
         rate.update({d: sp.IndexedBase(d.name)[1] for d in (*graph.inputs, *graph.targets)})
         lc = concrete(lm, N, 3, part.mapper.sample).xreplace(rate)
         rc = concrete(rm, N, 3, part.mapper.sample).xreplace(rate)
-        verdict = compare(rc, lc, rng, simplex=part.mapper.simplex, symbolic=False)
+        verdict = compare(rc, lc, rng, simplex=lambda a: _simplex(part, a), symbolic=False)
         checked += 1
         if not verdict.equal:
             at = f" ({', '.join(f'{k} = {v}' for k, v in combo.items())})" if combo else ""
@@ -221,6 +221,20 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
         raise last_error or UnsupportedError("nothing to compare")
     label = f" for {', '.join(letters)} in their ranges" if letters else ""
     return Verdict(OK, f"equal at random points (N = 3){label}", "formula")
+
+
+def _simplex(part, atoms) -> list:
+    """Targets of a sample drawn on the simplex together: a group that holds only y_1 of a
+    3-class sample gets y_2, y_3 as well (unused), or y_1 would always be 1."""
+    groups = part.mapper.simplex(atoms)
+    targets = [t.name for t in part.model.graph.targets]
+    out = []
+    for group in groups:
+        index = group[0].indices if isinstance(group[0], sp.Indexed) else None
+        full = [sp.IndexedBase(t)[index] if index is not None else sp.Symbol(t)
+                for t in targets]
+        out.append(list(group) + [a for a in full if a not in group])
+    return out
 
 
 def judge_matrices(values: Values, left: Side, right: Side, rng, assign: bool = False
@@ -267,8 +281,12 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
             "column": exc.column}), None, None
     except DerivgenError as exc:
         return Verdict(NOT_UNDERSTOOD, f"cannot read: {exc}"), None, None
-    if relation in ("←", ":=") and left.matrix and isinstance(left.expr, sp.Symbol):
-        step = left.expr - sp.Symbol("eta") * sp.Function("D")(sp.Symbol("L"), left.expr)
+    entry = left.expr if str(getattr(left.expr, "func", "")) == "entry" else None
+    target = entry.args[0] if entry is not None else left.expr
+    if relation in ("←", ":=") and left.matrix and isinstance(target, sp.Symbol):
+        step = target - sp.Symbol("eta") * sp.Function("D")(sp.Symbol("L"), target)
+        if entry is not None:
+            step = entry.func(step, *entry.args[1:])
         left = Side(step, left.rewritten, True, left.flat)  # the array after one step
     elif relation in ("←", ":=") and _plain_name(left.expr) or _update_shape(part, left, right):
         left = Side(sp.Symbol(left.expr.name + "_upd"), left.rewritten, left.matrix, left.flat) \

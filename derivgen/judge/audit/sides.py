@@ -76,12 +76,16 @@ def parse_side(part, text: str, offsets: list[int]) -> Side:
     """Rewrite and read one side; ReferenceParseError when it cannot be read."""
     original = text
     text, flat = vectors(text)
+    # (W_2)_{31}: the entry in row 3, column 1 of a matrix the front matter binds
+    text = re.sub(r"\(\s*([^()]+?)\s*\)_\{?\s*(\d)\s*,?\s*(\d)\s*\}?",
+                  lambda m: f"\\text{{entry}}({m.group(1)}, {m.group(2)}, {m.group(3)})"
+                  if part.matrices else m.group(), text)
     text = re.sub(r"\\mathbf\s*\{\s*1\s*\}\s*\^\s*(\{\s*)?(T|\\top)(\s*\})?", "\\\\text{onesT}",
                   text)
     if text != original:  # columns inside a rewritten vector point at its start
         offsets = list(offsets[:1]) * len(text) if offsets else [0] * len(text)
     rewritten = part.notation.rewrite(text, offsets)
-    fn = part.mapper.parse_functions | frozenset({"prod"})
+    fn = part.mapper.parse_functions | frozenset({"prod", "entry"})
     names = part.matrix_names | ({ONES} if part.matrices else frozenset())
     if part.matrices:
         ref = parse_reference(rewritten.text, sample_index=part.mapper.sample.name,
@@ -222,6 +226,12 @@ class Values:
 
 class _Evaluator(Evaluator):
     """The arrays evaluator, with 1ᵀ (a row of ones over the batch)."""
+
+    def apply(self, fname: str, args: tuple):
+        if fname == "entry" and len(args) == 3:  # (W_2)_{31}
+            value = np.atleast_2d(self(args[0]))
+            return float(value[int(args[1]) - 1, int(args[2]) - 1])
+        return super().apply(fname, args)
 
     def matrix(self, name: str, gradient: bool = False) -> np.ndarray:
         if name == ONES and not gradient:
