@@ -174,10 +174,10 @@ class DocumentBuilder:
             parents = [q for q in self.d.parents.get(p, []) if q in self.adjoint]
             chain = Display("chain", (self.frac(g.loss, p), " + ".join(
                 self.frac(g.loss, q) + r" \cdot " + self.frac(q, p) for q in parents)), p.name)
-        compact = self.model.compact_gradients[p.name]
+        compact = self.d.compact(p)  # this parameter's only (one gradient can be shown alone)
         shown = Display("compact", (total, self.reduced(compact)), p.name)
         expanded = None
-        if sp.count_ops(self.model.sample_gradients[p.name]) <= EXPANDED_MAX_OPS:
+        if sp.count_ops(self.d.expanded(p)) <= EXPANDED_MAX_OPS:
             expanded = Display("expanded", (total, self.reduced(compact, expand=True)), p.name)
         return Gradient(p.name, nt.symbol(p, False), chain, len(paths), shown, expanded)
 

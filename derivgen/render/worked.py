@@ -107,9 +107,13 @@ def _arrays(model: GradientModel, ex: Example, source: str, where: Any) -> tuple
     return params, x, y, grads
 
 
-def worked_example(builder: DocumentBuilder, values: str | Path | None = None) -> Worked:
-    """Numbers of the spec's ``example:`` (or of a --values file) through one step."""
-    model, nt, g = builder.model, builder.nt, builder.graph
+def example_point(model: GradientModel, values: str | Path | None = None
+                  ) -> tuple[Example, dict, np.ndarray, np.ndarray, dict]:
+    """(example, params, x, y, gradients) of the spec's ``example:`` or of a --values file.
+
+    Every parameter and the targets must be given; a :class:`SpecError` names the file
+    and the position of what is missing or malformed.
+    """
     if values is not None:
         ex, source, where = read_values(values)
     else:
@@ -118,7 +122,13 @@ def worked_example(builder: DocumentBuilder, values: str | Path | None = None) -
             raise SpecError("--example needs an 'example:' section in the spec, or --values FILE",
                             source, *((1, 1) if Path(source).is_file() else (None, None)))
         where = _example_pos(source)
-    params, x, y, grads = _arrays(model, ex, source, where)
+    return (ex, *_arrays(model, ex, source, where))
+
+
+def worked_example(builder: DocumentBuilder, values: str | Path | None = None) -> Worked:
+    """Numbers of the spec's ``example:`` (or of a --values file) through one step."""
+    model, nt, g = builder.model, builder.nt, builder.graph
+    ex, params, x, y, grads = example_point(model, values)
     values = model.values(params, x, y)  # every node and per-sample adjoint, from the engine
     data = {**{s: x[:, j] for j, s in enumerate(g.inputs)},
             **{s: y[:, k] for k, s in enumerate(g.targets)}}
