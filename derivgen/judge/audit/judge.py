@@ -19,6 +19,7 @@ import sympy as sp
 
 from derivgen.errors import DerivgenError, ReferenceParseError, UnsupportedError
 from derivgen.judge.arrays import ShapeMismatch
+from derivgen.judge.audit.layers import judge_layers
 from derivgen.judge.audit.numbers import judge_numbers
 from derivgen.judge.audit.sides import Side, Values, parse_side
 from derivgen.judge.audit.verdicts import (NOT_JUDGEABLE, NOT_UNDERSTOOD, OK, WRONG,
@@ -174,7 +175,19 @@ def judge_link(part, left_text: tuple[str, list[int]], relation: str,
                head: str = "") -> Verdict:
     """The verdict of one link, with its parsed sides under ``detail``; ``head`` is the
     chain's first side, whose ``(X)_{c \\neq j}`` holds for every link."""
+    def one(left_text: str, right_text: str) -> Verdict:
+        return _judge_link(part, (left_text, offsets(left_text, left)), relation,
+                           (right_text, offsets(right_text, right)), rng, ranges, unequal)[0]
+
+    def offsets(text: str, original: tuple[str, list[int]]) -> list[int]:
+        return original[1] if len(text) == len(original[1]) else \
+            [original[1][0] if original[1] else 0] * len(text)
+
+    left, right = left_text, right_text
     unequal = tuple(re.findall(r"\\right\s*\)\s*_\s*\{\s*([a-z])\s*\\neq?\s*([a-z])\s*\}", head))
+    layered = judge_layers(part, left_text[0], right_text[0], one)
+    if layered is not None and layered.verdict in (OK, WRONG):
+        return layered
     verdict, left, right = _judge_link(part, left_text, relation, right_text, rng, ranges,
                                        unequal)
     if left is not None and right is not None and verdict.verdict == WRONG:

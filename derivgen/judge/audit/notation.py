@@ -143,10 +143,14 @@ class Notation:
                  loss: str = "L", outputs: int = 1, samples_marked: bool = False) -> None:
         #: canonical key of a declared LaTeX name -> the plain symbol the reader should see
         self.aliases: dict[tuple, str] = {}
+        #: (base, superscript, primes) -> the stem of declared names a^1_1, a^1_2, ...
+        self.families: dict[tuple, str] = {}
         for latex, plain in declared.items():
             parts = name_parts(latex)
             if parts is not None and (parts.sup or parts.primes or not _plain(latex)):
                 self.aliases[parts.key()] = plain
+                if parts.sub and parts.sup and "_" in plain:
+                    self.families[(parts.base, parts.sup, parts.primes)] = plain.split("_")[0]
         self.stems = {s for s in stems if len(s) > 1}
         self.plain_names = set(declared.values()) | stems
         self.sample, self.loss, self.outputs = sample, loss, outputs
@@ -217,9 +221,12 @@ class Notation:
         sample_form = (parts.base, parts.sub, f"({self.sample})", parts.primes)
         if parts.key() in self.aliases:
             tail = f"_{{{self.sample}}}" if parts.sup == f"({self.sample})" else ""
-            return f"\\text{{{self.aliases[parts.key()]}}}{tail}"
+            return _text_name(self.aliases[parts.key()]) + tail
         if parts.sup.startswith("(") and parts.sup[1:-1].isdigit() and sample_form in self.aliases:
             return f"\\text{{{self.aliases[sample_form]}}}_{{smpl{parts.sup[1:-1]}}}"
+        family = self.families.get((parts.base, parts.sup, parts.primes))
+        if family and re.fullmatch(r"[A-Za-z0-9]+", parts.sub):  # a^1_j: a^1_1, a^1_2, ...
+            return f"\\text{{{family}}}_{{{parts.sub}}}"
         sub = parts.sub
         if not parts.sup and len(sub) == 2 and sub[0] == self.sample and sub[1].isalpha() and \
                 sub[1] != self.sample and f"{parts.base}_{sub}" not in self.plain_names:
@@ -230,7 +237,7 @@ class Notation:
             if sup.endswith(mark) and (parts.base, parts.sub, sup[:-len(mark)], parts.primes) \
                     in self.aliases:
                 key = (parts.base, parts.sub, sup[:-len(mark)], parts.primes)
-                return f"\\text{{{self.aliases[key]}}}^{{T}}"
+                return _text_name(self.aliases[key]) + "^{T}"
         if not sup:
             return None
         inner = sup[1:-1] if sup.startswith("(") and sup.endswith(")") else None
@@ -271,6 +278,12 @@ class Notation:
         tail = m.string[m.end():]
         s = re.match(r"\s*_\s*(\{([^{}]*)\}|([A-Za-z0-9]))", tail)
         return (s.group(2) or s.group(3) or "").strip() if s else ""
+
+
+def _text_name(plain: str) -> str:
+    """A plain symbol as the reader spells it: qwS2_11 is \\text{qwS2}_{11}."""
+    stem, sep, sub = plain.partition("_")
+    return f"\\text{{{stem}}}" + (f"_{{{sub}}}" if sep else "")
 
 
 def _plain(latex: str) -> bool:

@@ -25,7 +25,12 @@ FUNCTION_WORDS = {"ReLU", "ReLu", "LeakyReLU", "LeakyReLu", "Linear", "MAE", "MS
 
 
 def alias(latex: str) -> str:
-    """A plain symbol for a declared LaTeX name with a superscript or accent."""
+    """A plain symbol for a declared LaTeX name with a superscript or accent; a subscript
+    stays a subscript (w^2_{11} is qwS2_11), so that index letters can range over it."""
+    parts = name_parts(latex)
+    if parts is not None and parts.sub and parts.sup and re.fullmatch(r"[A-Za-z0-9]+",
+                                                                      parts.sub):
+        return f"q{re.sub(r'[^A-Za-z0-9]', '', parts.base + 'S' + parts.sup)}_{parts.sub}"
     return "q" + re.sub(r"[^A-Za-z0-9]", "", latex.replace("^", "S").replace("_", "U")
                         .replace("'", "P"))
 

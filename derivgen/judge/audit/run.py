@@ -175,7 +175,8 @@ def _define(part: Part, link: Link, item: Item) -> bool:
     name = expr.name if isinstance(expr, sp.Symbol) else (
         expr.base.label.name if isinstance(expr, sp.Indexed) and
         expr.indices[-1] == part.mapper.sample else None)
-    if name is None or left.literals or name.endswith("_upd") or "smpl" in name:
+    if name is None or left.literals or name.endswith("_upd") or "smpl" in name or \
+            name in ("N", "eta", "alpha"):  # the sample count and the rate are known
         return False
     if name in part.mapper.where_text or name in part.mapper.by_name:
         return False  # a name the spec or the front matter binds: judged, not defined
