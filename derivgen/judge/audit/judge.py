@@ -77,7 +77,7 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
     except (DerivgenError, ReferenceParseError) as exc:
         # "d/dW [W x + b] = x" about a generic W, b: an identity for every value of the
         # unbound one-letter names is true wherever they stand; anything else stays unjudged
-        unbound = set(re.findall(r"uses '([A-Za-z])'", str(exc)))
+        unbound = set(re.findall(r"uses '([A-Za-z](?:_[a-z])?)'", str(exc)))
         extra: set[str] = set()
         for _ in range(4):
             if not unbound or unbound <= extra:
@@ -87,7 +87,7 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
             try:
                 verdict = _compare_all(values, left, right, rng, combos, letters)
             except (DerivgenError, ReferenceParseError) as again:
-                unbound = set(re.findall(r"uses '([A-Za-z])'", str(again)))
+                unbound = set(re.findall(r"uses '([A-Za-z](?:_[a-z])?)'", str(again)))
                 continue
             if verdict.verdict != OK:
                 raise exc from None
