@@ -72,3 +72,14 @@ def test_corpus_coverage(reports, capsys) -> None:
     with capsys.disabled():
         print(f"\ncorpus: {judged}/{total} items judged ({judged / total:.1%})")
     assert judged / total >= TARGET
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
+def test_root_causes(doc: Path, reports) -> None:
+    """An error carried from an earlier line names that line; a planted one names none."""
+    report = reports[doc.name]
+    found = [(i.line, i.root_cause_line) for i, t in zip(report.items, _truth(doc))
+             if t["truth"] == "wrong" and i.verdict == "wrong"]
+    expected = [(t["line"], t.get("root_line")) for i, t in zip(report.items, _truth(doc))
+                if t["truth"] == "wrong" and i.verdict == "wrong"]
+    assert found == expected

@@ -64,16 +64,24 @@ def root_causes(items: list) -> None:
         if item.link is None:
             continue
         chains.setdefault(item.link.chain, []).append(item)
-        if item.verdict == OK and item.kind == "number" and item.part is not None:
-            _by_accident(item, reg)
-        if item.verdict == WRONG and item.part is not None:
-            if item.kind == "number":
+        try:  # a root cause refines one item's report; it never loses the others'
+            if item.verdict == OK and item.kind == "number" and item.part is not None:
+                _by_accident(item, reg)
+            if item.verdict == WRONG and item.part is not None and item.kind == "number":
                 item.root_cause_line = _explain(item, reg)
+        except (DerivgenError, ValueError, TypeError, ArithmeticError, AttributeError,
+                KeyError, IndexError):
+            pass
+        if item.verdict == WRONG and item.part is not None:
             if item.kind == "formula" and item.link.left.text:
                 reg.formulas[_key(item.link.left.text)] = (item, item.line)
                 if item.link.head is not None:
                     reg.formulas.setdefault(_key(item.link.head.text), (item, item.line))
-        _register(chains[item.link.chain], reg)
+        try:
+            _register(chains[item.link.chain], reg)
+        except (DerivgenError, ValueError, TypeError, ArithmeticError, AttributeError,
+                KeyError, IndexError):
+            pass
 
 
 def _root(item) -> int:
@@ -81,24 +89,53 @@ def _root(item) -> int:
 
 
 def _register(chain: list, reg: _Registry) -> None:
-    """After each link: a chain whose last side is a printed number records it."""
+    """After each link: a chain whose last side is a printed number (or an array of them)
+    records it, with the true value of the chain's first side when the chain went wrong."""
     last = chain[-1]
     right = last.detail.get("right_side")
-    if right is None or not right.single_literal():
+    if right is None:
         return
-    lit = next(iter(right.literals.values()))
+    entries = _printed_entries(right)
+    if not entries:
+        return
     wrong = [i for i in chain if i.verdict == WRONG]
     head = chain[0].link.head
-    if head is not None and re.fullmatch(r"[\\A-Za-z{}_^0-9()+ ]+", head.text) and \
-            "frac" not in head.text:
-        reg.quantities[_key(head.text)] = (lit.value, _root(wrong[0]) if wrong else 0)
+    if len(entries) == 1 and head is not None and "frac" not in head.text and \
+            re.fullmatch(r"[\\A-Za-z{}_^0-9()+ ]+", head.text):
+        lit, sign = entries[0]
+        reg.quantities[_key(head.text)] = (sign * lit.value, _root(wrong[0]) if wrong else 0)
     if not wrong:
-        reg.numbers.pop(_abs_text(lit.text), None)
+        for lit, _ in entries:
+            reg.numbers.pop(_abs_text(lit.text), None)
         return
     true = _head_value(last)
-    if true is None or np.size(true) != 1:
+    if true is None or np.size(true) != len(entries):
         return
-    reg.numbers[_abs_text(lit.text)] = (abs(float(np.ravel(true)[0])), _root(wrong[0]))
+    for (lit, sign), value in zip(entries, np.ravel(np.asarray(true, dtype=float))):
+        if abs(sign * value - lit.value) > 1e-12:  # only numbers that are off
+            # the printed digits stand for |value| with the printed sign: a later line that
+            # copies them keeps its own sign in front
+            reg.numbers[_abs_text(lit.text)] = (sign * float(value), _root(wrong[0]))
+
+
+def _printed_entries(side: Side) -> list:
+    """The printed numbers of a side that is one number or an array of numbers, in
+    row-major order (an entry that is an integer has no literal and ends the list)."""
+    if side.single_literal():
+        return [(next(iter(side.literals.values())),
+                 -1.0 if side.expr.could_extract_minus_sign() else 1.0)]
+    expr = side.expr
+    if not (isinstance(expr, sp.core.function.AppliedUndef) and str(expr.func) == "bmatrix"):
+        return []
+    out = []
+    for row in expr.args[0]:
+        for entry in row:
+            sign = -1.0 if entry.could_extract_minus_sign() else 1.0
+            entry = -entry if sign < 0 else entry
+            if not (isinstance(entry, sp.Symbol) and entry.name in side.literals):
+                return []
+            out.append((side.literals[entry.name], sign))
+    return out
 
 
 def _explain(item, reg: _Registry) -> int | None:
@@ -168,10 +205,15 @@ def _agrees(values: Values, left: Side, right: Side, lv: dict, rv: dict) -> bool
     except (DerivgenError, ValueError, TypeError, ArithmeticError, AttributeError, KeyError):
         return False
     from derivgen.judge.audit.sides import tolerance
-    tol = tolerance(values, left, a) + tolerance(values, right, b) + 1e-3 * np.maximum(
-        np.abs(np.asarray(a, float)), np.abs(np.asarray(b, float))) + 1e-9
+    ta = np.ravel(np.asarray(tolerance(values, left, a), dtype=float))
+    tb = np.ravel(np.asarray(tolerance(values, right, b), dtype=float))
     a, b = np.ravel(np.asarray(a, float)), np.ravel(np.asarray(b, float))
-    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= np.ravel(tol)))
+    if a.shape != b.shape:
+        return False
+    ta = ta if ta.size == a.size else np.full(a.shape, ta.max() if ta.size else 0.0)
+    tb = tb if tb.size == b.size else np.full(b.shape, tb.max() if tb.size else 0.0)
+    tol = ta + tb + 1e-3 * np.maximum(np.abs(a), np.abs(b)) + 1e-9
+    return bool(np.all(np.abs(a - b) <= tol))
 
 
 def _by_accident(item, reg: _Registry) -> None:

@@ -128,10 +128,7 @@ def audit(path: str, sidecar: str | None = None, seed: int = 0) -> DocumentRepor
                               f"{str(exc)[:200]}")
         _fill(item, verdict, source, link)
     from derivgen.judge.audit.causes import root_causes
-    try:
-        root_causes(items)
-    except Exception:  # root causes refine the report; they never lose it
-        pass
+    root_causes(items)  # guards each item itself: a failure there loses no verdict
     stale = _expectations(items, settings.expect)
     return DocumentReport(path, source, items, stale)
 
