@@ -26,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="derive in this form instead of the spec's (matrix: whole batch)")
     parser.add_argument("--values", metavar="FILE",
                         help="YAML shaped like 'example:' to use instead (implies --example)")
+    parser.add_argument("--digits", type=int, default=3, metavar="N",
+                        help="significant digits of the worked example's results (default 3)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed for the example values the spec leaves out (default 0)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         model = load(Path(args.spec), form=args.form)
         fmt = "latex" if args.format == "pdf" else args.format
-        text = render(model, fmt, args.lang, args.example, args.values)
+        text = render(model, fmt, args.lang, args.example, args.values, digits=args.digits,
+                      seed=args.seed)
         if args.format == "pdf":
             output = Path(args.output or f"{model.spec.name}.pdf")
             compile_pdf(text, output)

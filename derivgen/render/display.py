@@ -20,7 +20,19 @@ class Display:
     #: for a whole-layer equation: each matrix's LaTeX and what it holds, (kind, names) with
     #: kind inputs/group/param/nodes, so that a reader can evaluate it with arrays
     matrices: tuple[tuple[str, tuple[str, tuple[str, ...]]], ...] = ()
+    #: the relation before each side after the first, when they differ (= … ≈ …); else op
+    ops: tuple[str, ...] = ()
+    #: the display broken into lines for the page (LaTeX), empty when it fits on one
+    lines: tuple[str, ...] = ()
+
+    @property
+    def relations(self) -> tuple[str, ...]:
+        """The relation before each side after the first."""
+        return self.ops or (self.op,) * (len(self.sides) - 1)
 
     @property
     def latex(self) -> str:
-        return f" {self.op} ".join(self.sides)
+        text = self.sides[0]
+        for rel, side in zip(self.relations, self.sides[1:]):
+            text += f" {rel} {side}"
+        return text

@@ -52,13 +52,17 @@ def environment() -> jinja2.Environment:
 
 
 def render(model: GradientModel, format: str = "markdown", lang: str | None = None,
-           example: bool = False, values: str | Path | None = None) -> str:
+           example: bool = False, values: str | Path | None = None, digits: int = 3,
+           seed: int = 0) -> str:
     """The derivation of ``model`` as Markdown or LaTeX source.
 
     ``lang`` defaults to the language of the notation profile (the seed's).
     ``example`` adds the worked example from the spec's ``example:`` or from the
-    ``values`` file.  The same spec always gives the same text.
+    ``values`` file, whatever they leave out drawn from ``seed``, its results printed to
+    ``digits`` significant digits.  The same arguments always give the same text.
     """
+    if not 1 <= digits <= 15:
+        raise DerivgenError(f"--digits must be between 1 and 15, not {digits}")
     if format not in ("markdown", "latex"):
         raise ValueError(f"format must be markdown or latex, not {format!r}")
     if getattr(model, "form", "scalar") == "matrix":
@@ -74,7 +78,7 @@ def render(model: GradientModel, format: str = "markdown", lang: str | None = No
     worked = None
     if example or values is not None:
         from derivgen.render.worked import worked_example
-        worked = worked_example(builder, values)
+        worked = worked_example(builder, values, digits, seed)
     text = environment().get_template("derivation.j2").render(
         format=format, lang=lang, name=model.spec.name, doc=doc, profile=profile,
         example=worked, max_paths=CHAIN_MAX_PATHS)

@@ -68,14 +68,15 @@ class Notation:
             table[s] = SymbolLatex(prof.heads.get(head, head_latex(head)), parts, data)
         return table
 
-    def symbol(self, s: sp.Symbol, sample: bool = True) -> str:
-        """A symbol's LaTeX; ``sample`` adds the per-sample index to data (z_{1,n})."""
+    def symbol(self, s: sp.Symbol, sample: bool = True, label: str | None = None) -> str:
+        """A symbol's LaTeX; ``sample`` adds the per-sample index to data (z_{1,n}), or
+        ``label``, one sample's number (z_{1,2})."""
         entry = self.table.get(s)
         if entry is None:
             return name_latex(s.name)
-        index = (self.sample,) if sample and entry.data and self.sample else ()
+        index = (label or self.sample,) if sample and entry.data and self.sample else ()
         if entry.call is not None:
-            args = ", ".join(self.symbol(x, sample) for x in self.graph.inputs)
+            args = ", ".join(self.symbol(x, sample, label) for x in self.graph.inputs)
             return entry.call + r"\left(" + args + r"\right)"
         return subscript(entry.base, entry.parts + index)
 
@@ -178,15 +179,17 @@ class Notation:
         except TypeError:
             return expr.func(*args)
 
-    def printer(self, sample: bool = True, mul: str | None = None) -> NotationPrinter:
-        """A printer for this notation; ``sample`` adds the per-sample index to data."""
-        return NotationPrinter(self, sample, mul)
+    def printer(self, sample: bool = True, mul: str | None = None,
+                label: str | None = None) -> NotationPrinter:
+        """A printer for this notation; ``sample`` adds the per-sample index to data,
+        ``label`` one sample's number instead of the letter."""
+        return NotationPrinter(self, sample, mul, label)
 
     def latex(self, expr: sp.Expr, sample: bool = True, inline: bool | None = None,
-              expand: bool = False, mul: str | None = None) -> str:
+              expand: bool = False, mul: str | None = None, label: str | None = None) -> str:
         """Arrange and print one expression; ``expand`` writes nodes by their definitions."""
         arranged = self.arrange(as_expr(expr), inline, expand)
-        return self.printer(sample, mul).doprint(arranged)
+        return self.printer(sample, mul, label).doprint(arranged)
 
     def product(self, factors: list[sp.Expr], sample: bool = True) -> str:
         """Factors joined by \\cdot, each bracketed as a product needs (seed 001's chains)."""
@@ -194,15 +197,18 @@ class Notation:
         return r" \cdot ".join(printer.parenthesize(self.arrange(f), PRECEDENCE["Mul"], strict=True)
                                for f in factors)
 
-    def partial(self, of: sp.Symbol | str, wrt: sp.Symbol, sample: bool = True) -> str:
+    def partial(self, of: sp.Symbol | str, wrt: sp.Symbol, sample: bool = True,
+                label: str | None = None) -> str:
         """\\frac{\\partial of}{\\partial wrt}; ``of`` may be LaTeX already (the total loss)."""
-        top = of if isinstance(of, str) else self.variable(of, sample)
-        return r"\frac{\partial " + top + r"}{\partial " + self.variable(wrt, sample) + "}"
+        top = of if isinstance(of, str) else self.variable(of, sample, label)
+        return (r"\frac{\partial " + top + r"}{\partial " + self.variable(wrt, sample, label)
+                + "}")
 
-    def variable(self, s: sp.Symbol, sample: bool = True) -> str:
+    def variable(self, s: sp.Symbol, sample: bool = True, label: str | None = None) -> str:
         """A symbol as the variable of ∂: h_θ rather than h_θ(x_i), which ∂ cannot take."""
         entry = self.table.get(s)
-        return entry.call if entry is not None and entry.call else self.symbol(s, sample)
+        return (entry.call if entry is not None and entry.call
+                else self.symbol(s, sample, label))
 
 
 def _leaky_prime(expr: sp.Expr) -> sp.Expr | None:
