@@ -131,6 +131,8 @@ def test_every_substituted_line_reads_back_and_adds_up(path):
     for line in lines:
         assert f"${line.latex}$" in text, line.latex
         if line.substituted is not None:
+            # a negative number after a sign is bracketed: 8.62 - (-0.13), never 8.62 - -0.13
+            assert not re.search(r"[-+=]\s*-", line.sides[line.substituted]), line.latex
             check.check(line, w.digits)
 
 

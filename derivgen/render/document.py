@@ -48,6 +48,9 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.filters["inline"] = lambda text: f"${text}$"
     env.filters["tex"] = lambda text: "".join(_TEX_SPECIALS.get(c, c) for c in str(text))
+    # a spec name may be longer than a line: it may break after each _ (titles, prose)
+    env.filters["name"] = lambda text: "".join(
+        _TEX_SPECIALS.get(c, c) + (r"\allowbreak{}" if c == "_" else "") for c in str(text))
     return env
 
 

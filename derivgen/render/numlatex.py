@@ -135,20 +135,34 @@ class SubstitutionPrinter(NotationPrinter):
             return self._print(-expr)
         first, *rest = expr.args
         if first == -1 and rest:
-            return self._product(rest)
+            return self._product(rest, after_sign=True)
         return self._product(list(expr.args), lead=self._positive(first))
 
-    def _print_Add(self, expr: sp.Add, order=None) -> str:
-        text = ""
+    def _terms(self, expr: sp.Add) -> list[tuple[str, str]]:
+        """(sign, text) of each term: "" for the first, " + " or " - " after it."""
+        out = []
         for i, term in enumerate(expr.args):
-            bracket = term.is_Add
-            if i and not bracket and self._negative(term):
-                text += " - " + self._positive(term)
+            if i and not term.is_Add and self._negative(term):
+                out.append((" - ", self._positive(term)))
                 continue
             body = self._print(term)
-            body = r"\left(" + body + r"\right)" if bracket else body
-            text += body if i == 0 else " + " + body
-        return text
+            out.append(("" if i == 0 else " + ",
+                        r"\left(" + body + r"\right)" if term.is_Add else body))
+        return out
+
+    def _print_Add(self, expr: sp.Add, order=None) -> str:
+        return "".join(sign + text for sign, text in self._terms(expr))
+
+    def pieces(self, expr: sp.Expr):
+        """Where a line may break: before the sign of a term or between factors."""
+        from derivgen.render.breaking import Join
+        if expr.is_Add:
+            return Join(tuple(self._terms(expr)))
+        if expr.is_Mul and not self._bottom(expr) and not (expr.args[0] == -1):
+            sep = self._sep()
+            return Join(tuple(("" if i == 0 else sep, self._factor(f, i == 0))
+                              for i, f in enumerate(expr.args)))
+        return None
 
     def _factor(self, f: sp.Expr, first: bool) -> str:
         text = self._print(f)
@@ -158,11 +172,19 @@ class SubstitutionPrinter(NotationPrinter):
             return r"\left(" + text + r"\right)"
         return text
 
-    def _product(self, factors: list, lead: str | None = None) -> str:
-        sep = f" {self._settings['mul_symbol'].strip()} " if self._settings["mul_symbol"] \
-            else " "
-        texts = [lead if i == 0 and lead is not None else self._factor(f, i == 0)
-                 for i, f in enumerate(factors)]
+    def _sep(self) -> str:
+        symbol = self._settings["mul_symbol"]
+        return f" {symbol.strip()} " if symbol else " "
+
+    def _bottom(self, expr: sp.Mul) -> list:
+        return [f for f in expr.args if f.is_Pow and f.exp.is_Number and f.exp < 0]
+
+    def _product(self, factors: list, lead: str | None = None, after_sign: bool = False) -> str:
+        """Factors joined by the product sign; ``after_sign``: a minus stands before the
+        first, so that a negative first value needs brackets too (− (−0.13))."""
+        sep = self._sep()
+        texts = [lead if i == 0 and lead is not None else
+                 self._factor(f, i == 0 and not after_sign) for i, f in enumerate(factors)]
         return sep.join(texts)
 
     def _print_Mul(self, expr: sp.Mul) -> str:
@@ -174,7 +196,7 @@ class SubstitutionPrinter(NotationPrinter):
             den = self._product(bottom) if len(bottom) > 1 else self._print(bottom[0])
             return r"\frac{" + num + "}{" + den + "}"
         if top and top[0] == -1 and len(top) > 1:
-            return "- " + self._product(top[1:])
+            return "- " + self._product(top[1:], after_sign=True)
         return self._product(top)
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:

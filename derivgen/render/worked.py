@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
+from derivgen.render.breaking import ITEM_WIDTH, E, Join, Layout, Part
 from derivgen.render.display import Display
 from derivgen.render.example import Point, example_point
 from derivgen.render.numlatex import (Printed, SubstitutionPrinter, arithmetic, exact, number,
@@ -51,7 +52,8 @@ class Worked:
     digits: int
     seed: int
     data: list[str] = field(default_factory=list)
-    params: list[str] = field(default_factory=list)
+    #: the parameters' values, a few at a time, one layer's after another's
+    params: list[list[str]] = field(default_factory=list)
     learning_rate: str | None = None
     #: the LaTeX of every value drawn from the seed because the spec does not give it
     filled: list[str] = field(default_factory=list)
@@ -82,27 +84,39 @@ class WorkedBuilder:
         self.model, self.point, self.digits = builder.model, point, digits
         self.values = self.model.values(point.params, point.x, point.y)
         self.grad = self.model.gradient_fn()
+        self.layout = Layout()
+        self._printers: dict = {}
 
     # ---- one line ----
-    def line(self, kind: str, lhs: str, formula: str | None, expr: sp.Expr | None,
+    def line(self, kind: str, lhs: str, formula: Part | None, expr: sp.Expr | None,
              values: dict, result: Printed, label: str | None, param: str | None = None,
              op: str = "=") -> WorkedLine:
         """lhs = formula = numbers ≈ result (sides that add nothing are left out)."""
-        sides, substituted, last = [lhs], None, "=" if result.exact else r"\approx"
-        if formula is not None and formula != result.latex:
-            sides.append(formula)
+        parts: list[Part] = [lhs]
+        substituted, last = None, "=" if result.exact else r"\approx"
+        text = self.layout.text(formula) if formula is not None else None
+        if text is not None and text != result.latex:
+            parts.append(formula)
         if expr is not None:
-            text = SubstitutionPrinter(self.nt, values, label=label).doprint(expr)
-            if text not in (sides[-1], result.latex):
-                substituted = len(sides)
-                sides.append(text)
+            numbers = E(expr, SubstitutionPrinter(self.nt, values, label=label))
+            if self.layout.text(numbers) not in (text, result.latex):
+                substituted = len(parts)
+                parts.append(numbers)
                 last = relation(arithmetic(expr, values, self.nt), result)
-        sides.append(result.latex)
-        ops = tuple(op if i == 1 else last if i == len(sides) - 1 else "="
-                    for i in range(1, len(sides)))
-        if len(sides) == 2 and op == "=":
+        parts.append(result.latex)
+        ops = tuple(op if i == 1 else last if i == len(parts) - 1 else "="
+                    for i in range(1, len(parts)))
+        if len(parts) == 2 and op == "=":
             ops = (last,)
-        return WorkedLine(kind, tuple(sides), param, op, ops=ops, substituted=substituted)
+        sides = tuple(self.layout.text(p) for p in parts)
+        return WorkedLine(kind, sides, param, op, ops=ops, substituted=substituted,
+                          lines=self.layout.lines(parts, ops, ITEM_WIDTH))
+
+    def arranged(self, expr: sp.Expr, label: str | None, inline: bool | None = False) -> E:
+        """``expr`` in document order with the printer of sample ``label``."""
+        if label not in self._printers:
+            self._printers[label] = self.nt.printer(True, label=label)
+        return E(self.nt.arrange(expr, inline), self._printers[label])
 
     def loss_of(self, label: str | None) -> str:
         return self.nt.symbol(self.g.loss, True, label) if self.nt.per_sample else \
@@ -124,14 +138,12 @@ class WorkedBuilder:
             raw[s] = float(point.y[n, k])
             shown[s] = exact(raw[s])
         work = SampleWork(label)
-        printer = nt.printer(True, label=label)
         for s, node in g.nodes.items():
             raw[s] = float(self.values[s.name][n])
             shown[s] = number(raw[s], self.digits)
-            arranged = nt.arrange(node.expr, inline=False)
-            work.forward.append(self.line("forward", nt.symbol(s, True, label),
-                                          printer.doprint(arranged), arranged, shown, shown[s],
-                                          label))
+            arranged = self.arranged(node.expr, label)
+            work.forward.append(self.line("forward", nt.symbol(s, True, label), arranged,
+                                          arranged.expr, shown, shown[s], label))
         adjoint = {s: float(self.values[f"dL/d{s.name}"][n]) for s in (*g.nodes, *g.inputs)
                    if f"dL/d{s.name}" in self.values}
         for s in [*reversed([s for s in g.nodes if g.nodes[s].role not in ("loss", "residual")]),
@@ -161,24 +173,22 @@ class WorkedBuilder:
         result = number(adjoint[s], self.digits)
         edges = self.edges(s)
         if [q for q, _ in edges] == [g.loss]:  # where the backward pass starts
-            arranged = nt.arrange(edges[0][1], inline=True)
-            return [self.line("backward", self.frac(g.loss, s, label),
-                              nt.printer(True, label=label).doprint(arranged), arranged, shown,
-                              result, label)]
+            arranged = self.arranged(edges[0][1], label, inline=True)
+            return [self.line("backward", self.frac(g.loss, s, label), arranged, arranged.expr,
+                              shown, result, label)]
         out: list[WorkedLine] = []
         terms, values = [], dict(shown)
         for q, local in edges:
             factor = self._factor(local, raw, shown, values)
             if not (local.is_Atom or local.is_Number):
-                arranged = nt.arrange(local)
-                out.append(self.line("local", nt.partial(q, s, True, label),
-                                     nt.printer(True, label=label).doprint(arranged), arranged,
-                                     shown, values[factor], label))
+                arranged = self.arranged(local, label, inline=None)
+                out.append(self.line("local", nt.partial(q, s, True, label), arranged,
+                                     arranged.expr, shown, values[factor], label))
             held = sp.Dummy()
             values[held] = number(adjoint[q], self.digits)
             terms.append(sp.Mul(held, factor, evaluate=False))
-        formula = " + ".join(self.frac(g.loss, q, label) + r" \cdot " + self.frac(q, s, label)
-                             for q, _ in edges)
+        formula = Join(tuple(("" if i == 0 else " + ", self.frac(g.loss, q, label) + r" \cdot "
+                              + self.frac(q, s, label)) for i, (q, _) in enumerate(edges)))
         out.append(self.line("backward", self.frac(g.loss, s, label), formula,
                              sp.Add(*terms, evaluate=False), values, result, label))
         return out
@@ -198,14 +208,16 @@ class WorkedBuilder:
         paths = [self.b._skip_residual(path) for path in self.d.chains(p)]
         values = dict(shown)
         if len(paths) <= CHAIN_MAX_PATHS:
-            formula = " + ".join(r" \cdot ".join(self.frac(a, c, label) for a, c, _ in path)
-                                 for path in paths)
+            formula = Join(tuple(("" if i == 0 else " + ", Join(tuple(
+                ("" if j == 0 else r" \cdot ", self.frac(a, c, label))
+                for j, (a, c, _) in enumerate(path)))) for i, path in enumerate(paths)))
             products = [sp.Mul(*(self._factor(v, raw, shown, values) for _, _, v in path),
                                evaluate=False) for path in paths]
         else:
             readers = [q for q in self.d.parents.get(p, []) if q in adjoint]
-            formula = " + ".join(self.frac(self.g.loss, q, label) + r" \cdot "
-                                 + self.frac(q, p, label) for q in readers)
+            formula = Join(tuple(("" if i == 0 else " + ", self.frac(self.g.loss, q, label)
+                                  + r" \cdot " + self.frac(q, p, label))
+                                 for i, q in enumerate(readers)))
             products = []
             for q in readers:
                 held = sp.Dummy()
@@ -268,8 +280,18 @@ class WorkedBuilder:
             shown = [exact(float(e)).latex for e in v]
             text = shown[0] if n == 1 else r"\left(" + ", ".join(shown) + r"\right)"
             out.data.append(f"{nt.symbol(s, n > 1 or not nt.per_sample)} = {text}")
-        out.params = [f"{nt.symbol(p, False)} = {exact(point.params[p.name]).latex}"
-                      for p in g.params]
+        layer = {}
+        for node in g.nodes.values():  # a parameter belongs to the layer that reads it
+            for p in node.expr.free_symbols & set(g.params):
+                layer.setdefault(p, node.layer)
+        for p in g.params:
+            text = f"{nt.symbol(p, False)} = {exact(point.params[p.name]).latex}"
+            same = out.params and layer.get(p) == layer.get(last) and len(out.params[-1]) < 6
+            if same:
+                out.params[-1].append(text)
+            else:
+                out.params.append([text])
+            last = p
         out.learning_rate = f"{nt.profile.learning_rate} = {exact(point.learning_rate).latex}"
         out.filled = self.filled()
         labelled = nt.per_sample
