@@ -37,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         model = load(Path(args.spec), form=args.form)
         fmt = "latex" if args.format == "pdf" else args.format
+        warnings: list[str] = []
         text = render(model, fmt, args.lang, args.example, args.values, digits=args.digits,
-                      seed=args.seed)
+                      seed=args.seed, warnings=warnings)
+        for warning in warnings:
+            print(f"derivgen: warning: {warning}", file=sys.stderr)
         if args.format == "pdf":
             output = Path(args.output or f"{model.spec.name}.pdf")
             compile_pdf(text, output)

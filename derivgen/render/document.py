@@ -56,13 +56,15 @@ def environment() -> jinja2.Environment:
 
 def render(model: GradientModel, format: str = "markdown", lang: str | None = None,
            example: bool = False, values: str | Path | None = None, digits: int = 3,
-           seed: int = 0) -> str:
+           seed: int = 0, warnings: list[str] | None = None) -> str:
     """The derivation of ``model`` as Markdown or LaTeX source.
 
     ``lang`` defaults to the language of the notation profile (the seed's).
     ``example`` adds the worked example from the spec's ``example:`` or from the
     ``values`` file, whatever they leave out drawn from ``seed``, its results printed to
     ``digits`` significant digits.  The same arguments always give the same text.
+    What the reader should be warned of (one symbol standing for two things) is added
+    to ``warnings``, and the document says it too.
     """
     if not 1 <= digits <= 15:
         raise DerivgenError(f"--digits must be between 1 and 15, not {digits}")
@@ -78,6 +80,11 @@ def render(model: GradientModel, format: str = "markdown", lang: str | None = No
     notation = Notation(model, profile)
     builder = DocumentBuilder(model, notation)
     doc = builder.build()
+    for symbol, kinds in doc.notes["clashes"]:
+        if warnings is not None:
+            warnings.append(f"{symbol} stands for " + " and ".join(k.replace("_", " ")
+                                                              for k in kinds)
+                            + " in this notation; a note in the document says so")
     worked = None
     if example or values is not None:
         from derivgen.render.worked import worked_example

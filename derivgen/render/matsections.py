@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
+from sympy import OneMatrix
 
 from derivgen.render.matlatex import MatrixLatexPrinter, bold, shape_latex
 from derivgen.render.profiles import Profile
@@ -91,6 +92,12 @@ def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocum
                        zip(g.layers, (spec_layer.units for spec_layer in model.spec.network.layers)))],
         "penalty": [rf"\lambda_{{{bold(name)}}} = {float(lam):g}"
                     for name, lam in g.penalty.items()],
+        # how the prose says a bias reaches every sample: 1_N for a bias vector, and
+        # b·1_{N×H}, a number times a matrix of ones, for a bias shared by a layer
+        "vector_bias": any(layer.bias is not None and layer.bias.is_Matrix
+                           for layer in g.layers),
+        "shared": [f"{p(layer.bias)} {p(OneMatrix(*layer.pre.shape))}" for layer in g.layers
+                   if layer.bias is not None and not layer.bias.is_Matrix],
     }
     notes = {"kinks": any(a in ("relu", "leaky_relu") for a in acts) or model.spec.loss == "mae",
              "cross_entropy": model.spec.loss == "cross_entropy", "penalty": bool(g.penalty)}

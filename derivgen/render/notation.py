@@ -84,6 +84,43 @@ class Notation:
         """The total loss (𝓛, J, Loss): the profile's, else the loss node's."""
         return self.profile.loss or self.symbol(self.graph.loss, sample=False)
 
+    # ---- what each symbol stands for ----
+    def meanings(self) -> dict[str, dict[object, str]]:
+        """Every symbol the document prints → {the thing it stands for: what kind of thing}.
+
+        Kinds: parameter, input, target, node, loss, learning_rate, leaky_slope,
+        sample_index, sample_count, function.  A symbol standing for two things is a
+        clash (seed 004 writes α for the learning rate and for the LeakyReLU slope).
+        """
+        g, out = self.graph, {}
+
+        def add(latex: str, thing: object, kind: str) -> None:
+            out.setdefault(latex, {}).setdefault(thing, kind)
+
+        for kind, group in (("parameter", g.params), ("input", g.inputs),
+                            ("target", g.targets)):
+            for s in group:
+                add(self.symbol(s, False), s, kind)
+        for s, node in g.nodes.items():
+            add(self.symbol(s, False), s, "loss" if node.role == "loss" else "node")
+        add(self.loss_symbol(), g.loss, "loss")
+        add(self.profile.learning_rate, "learning rate", "learning_rate")
+        if any(n.expr.has(LeakyRelu) for n in g.nodes.values()):
+            add(r"\alpha", "leaky slope", "leaky_slope")  # the notes write the slope α
+        if self.per_sample:
+            add(str(self.sample), "sample index", "sample_index")
+            add("N", "sample count", "sample_count")
+        for f in {type(a) for n in g.nodes.values() for a in n.expr.atoms(sp.Function)}:
+            key = ACTIVATION_KEYS.get(f)
+            if key and not self.profile.layer_functions:
+                add(self.profile.functions.get(key, FUNCTION_NAMES[key]), f, "function")
+        return out
+
+    def clashes(self) -> list[tuple[str, list[str]]]:
+        """(symbol, kinds) for every symbol that stands for two things or more."""
+        return [(latex, list(things.values())) for latex, things in self.meanings().items()
+                if len(things) > 1]
+
     # ---- functions ----
     def _functions(self) -> tuple[dict[sp.Expr, str], dict[sp.Expr, str]]:
         """Which layer each pre-activation feeds (σ_h/σ_o) and which function each kink is of."""
