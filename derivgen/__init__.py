@@ -11,6 +11,7 @@ The package is a pipeline, one subpackage per stage:
 - :mod:`derivgen.model`: :class:`Model` and :class:`MatrixModel`, what :func:`load` returns;
 - :mod:`derivgen.verify`: gradients against central differences;
 - :mod:`derivgen.judge`: documents' formulas and numbers against the engine;
+- :mod:`derivgen.learn`: gradient descent with the derived gradients, CSV data;
 - :mod:`derivgen.cli`: the ``derivgen`` command.
 """
 from __future__ import annotations
@@ -22,9 +23,10 @@ from derivgen.model.scalar import Model
 from derivgen.spec.naming import Names
 from derivgen.spec import Activation, Layer, Network, Spec, build_spec, read_spec
 from derivgen.verify import GradientReport, check_gradients
+from derivgen.learn.train import TrainResult, train
 
 __all__ = ["load", "mlp", "from_spec", "check_gradients", "Model", "MatrixModel",
            "GradientReport", "DerivgenError", "SpecError", "UnsupportedError",
            "ReferenceParseError", "Names", "Activation", "Layer", "Network", "Spec",
-           "read_spec", "build_spec"]
+           "read_spec", "build_spec", "train", "TrainResult"]
 __version__ = "0.1.0"

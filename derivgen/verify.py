@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from derivgen.engine.protocol import GradientModel
 from derivgen.ops.losses import loss
+from derivgen.render.tables import ItemRows, gradient_report_html
 from derivgen.report import ReportItem
-
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -69,10 +69,14 @@ class GradientReport:
         """No mismatch, and every parameter was compared at some point off a kink."""
         return all(c.status == "ok" for c in self.checks)
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the report as a table, one row per parameter."""
+        return gradient_report_html(self)
+
     def items(self) -> list[ReportItem]:
-        """Rows for ``derivgen check``, one per parameter."""
-        return [ReportItem(self.spec, f"dL/d{c.name}", "gradient", c.status, c.message(),
-                           None, c.analytic) for c in self.checks]
+        """Rows for ``derivgen check``, one per parameter (a list Jupyter shows as a table)."""
+        return ItemRows(ReportItem(self.spec, f"dL/d{c.name}", "gradient", c.status, c.message(),
+                                   None, c.analytic) for c in self.checks)
 
 
 def random_point(model: GradientModel, rng: np.random.Generator,

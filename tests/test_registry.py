@@ -103,3 +103,17 @@ def test_values_mean_the_same_in_both_forms():
     np.testing.assert_allclose(mv["dL/dz_2"][:, 0], sv["dL/dz_2"])
     np.testing.assert_allclose(mv["dL/dW_1"][0, 1], sv["dL/dw_121"])
     np.testing.assert_allclose(mv["dL/dx"][:, 1], sv["dL/dx_2"])
+
+
+@pytest.mark.parametrize("form", ["scalar", "matrix"])
+def test_a_wrong_output_layer_is_the_same_error_in_both_forms(form):
+    with pytest.raises(derivgen.SpecError, match="needs a network whose output layer is softmax"):
+        derivgen.mlp([2, 2], output="identity", loss="cross_entropy", form=form)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "with slope"), ("ru", "с наклоном")])
+def test_matrix_documents_state_the_leaky_slope(lang, words):
+    from derivgen.render.document import render
+    model = derivgen.mlp([2, 3, 1], hidden="leaky_relu", alpha=0.2, form="matrix")
+    text = render(model, "markdown", lang)
+    assert f"{words} $\\alpha = 0.2$" in text and "None" not in text

@@ -9,13 +9,15 @@ import argparse
 import sys
 from typing import Sequence
 
-from derivgen.cli import check, derive
+from derivgen.cli import check, derive, graph, train
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 #: subcommand name -> (module with add_arguments and run, one-line help)
 COMMANDS = {
     "check": (check, "check gradients of specs against central differences"),
     "derive": (derive, "write the derivation as Markdown, LaTeX or PDF"),
+    "train": (train, "gradient descent on a CSV data set with the derived gradients"),
+    "graph": (graph, "draw the computation graph with values and gradients (graphviz)"),
 }
 
 

@@ -6,7 +6,6 @@ its last printed digit.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,6 @@ from derivgen.judge.mapping import N, Mapper
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
-_GRAD = re.compile(r"\bd([A-Za-z]\w*)/d([A-Za-z]\w*)")
 
 def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
     """The printed number and the half-unit of its last printed digit."""
@@ -64,13 +62,11 @@ def check_claims(model: "Model") -> list[ReportItem]:
         names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
         names["eta"] = sp.Float(model.spec.example.learning_rate or 0.0)
 
-        def gradient(match: re.Match) -> str:
-            key = f"d_{match.group(1)}__d_{match.group(2)}"
-            names[key] = mapper.derivative(sp.Symbol(match.group(1)), sp.Symbol(match.group(2)))
-            return key
+        def gradient(of: str, wrt: str) -> sp.Expr:
+            return mapper.derivative(sp.Symbol(of), sp.Symbol(wrt))
 
         try:
-            expr = formula(entry, "of", _GRAD.sub(gradient, text), names)
+            expr = formula(entry, "of", text, names, derivative=gradient)
         except DerivgenError as exc:
             raise entry.error("of", f"claim {ident!r}: {exc}") from None
         expr = concrete(expr, N, x.shape[0], mapper.sample)

@@ -22,10 +22,11 @@ from derivgen.errors import DerivgenError, ReferenceParseError, SpecError, Unsup
 from derivgen.spec.fields import Fields
 from derivgen.judge.arrays import read_bindings
 from derivgen.judge.array_judge import judge_matrix
-from derivgen.judge.numeric import compare, concrete
+from derivgen.judge.numeric import SAMPLES, compare, concrete
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N, Mapper
 from derivgen.reader.latex import Reference, parse_reference
+from derivgen.render.tables import ItemRows
 from derivgen.spec.records import LOSSES
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
         raise UnsupportedError("the first side of the formula names no value to compare with")
     derived = lhs_mapper.target(sides[0], ref.assign, tuple(sides[1:]))
     rest = sides[1:]
-    samples = 3
+    samples = SAMPLES
     target = concrete(derived, N, samples, mapper.sample)
     notes = []
     for k, side in enumerate(rest, start=1):
@@ -227,6 +228,6 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
     return "ok", str(derived), "; ".join(notes)
 
 
-def check_documents(model: "Model", seed: int = 0) -> list[ReportItem]:
-    """All reference and claim items of a spec."""
-    return check_references(model, seed) + check_claims(model)
+def check_documents(model: "Model", seed: int = 0) -> ItemRows:
+    """All reference and claim items of a spec (a list Jupyter shows as a table)."""
+    return ItemRows(check_references(model, seed) + check_claims(model))

@@ -14,6 +14,7 @@ import numpy as np
 
 from derivgen.engine.reverse import Derivation, Rules, reverse_pass
 from derivgen.errors import SpecError, UnsupportedError
+from derivgen.render import jupyter
 from derivgen.spec.records import Spec
 
 Params = Mapping[str, Any]
@@ -81,9 +82,20 @@ class BaseModel:
 
     # ---- shared ----
     def _repr_markdown_(self) -> str:
-        """Jupyter and Colab show a model as its derivation."""
-        from derivgen.render.document import render
-        return render(self, "markdown")
+        """Jupyter and Colab show a model as its derivation (a summary when it is large)."""
+        return jupyter.model_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        """The forward equations, the loss and (small models) the gradients, as LaTeX."""
+        return jupyter.model_latex(self)
+
+    def gradient_markdown(self, name: str) -> str:
+        """One parameter's chain of partials and formulas, as Markdown."""
+        return jupyter.gradient_markdown(self, name)
+
+    def show(self, name: str | None = None) -> None:
+        """Display one gradient, or the whole derivation, in Jupyter (print it elsewhere)."""
+        jupyter.show(self, name)
 
     def _function(self, what: str) -> Callable:
         if what not in self._compiled:

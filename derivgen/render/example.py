@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 import numpy as np
 
 from derivgen.engine.protocol import GradientModel
@@ -42,7 +43,7 @@ class Point:
     seed: int = 0
 
 
-def read_values(path: str | Path) -> tuple[Example, str]:
+def read_values(path: str | Path) -> tuple[Example, str, Any]:
     """A --values file: YAML with the shape of a spec's ``example:``."""
     try:
         raw = Path(path).read_bytes()
@@ -56,7 +57,7 @@ def read_values(path: str | Path) -> tuple[Example, str]:
     example = example_section(top)
     top.done()
     assert example is not None
-    return example, str(path)
+    return example, str(path), pos
 
 
 def _fail(message: str, source: str, ex: Example | None) -> SpecError:
@@ -87,11 +88,11 @@ def _given(model: GradientModel, ex: Example | None, source: str
     return params, x, None if ex.y is None else np.asarray(ex.y, dtype=float)
 
 
-def example_point(model: GradientModel, values: str | Path | None = None,
-                  seed: int = 0) -> Point:
+def fill_point(model: GradientModel, values: str | Path | None = None,
+               seed: int = 0) -> Point:
     """The worked example's numbers: given ones first, the rest drawn from ``seed``."""
     if values is not None:
-        ex, source = read_values(values)
+        ex, source, _ = read_values(values)
     else:
         ex, source = model.spec.example, model.spec.source
     params, x, y = _given(model, ex, source)
@@ -130,3 +131,34 @@ def example_point(model: GradientModel, values: str | Path | None = None,
     filled.extend(missing)
     return Point(trial, x, y, float(rate), filled, seed)
 
+
+
+def given_point(model: GradientModel, values: str | Path | None = None
+                ) -> tuple[Example, dict, np.ndarray, np.ndarray, dict]:
+    """(example, params, x, y, gradients) of the spec's ``example:`` or of a --values file,
+    every parameter and the targets given (nothing drawn); a :class:`SpecError` names the
+    file and the position of what is missing or malformed.  ``derivgen graph`` uses it."""
+    if values is not None:
+        ex, source, where = read_values(values)
+    else:
+        ex, source = model.spec.example, model.spec.source
+        if ex is None:
+            raise SpecError("--example needs an 'example:' section in the spec, or --values FILE",
+                            source, *((1, 1) if Path(source).is_file() else (None, None)))
+        where = ex.pos
+
+    def fail(message: str) -> SpecError:
+        return SpecError(message, source, *((where.line, where.column) if where else (None,) * 2))
+
+    if ex.y is None:
+        raise fail("the worked example needs targets 'y' as well as 'x'")
+    x, y = np.asarray(ex.x, dtype=float), np.asarray(ex.y, dtype=float)
+    try:
+        params = model.flat_params(ex.params, partial=True)
+        missing = [p for p in model.parameters if p not in params]
+        if missing:
+            raise ValueError("it needs a value for every parameter; missing: " + ", ".join(missing))
+        grads = model.gradient_fn()(params, x, y)  # also checks the shapes of x and y
+    except ValueError as exc:
+        raise fail(f"worked example: {exc}") from None
+    return ex, params, x, y, grads

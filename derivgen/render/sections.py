@@ -205,10 +205,10 @@ class DocumentBuilder:
             chain = self.show("chain", [self.frac(g.loss, p), Join(tuple(
                 ("" if i == 0 else " + ", self.frac(g.loss, q) + r" \cdot " + self.frac(q, p))
                 for i, q in enumerate(parents)))], p.name)
-        compact = self.model.compact_gradients[p.name]
+        compact = self.d.compact(p)  # this parameter's only (one gradient can be shown alone)
         shown = self.show("compact", [total, self.reduced(compact)], p.name)
         expanded = None
-        if sp.count_ops(self.model.sample_gradients[p.name]) <= EXPANDED_MAX_OPS:
+        if sp.count_ops(self.d.expanded(p)) <= EXPANDED_MAX_OPS:
             expanded = self.show("expanded", [total, self.reduced(compact, expand=True)], p.name)
         return Gradient(p.name, nt.symbol(p, False), chain, len(paths), shown, expanded)
 

@@ -20,7 +20,9 @@ import sympy as sp
 
 from derivgen.render.breaking import ITEM_WIDTH, E, Join, Layout, Part
 from derivgen.render.display import Display
-from derivgen.render.example import Point, example_point
+from derivgen.render.example import Point, fill_point
+# derivgen graph reads its example through these (all given, nothing drawn)
+from derivgen.render.example import given_point as example_point, read_values  # noqa: F401
 from derivgen.render.numlatex import (Printed, SubstitutionPrinter, arithmetic, exact, number,
                                       relation, updated)
 from derivgen.render.sections import CHAIN_MAX_PATHS, DocumentBuilder
@@ -328,5 +330,5 @@ def worked_example(builder: DocumentBuilder, values: str | Path | None = None,
                    digits: int = 3, seed: int = 0) -> Worked:
     """The worked example of the spec's ``example:`` (or of a --values file), every value
     either leaves out drawn from ``seed``, through one update step."""
-    point = example_point(builder.model, values, seed)
+    point = fill_point(builder.model, values, seed)
     return WorkedBuilder(builder, point, digits).build()

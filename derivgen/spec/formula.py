@@ -12,6 +12,7 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
+from derivgen.errors import DerivgenError
 from derivgen.ops import activations
 from derivgen.ops.functions import Relu
 
@@ -75,13 +76,20 @@ _BINOPS = {
 }
 
 
+Derivative = Callable[[str, str], sp.Expr]
+
+
 def parse_formula(text: str, names: Mapping[str, sp.Expr],
-                  aliases: Mapping[str, str] | None = None) -> sp.Expr:
+                  aliases: Mapping[str, str] | None = None,
+                  derivative: Derivative | None = None) -> sp.Expr:
     """Parse ``text`` into a SymPy expression.
 
     ``names`` maps every identifier the formula may use to its symbol;
     ``aliases`` maps extra function names (seed 000's ``a``) to entries of
-    :data:`FUNCTIONS`.  Raises :class:`ExprError` with a position otherwise.
+    :data:`FUNCTIONS`.  With ``derivative``, ``dA/dB`` (a name starting with d over
+    another, as in a claim ``w_2 - eta*dL/dw_2``) is the derivative
+    ``derivative("A", "B")``, never a ratio.  Raises :class:`ExprError` with a
+    position otherwise.
     """
     if not isinstance(text, str):
         raise ExprError("expected a formula as text")
@@ -100,7 +108,7 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
         raise ExprError("formula is nested too deeply or malformed") from None
     aliases = dict(aliases or {})
     try:
-        expr = _Walker(names, aliases).visit(tree.body)
+        expr = _Walker(names, aliases, derivative).visit(tree.body)
     except RecursionError:
         raise ExprError("formula is nested too deeply") from None
     except ExprError as exc:
@@ -135,9 +143,36 @@ def _column_map(stripped: str, lead: int) -> Callable[[int], int]:
     return column
 
 
+def _differential(node: ast.AST) -> bool:
+    """A name dX with X a name itself (dL, dw_2): one side of a claim's dA/dB."""
+    return isinstance(node, ast.Name) and node.id[:1] == "d" and node.id[1:2].isalpha()
+
+
 class _Walker:
-    def __init__(self, names: Mapping[str, sp.Expr], aliases: Mapping[str, str]) -> None:
-        self.names, self.aliases = names, aliases
+    def __init__(self, names: Mapping[str, sp.Expr], aliases: Mapping[str, str],
+                 derivative: Derivative | None = None) -> None:
+        self.names, self.aliases, self.derivative = names, aliases, derivative
+
+    def leibniz(self, node: ast.BinOp) -> sp.Expr | None:
+        """``dA/dB`` as a derivative, or None when ``node`` is not one.
+
+        Python reads ``eta*dL/dw`` as ``(eta*dL)/dw`` and ``-dL/dw`` as ``(-dL)/dw``,
+        so the numerator is the last factor of the left operand.
+        """
+        right, left = node.right, node.left
+        if self.derivative is None or not _differential(right):
+            return None
+        lead: sp.Expr = sp.Integer(1)
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult):
+            lead, left = self.visit(left.left), left.right
+        elif isinstance(left, ast.UnaryOp) and isinstance(left.op, ast.USub):
+            lead, left = sp.Integer(-1), left.operand
+        if not _differential(left):
+            return None
+        try:
+            return lead * self.derivative(left.id[1:], right.id[1:])
+        except DerivgenError as exc:
+            raise self.fail(left, str(exc)) from None
 
     def fail(self, node: ast.AST, message: str) -> ExprError:
         return ExprError(message, getattr(node, "lineno", 1) - 1, getattr(node, "col_offset", 0))
@@ -159,6 +194,9 @@ class _Walker:
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             return self.constant(node, self.power(node))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and (
+                found := self.leibniz(node)) is not None:
+            return found
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             return self.constant(node, _BINOPS[type(node.op)](self.visit(node.left),
                                                               self.visit(node.right)))

@@ -21,7 +21,7 @@ from derivgen.render.latex import FUNCTION_NAMES, split_name
 from derivgen.render.notation import Notation
 from derivgen.judge.arrays import Binding, Evaluator, ShapeMismatch, close
 from derivgen.verify import random_point
-from derivgen.judge.numeric import POINTS, compare, concrete
+from derivgen.judge.numeric import POINTS, SAMPLES, compare, concrete
 from derivgen.judge.mapping import N, Mapper
 from derivgen.reader.latex import DEFAULT_FUNCTIONS, parse_expression, parse_reference
 
@@ -151,7 +151,7 @@ class Reader:
                               hadamard=frozenset())  # every product sign here is a matrix one
         net = self.model.spec.network
         layout = "columns" if net.names.matrix_layout == "out_in" else "rows"
-        n = 1 if layout == "columns" or self.model.graph.reduction == "single" else 3
+        n = 1 if layout == "columns" or self.model.graph.reduction == "single" else SAMPLES
         rng = np.random.default_rng(seed)
         for point in range(LAYER_POINTS):
             params, x, y = random_point(self.model, rng, n)
