@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from derivgen.errors import DerivgenError
-from derivgen.render.breaking import Layout, estimate
+from derivgen.render.breaking import Layout
+from derivgen.render.widths import estimate
 from derivgen.render.document import render
 from derivgen.render.notation import Notation
 from derivgen.render.profiles import read_notation

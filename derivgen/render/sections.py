@@ -17,8 +17,8 @@ from derivgen.engine.graph import SAMPLE_COUNT
 from derivgen.engine.protocol import GradientModel
 from derivgen.ops.functions import Step, as_expr
 from derivgen.ops.losses import loss as loss_op
-from derivgen.render.breaking import (WIDTH, E, Group, Join, Layout, Part, Seq, estimate,
-                                      needs_brackets)
+from derivgen.render.breaking import WIDTH, E, Group, Join, Layout, Part, Seq, needs_brackets
+from derivgen.render.widths import estimate
 from derivgen.render.display import Display
 from derivgen.render.notation import Notation
 from derivgen.render.overview import architecture, layer_view, notes

@@ -12,65 +12,19 @@ when the printed numbers give exactly the printed result, else "≈".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import sympy as sp
 
 from derivgen.render.breaking import ITEM_WIDTH, E, Join, Layout, Part
-from derivgen.render.display import Display
+from derivgen.render.display import SampleWork, Worked, WorkedLine
 from derivgen.render.example import Point, fill_point
 # derivgen graph reads its example through these (all given, nothing drawn)
 from derivgen.render.example import given_point as example_point, read_values  # noqa: F401
 from derivgen.render.numlatex import (Printed, SubstitutionPrinter, arithmetic, exact, number,
                                       relation, updated)
 from derivgen.render.sections import CHAIN_MAX_PATHS, DocumentBuilder
-
-
-@dataclass(frozen=True)
-class WorkedLine(Display):
-    """A display of the worked example; ``substituted`` is the index of its side with
-    numbers in place of symbols (None when it has none), the last side its result."""
-
-    substituted: int | None = None
-
-
-@dataclass
-class SampleWork:
-    """The steps of one sample; ``label`` is its number (None for a single sample)."""
-
-    label: str | None
-    forward: list[WorkedLine] = field(default_factory=list)
-    backward: list[WorkedLine] = field(default_factory=list)
-    gradients: list[WorkedLine] = field(default_factory=list)
-
-
-@dataclass
-class Worked:
-    """The example's values and lines, each line a :class:`WorkedLine`."""
-
-    samples: int
-    digits: int
-    seed: int
-    data: list[str] = field(default_factory=list)
-    #: the parameters' values, a few at a time, one layer's after another's
-    params: list[list[str]] = field(default_factory=list)
-    learning_rate: str | None = None
-    #: the LaTeX of every value drawn from the seed because the spec does not give it
-    filled: list[str] = field(default_factory=list)
-    per_sample: list[SampleWork] = field(default_factory=list)
-    #: the loss and the gradients over the batch (sum or mean reductions only)
-    loss: WorkedLine | None = None
-    gradients: list[WorkedLine] = field(default_factory=list)
-    updates: list[WorkedLine] = field(default_factory=list)
-
-    def lines(self) -> list[WorkedLine]:
-        """Every line, in document order."""
-        out: list[WorkedLine] = []
-        for s in self.per_sample:
-            out += s.forward + s.backward + s.gradients
-        return out + ([self.loss] if self.loss else []) + self.gradients + self.updates
 
 
 def _value(expr: sp.Expr, values: dict[sp.Symbol, float]) -> float:
