@@ -235,11 +235,23 @@ class Layout:
         out = [texts[0] + " &" if aligned else "&" + texts[0]]
         for rel, part in zip(relations, parts[1:]):
             budget = width - indent - estimate(rel) - 1.0
-            rows = self.fill(part, budget)
-            head = f"{rel} {rows[0]}"
+            filled = self.fill(part, budget)
+            head = f"{rel} {filled[0]}"
             if aligned and len(out) == 1 and out[0].endswith("&"):
                 out[0] += head
             else:
                 out.append(("&" if aligned else r"&\quad ") + head)
-            out += [(r"&\quad {}" if aligned else r"&\qquad {}") + row for row in rows[1:]]
+            out += [(r"&\quad {}" if aligned else r"&\qquad {}") + row for row in filled[1:]]
         return tuple(out)
+
+
+def rows(displays: list[Any], width: float = WIDTH) -> list[list[Any]]:
+    """Displays two to a line (a, \\quad b) where both fit, else one."""
+    out: list[list[Any]] = []
+    for d in displays:
+        if out and len(out[-1]) == 1 and not out[-1][0].lines and not d.lines and \
+                estimate(out[-1][0].latex + r", \quad " + d.latex) <= width:
+            out[-1].append(d)
+        else:
+            out.append([d])
+    return out

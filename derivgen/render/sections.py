@@ -17,8 +17,7 @@ from derivgen.engine.graph import SAMPLE_COUNT
 from derivgen.engine.protocol import GradientModel
 from derivgen.ops.functions import Step, as_expr
 from derivgen.ops.losses import loss as loss_op
-from derivgen.render.breaking import WIDTH, E, Group, Join, Layout, Part, Seq, needs_brackets
-from derivgen.render.widths import estimate
+from derivgen.render.breaking import E, Group, Join, Layout, Part, Seq, needs_brackets, rows
 from derivgen.render.display import Display
 from derivgen.render.notation import Notation
 from derivgen.render.overview import architecture, layer_view, notes
@@ -242,18 +241,6 @@ class DocumentBuilder:
                         self.loss(), self.residuals(), self.errors(), self.definitions(),
                         [self.gradient(p) for p in self.graph.params], self.updates(),
                         notes(self))
-
-
-def rows(displays: list[Display], width: float = WIDTH) -> list[list[Display]]:
-    """Displays two to a line (a, \\quad b) where both fit, else one."""
-    out: list[list[Display]] = []
-    for d in displays:
-        if out and len(out[-1]) == 1 and not out[-1][0].lines and not d.lines and \
-                estimate(out[-1][0].latex + r", \quad " + d.latex) <= width:
-            out[-1].append(d)
-        else:
-            out.append([d])
-    return out
 
 
 def build_document(model: GradientModel, notation: Notation) -> Document:
