@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from derivgen.errors import DerivgenError
+from derivgen.render.compact import COMPACT_ABOVE
+from derivgen.spec.forms import parameter_count
 from derivgen.render.breaking import Layout
 from derivgen.render.widths import estimate
 from derivgen.render.document import render
@@ -33,22 +35,30 @@ MARK = re.compile(r"^DERIVGEN-DOCUMENT (\S+)$")
 
 
 def variants():
-    """(label, model, example) for every document of every bundled spec."""
+    """(label, model, example, compact) for every document of every bundled spec."""
     for path in SPECS + MATRIX_SPECS:
-        for form in ("scalar", "matrix"):
+        for form in ("scalar", "matrix", "compact"):
             try:
-                model = bundled(path, form)
+                model = bundled(path, "matrix" if form == "compact" else form)
             except DerivgenError:  # a free-form model has no matrix form; a big net no
                 continue           # scalar one
-            examples = (False, True) if model.form == "scalar" else (False,)
+            examples = (False, True) if model.form == "scalar" or (
+                form == "compact" and parameter_count(model.spec.network) <= COMPACT_ABOVE) \
+                else (False,)
             for example in examples:
-                yield f"{path.stem}.{form}{'.example' if example else ''}", model, example
+                yield (f"{path.stem}.{form}{'.example' if example else ''}", model, example,
+                       form == "compact")
 
 
 def documents(lang: str) -> list[tuple[str, str]]:
     out = []
-    for label, model, example in variants():
-        out.append((f"{label}.{lang}", render(model, "latex", lang, example=example)))
+    for label, model, example, compact in variants():
+        try:
+            tex = render(model, "latex", lang, example=example, compact=compact)
+        except DerivgenError:  # compact mode refuses flat weight names (w_{c}, w_{m})
+            assert compact, label
+            continue
+        out.append((f"{label}.{lang}", tex))
     return out
 
 

@@ -24,6 +24,9 @@ class Display:
     ops: tuple[str, ...] = ()
     #: the display broken into lines for the page (LaTeX), empty when it fits on one
     lines: tuple[str, ...] = ()
+    #: a formula for one generic unit (compact mode): each free index letter and how many
+    #: values it takes (k: 1 … 128); a reader checks it for every one of them
+    each: tuple[tuple[str, int], ...] = ()
 
     @property
     def relations(self) -> tuple[str, ...]:

@@ -155,6 +155,14 @@ class NotationPrinter(LatexPrinter):
     _print_sin = _print_cos = _print_table
     _print_LogSumExp = _print_table
 
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        # one \sum per index, outermost first, as the documents write nested sums (SymPy
+        # would stack them under one sign, which the reader does not take)
+        signs = "".join(r"\sum_{" + self._print(v) + "=" + self._print(a) + "}^{" +
+                        self._print(b) + "} " for v, a, b in reversed(expr.limits))
+        body = self._print(expr.function)
+        return signs + (r"\left(" + body + r"\right)" if expr.function.is_Add else body)
+
     def _print_Step(self, expr: sp.Expr, exp: str | None = None) -> str:
         arg, at0 = expr.args
         style, g, name = self.notation.step_style(arg)

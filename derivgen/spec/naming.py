@@ -55,9 +55,11 @@ def check_template(template: str, placeholders: bool = True) -> str | None:
     return None
 
 
-def format_name(template: str, **indices: tuple[int, int]) -> str:
-    """Fill ``template``; each index is (value, number of values it ranges over)."""
-    wide = any(count > 10 or value >= 10 for value, count in indices.values())
+def format_name(template: str, **indices: tuple[int | str, int]) -> str:
+    """Fill ``template``; each index is (value, number of values it ranges over).  A value
+    may be an index letter (k), as a derivation that writes one unit for all does."""
+    wide = any(count > 10 or (isinstance(value, int) and value >= 10)
+               for value, count in indices.values())
     parts: list[str] = []
     last_was_index = False
     pos = 0
