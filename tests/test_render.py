@@ -293,7 +293,7 @@ def test_example_without_values_draws_them(capsys):
     code, out, err = derive(capsys, ROOT / "specs" / "seed000_relu_1_3_1.yaml", "--example",
                             "--lang", "en")
     assert code == 0, err
-    assert r"drawn with seed 0 (option --seed) and rounded to two decimals: $x$, $y$" in out
+    assert r"drawn with seed 0 (option `--seed`) and rounded to two decimals: $x$, $y$" in out
 
 
 # ---- goldens and determinism ----

@@ -47,6 +47,9 @@ def environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, autoescape=False,
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.filters["inline"] = lambda text: f"${text}$"
+    # a command-line option in prose: -{}- keeps LaTeX from making an en dash of --
+    env.globals["option"] = lambda name, fmt: (r"\texttt{-{}-" + name + "}" if fmt == "latex"
+                                               else f"`--{name}`")
     env.filters["tex"] = lambda text: "".join(_TEX_SPECIALS.get(c, c) for c in str(text))
     # a spec name may be longer than a line: it may break after each _ (titles, prose)
     env.filters["name"] = lambda text: "".join(
