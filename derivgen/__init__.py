@@ -16,14 +16,45 @@ The package is a pipeline, one subpackage per stage:
 """
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from derivgen.errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
-from derivgen.model.load import from_spec, load, mlp
-from derivgen.model.matrix import MatrixModel
-from derivgen.model.scalar import Model
-from derivgen.spec.naming import Names
-from derivgen.spec import Activation, Layer, Network, Spec, build_spec, read_spec
-from derivgen.verify import GradientReport, check_gradients
-from derivgen.learn.train import TrainResult, train
+
+#: public name -> the module that defines it; imported on first use, so that
+#: ``import derivgen`` (and the command line) load only what they need
+_LAZY = {
+    "load": "derivgen.model.load", "mlp": "derivgen.model.load",
+    "from_spec": "derivgen.model.load", "MatrixModel": "derivgen.model.matrix",
+    "Model": "derivgen.model.scalar", "Names": "derivgen.spec.naming",
+    "Activation": "derivgen.spec", "Layer": "derivgen.spec", "Network": "derivgen.spec",
+    "Spec": "derivgen.spec", "build_spec": "derivgen.spec", "read_spec": "derivgen.spec",
+    "GradientReport": "derivgen.verify", "check_gradients": "derivgen.verify",
+    "TrainResult": "derivgen.learn.train", "train": "derivgen.learn.train",
+}
+
+if TYPE_CHECKING:
+    from derivgen.learn.train import TrainResult, train
+    from derivgen.model.load import from_spec, load, mlp
+    from derivgen.model.matrix import MatrixModel
+    from derivgen.model.scalar import Model
+    from derivgen.spec import Activation, Layer, Network, Spec, build_spec, read_spec
+    from derivgen.spec.naming import Names
+    from derivgen.verify import GradientReport, check_gradients
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'derivgen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = ["load", "mlp", "from_spec", "check_gradients", "Model", "MatrixModel",
            "GradientReport", "DerivgenError", "SpecError", "UnsupportedError",

@@ -6,19 +6,29 @@ this module builds the parser and turns exceptions into exit codes.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from types import ModuleType
 from typing import Sequence
 
-from derivgen.cli import check, derive, graph, train
-
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
-#: subcommand name -> (module with add_arguments and run, one-line help)
+#: subcommand name -> (its module, with add_arguments and run; one-line help).  Modules are
+#: imported when their command runs: `derive` need not load the judge, lark or matplotlib.
 COMMANDS = {
-    "check": (check, "check gradients of specs against central differences"),
-    "derive": (derive, "write the derivation as Markdown, LaTeX or PDF"),
-    "train": (train, "gradient descent on a CSV data set with the derived gradients"),
-    "graph": (graph, "draw the computation graph with values and gradients (graphviz)"),
+    "check": ("derivgen.cli.check", "check gradients of specs against central differences"),
+    "derive": ("derivgen.cli.derive", "write the derivation as Markdown, LaTeX or PDF"),
+    "train": ("derivgen.cli.train",
+              "gradient descent on a CSV data set with the derived gradients"),
+    "graph": ("derivgen.cli.graph",
+              "draw the computation graph with values and gradients (graphviz)"),
+    "codegen": ("derivgen.cli.codegen",
+                "write a standalone loss and gradient module (numpy, numba, jax, torch)"),
 }
+
+
+def command(name: str) -> ModuleType:
+    """The module of subcommand ``name``."""
+    return importlib.import_module(COMMANDS[name][0])
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,20 +38,25 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_INPUT)
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, the options of that subcommand alone are added
+    (the others are listed with their help, unimported)."""
     top = _Parser(prog="derivgen", description="Symbolic gradients for small networks.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, (module, text) in COMMANDS.items():
-        module.add_arguments(sub.add_parser(name, help=text))
+    for name, (_, text) in COMMANDS.items():
+        child = sub.add_parser(name, help=text)
+        if only is None or name == only:
+            command(name).add_arguments(child)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = parser(chosen if chosen in COMMANDS else None).parse_args(argv)
     try:
-        return COMMANDS[args.command][0].run(args)
+        return command(args.command).run(args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad input; still no traceback for users
