@@ -32,7 +32,8 @@ from support.helpers import PDFLATEX, bundled, flat, needs_tex, run_cli
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("DERIVGEN_UPDATE_GOLDEN") == "1"
 SEEDS = [p for p in SPECS if p.name.startswith("seed")]
-EXAMPLES = [p for p in SEEDS if p.name.startswith("seed001")]  # full worked examples
+# full worked examples: seed 001's and Mazur's
+EXAMPLES = [p for p in SPECS if p.name.startswith(("seed001", "mazur"))]
 JUDGED = ("forward", "residual", "error", "definition", "chain", "compact", "expanded",
           "update", "loss", "note", "kink", "half")
 
@@ -297,7 +298,8 @@ def test_example_without_values_draws_them(capsys):
 
 
 # ---- goldens and determinism ----
-CASES = [(p, lang, False) for p in SEEDS for lang in ("ru", "en")] + [
+MAZUR = [p for p in SPECS if p.name.startswith("mazur")]
+CASES = [(p, lang, False) for p in SEEDS + MAZUR for lang in ("ru", "en")] + [
     (p, lang, True) for p in EXAMPLES for lang in ("ru", "en")]
 
 

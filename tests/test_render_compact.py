@@ -10,7 +10,11 @@ from derivgen.judge.formulas import check_references
 from derivgen.render.compact import COMPACT_ABOVE, build_compact
 from derivgen.render.document import render
 from derivgen.render.profiles import PROFILES
-from support.helpers import MATRIX_SPECS, ROOT, run_cli
+import os
+
+from support.helpers import GOLDEN, MATRIX_SPECS, ROOT, run_cli
+
+UPDATE = os.environ.get("DERIVGEN_UPDATE_GOLDEN") == "1"
 
 #: name → (spec text, profile, judge every unit or only the last of each layer)
 NETS = {
@@ -117,3 +121,14 @@ def test_a_small_compact_derivation_keeps_its_example(capsys):
     code, out, _ = run_cli(capsys, "derive", ROOT / "specs" / "seed001_sigmoid_2_3_2.yaml",
                            "--compact", "--example", "--lang", "en")
     assert code == 0 and "## Worked example" in out and r"z_{1k} = " in out
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_compact_golden(lang):
+    path = next(p for p in MATRIX_SPECS if p.stem == "mlp_784_128_10")
+    text = render(derivgen.load(path, form="matrix"), "markdown", lang, compact=True)
+    golden = GOLDEN / f"{path.stem}.compact.{lang}.md"
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), (
+        f"{golden.name} changed; inspect the diff, then DERIVGEN_UPDATE_GOLDEN=1 to accept it")

@@ -115,7 +115,9 @@ def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocum
         "shared": [f"{p(layer.bias)} {p(OneMatrix(*layer.pre.shape))}" for layer in g.layers
                    if layer.bias is not None and not layer.bias.is_Matrix],
     }
-    notes = {"kinks": any(a in ("relu", "leaky_relu") for a in acts) or model.spec.loss == "mae",
+    kinds = [a for a in ("relu", "leaky_relu") if a in acts] + (
+        ["abs"] if model.spec.loss == "mae" else [])
+    notes = {"kinks": kinds,
              "cross_entropy": model.spec.loss == "cross_entropy", "penalty": bool(g.penalty)}
     return MatrixDocument(architecture, forward, loss, backward, gradients, inputs, updates,
                           notes)
