@@ -27,7 +27,7 @@ from derivgen.reader.latex import parse_reference
 from derivgen.render.document import environment, render
 from derivgen.render.sections import build_document
 from conftest import ROOT, SPECS
-from support.helpers import PDFLATEX, bundled, flat, needs_tex, run_cli
+from support.helpers import bundled, flat, needs_tex, run_cli
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("DERIVGEN_UPDATE_GOLDEN") == "1"
@@ -368,19 +368,7 @@ def test_missing_spec_is_exit_2(capsys, tmp_path):
     assert code == 2 and err == f"derivgen: {tmp_path / 'nope.yaml'}: no such file\n"
 
 
-@needs_tex
-@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
-@pytest.mark.parametrize("lang", ["ru", "en"])
-def test_latex_compiles(tmp_path, path, lang):
-    model = bundled(path)
-    example = model.spec.example is not None and model.spec.example.y is not None
-    source = tmp_path / "d.tex"
-    source.write_text(render(model, "latex", lang, example=example), encoding="utf-8")
-    done = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
-                          cwd=tmp_path, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
-    errors = [line for line in done.stdout.decode("utf-8", "replace").splitlines()
-              if line.startswith("!")]
-    assert done.returncode == 0 and (tmp_path / "d.pdf").is_file(), errors
+# every spec's LaTeX is compiled, and its layout checked, by tests/test_layout.py
 
 
 @needs_tex

@@ -49,7 +49,8 @@ def check_template(template: str, placeholders: bool = True) -> str | None:
         return "this name takes no placeholders"
     probe = _PLACEHOLDER.sub("1", template)
     if "{" in probe or "}" in probe:
-        return "only the placeholders {l}, {k}, {j}, {m} and (weights only) {c} are allowed"
+        return ("only the placeholders {l}, {k}, {j} and {m} are allowed, and {c} in the "
+                "weight name")
     if not IDENTIFIER.match(probe):
         return "a name must start with a letter and use letters, digits and _"
     return None
