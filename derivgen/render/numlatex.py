@@ -104,7 +104,8 @@ class SubstitutionPrinter(NotationPrinter):
     Signs and brackets are decided on the values: b + w·x with w = −0.3, b = −0.2
     prints −0.3 · 1.5 − 0.2, and a negative value inside a product or under a power
     is bracketed: 0.5 · (−0.3).  A kink prints as its indicator at the number,
-    1[0.1 > 0], whatever the document's letter for it.
+    1[0.1 > 0] ([0.1 > 0] where the document writes Iverson brackets), whatever the
+    document's letter for it.
     """
 
     def __init__(self, notation, values: Mapping[sp.Symbol, Printed],
@@ -213,8 +214,8 @@ class SubstitutionPrinter(NotationPrinter):
     def _print_Step(self, expr: sp.Expr, exp: str | None = None) -> str:
         arg, at0 = expr.args
         rel = ">" if at0 == 0 else r"\geq"
-        return self._wrap(r"\mathbf{1}\left[" + self._print(arg) + f" {rel} 0" + r"\right]",
-                          exp)
+        one = "" if self.notation.profile.step == "iverson" else r"\mathbf{1}"  # seed 003: [·]
+        return self._wrap(one + r"\left[" + self._print(arg) + f" {rel} 0" + r"\right]", exp)
 
 
 def rational_values(values: Mapping[sp.Symbol, Printed]) -> dict[sp.Symbol, sp.Rational]:
