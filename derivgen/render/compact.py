@@ -26,7 +26,7 @@ from derivgen.ops.activations import ACTIVATIONS, elementwise
 from derivgen.ops.functions import Step
 from derivgen.ops.losses import loss as loss_op
 from derivgen.ops.matexpr import BatchLoss
-from derivgen.render.breaking import E, Group, Join, Layout, Part, Seq, remember, rows
+from derivgen.render.breaking import E, Join, Layout, Part, Seq, remember, rows
 from derivgen.render.display import Display, Z
 from derivgen.render.indexed import Indexer
 from derivgen.render.latex import (FUNCTION_NAMES, NotationPrinter, SymbolLatex, name_latex,

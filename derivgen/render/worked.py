@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import sympy as sp
 
 from derivgen.render.breaking import ITEM_WIDTH, E, Join, Layout, Part
