@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from derivgen.errors import SpecError
-from derivgen.spec.records import Network, Spec
+from derivgen.spec.records import MAX_SCALAR_PARAMETERS, Network, Spec
 
 FORMS = ("scalar", "matrix")
 
@@ -27,7 +27,18 @@ def with_form(spec: Spec, form: str | None) -> Spec:
         return spec
     if form == net.form:
         return spec
+    if form == "scalar" and parameter_count(net) > MAX_SCALAR_PARAMETERS:
+        raise SpecError(f"{parameter_count(net)} parameters; scalar form derives at most "
+                        f"{MAX_SCALAR_PARAMETERS} (one symbol each): use the matrix form, or "
+                        "derive --compact", spec.source)
     layout = "rows" if net.names.matrix_layout == "in_out" else "columns"
     return dataclasses.replace(spec, network=dataclasses.replace(
         net, form=form, layout=layout if form == "matrix" else net.layout,
         l2=net.l2 if form == "matrix" else ()))
+
+
+def parameter_count(net: Network) -> int:
+    """Weights and biases of a network (one per shared bias)."""
+    sizes = [net.inputs] + [layer.units for layer in net.layers]
+    return sum(a * b + {"neuron": b, "shared": 1}.get(layer.bias, 0)
+               for a, b, layer in zip(sizes, sizes[1:], net.layers))
