@@ -86,10 +86,11 @@ class Applying:
         prime = fname.endswith("_prime")
         base = fname[:-6] if prime else fname
         if fname in self.definitions:  # Linear(W_2, b_2, l): the definition's body, filled in
-            params, body = self.definitions[fname]
-            if len(args) != len(params):
-                raise UnsupportedError(f"{fname} is defined with {len(params)} arguments under "
+            if len(args) not in self.definitions[fname]:
+                counts = " or ".join(map(str, sorted(self.definitions[fname])))
+                raise UnsupportedError(f"{fname} is defined with {counts} arguments under "
                                        f"'functions'; the reference gives it {len(args)}")
+            params, body = self.definitions[fname][len(args)]
             return self.map(body.xreplace(dict(zip(params, args))))
         if self._is_loss(base) and not prime:  # J(θ₀, θ₁) is the loss itself
             if self.loss_arguments and len(args) == len(self.loss_arguments):
@@ -103,12 +104,19 @@ class Applying:
         if target in self.by_name and not prime:  # f(x_n; φ, θ) names a node
             index = next((a.indices[-1] for a in args if isinstance(a, sp.Indexed)), None)
             return self.name(target, index)
+        slope = None
+        if target in ACTIVATIONS and ACTIVATIONS[target].takes_alpha and len(args) == 2:
+            slope = self.map(args[1])  # LeakyReLU(z, α): the slope as a second argument
+            if not slope.is_number:
+                raise UnsupportedError(f"{fname}'s slope {args[1]} needs a value: bind it "
+                                       "under 'where'")
+            args = args[:1]
         if target is None or len(args) != 1:
             raise UnsupportedError(f"the reference applies {fname!r}; map it under 'functions' "
                                    "to an activation, a node name, or 'node'")
         act = activation_function(target)
         if act.alpha is not None:  # LeakyReLU in a document: the network's own slope
-            act = Activation(act.name, alpha=self.leaky_slope())
+            act = Activation(act.name, alpha=self.leaky_slope() if slope is None else slope)
         inner = self.map(args[0])
         if not prime:
             return apply_activation(act, inner)

@@ -72,8 +72,9 @@ def _head(evaluate: Evaluator, ref: "Reference") -> tuple[int, Any]:
 
 
 def judge_matrix(ref: "Reference", mapper: Mapper, matrices: tuple, rng: np.random.Generator,
-                 ) -> tuple[str, str, str]:
-    """(status, derived, message) for one matrix formula (batch of 3 samples for ``rows``)."""
+                 evaluator: type = Evaluator) -> tuple[str, str, str]:
+    """(status, derived, message) for one matrix formula (batch of 3 samples for ``rows``);
+    ``evaluator`` may add readings (the audit's reads chain-rule Jacobian products)."""
     model, (layout, bindings) = mapper.model, matrices[:2]
     judged: set[int] = set()
     cache: dict = {}
@@ -87,7 +88,7 @@ def judge_matrix(ref: "Reference", mapper: Mapper, matrices: tuple, rng: np.rand
             x = np.array(example[1], dtype=float).reshape(x.shape)
         rate = float(rng.uniform(0.01, 1.0))
         scalars: Callable[[sp.Expr], float] = Scalars(mapper, cache, params, x, y, rate)
-        evaluate = Evaluator(model, layout, bindings, mapper.functions, params, x, y,
+        evaluate = evaluator(model, layout, bindings, mapper.functions, params, x, y,
                              rate=rate, scalar=scalars)
         start, target = _head(evaluate, ref)
         for k, side in enumerate(ref.sides[start:], start=start + 1):

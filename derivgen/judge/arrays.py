@@ -109,6 +109,12 @@ def read_bindings(model: "Model", raw: Mapping[str, Any], error
     return layout, bindings, frozenset(signs["hadamard"]), frozenset(signs["contraction"])
 
 
+def jacobian_factor(expr: sp.Expr) -> tuple[str, str] | None:
+    """(A, B) when ``expr`` is a Jacobian ∂A/∂B (see :mod:`derivgen.judge.jacobians`)."""
+    from derivgen.judge.jacobians import jacobian_factor as found
+    return found(expr)
+
+
 class Evaluator:
     """Evaluates a parsed matrix formula at one point of parameters and data."""
 
@@ -177,6 +183,9 @@ class Evaluator:
             return self.scalar(expr)
         if isinstance(expr, sp.Symbol):
             raise UnsupportedError(f"{expr.name!r} in a matrix formula is not a matrix")
+        chain = getattr(self, "chain", None)
+        if chain is not None and expr.is_Mul and any(jacobian_factor(a) for a in expr.args):
+            return chain(list(expr.args))
         try:
             if expr.is_Add:
                 total = 0.0
@@ -222,6 +231,9 @@ class Evaluator:
         if fname == "transpose":
             return np.transpose(self(args[0]))
         if fname == "hadamard":
+            chain = getattr(self, "chain", None)
+            if chain is not None and any(jacobian_factor(a) for a in args):
+                return chain(list(args))
             return self(args[0]) * self(args[1])
         if fname == "contract":
             return contract(self(args[0]), self(args[1]))

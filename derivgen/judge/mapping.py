@@ -49,8 +49,14 @@ class Mapper(Partials, Applying):
         self.sample = sp.Symbol(sample_index, integer=True)
         self.where_text = dict(where)
         #: document functions defined by a formula, Linear(W, b, x) = W x + b: (parameters, body)
-        self.definitions: dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]] = {}
-        plain = {k: v for k, v in functions.items() if "=" not in v}
+        #: a list of definitions overloads a name by its number of arguments (seed 004's
+        #: Linear(W, b, x) and Linear(W_1, b_1, W_2, b_2, x), the whole network)
+        self.definitions: dict[str, dict[int, tuple[tuple[sp.Symbol, ...], sp.Expr]]] = {}
+        texts = {k: [v] if isinstance(v, str) else list(v) for k, v in functions.items()}
+        if not all(isinstance(t, str) for v in texts.values() for t in v):
+            raise UnsupportedError("functions: each value is a name or a definition "
+                                   "'f(a, b) = body' (or a list of definitions)")
+        plain = {k: v[0] for k, v in texts.items() if len(v) == 1 and "=" not in v[0]}
         self.functions = {**DOCUMENT_NAMES, **self._layer_functions(), **plain}
         known = frozenset(self.functions) | frozenset(f + "_prime" for f in self.functions)
         defined = frozenset(k for k in functions if k not in plain)
@@ -63,7 +69,9 @@ class Mapper(Partials, Applying):
         self.leibniz = "d" not in self.by_name and "d" not in self.where_text
         self._held: dict[sp.Symbol | None, dict[sp.Symbol, sp.Expr]] = {}
         for name in defined:
-            self.definitions[name] = self._definition(name, functions[name])
+            for text in texts[name]:
+                params, body = self._definition(name, text)
+                self.definitions.setdefault(name, {})[len(params)] = (params, body)
         self._where: dict[str, sp.Expr] = {}
         self._resolving: set[str] = set()
         self._hold: sp.Symbol | None = None  # ∂/∂node of an expression: keep the node

@@ -11,6 +11,9 @@ its heading (or line FROM) to the next part's start (or line TO); lines outside 
 part use the top-level spec, if there is one.
 
 ``expect``: the document's known errors, ``[{line: N, note: "why"}]``.
+
+``generic``: letters that stand for any parameter (``[p, theta]``): a formula that uses
+one is judged once for each parameter of the network.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from derivgen.spec.fields import Fields
 from derivgen.spec.source import load_text, read_spec_source
 
 #: the keys an audit adds to a spec's
-AUDIT_KEYS = ("parts", "expect")
+AUDIT_KEYS = ("parts", "expect", "generic")
 SPEC_KEYS = ("name", "network", "model", "loss", "reduction", "subgradient", "description",
              "document", "example", "notation", "reference", "claims")
 
@@ -56,6 +59,8 @@ class Settings:
     source: str
     parts: list[PartSpec] = field(default_factory=list)
     expect: list[Expected] = field(default_factory=list)
+    #: letters that stand for any parameter (``generic: [p]``)
+    generic: tuple[str, ...] = ()
 
     def part_of(self, line: int) -> PartSpec | None:
         for part in self.parts:
@@ -89,6 +94,10 @@ def read_settings(document: str, front: tuple[str, int] | None, sidecar: str | N
     fields = Fields(data, "the audit settings", source)
     parts_raw = fields.take("parts", list, default=[])
     expect_raw = fields.take("expect", list, default=[])
+    generic = fields.take("generic", list, default=[])
+    if not all(isinstance(g, str) and g.isidentifier() for g in generic):
+        raise fields.error("generic", "'generic' lists plain names (p, theta) that stand for "
+                           "any parameter")
     for key in list(data):
         if key not in SPEC_KEYS + AUDIT_KEYS:
             fields.seen.discard(key)
@@ -99,7 +108,7 @@ def read_settings(document: str, front: tuple[str, int] | None, sidecar: str | N
     if top and top_spec is None and not parts_raw:
         raise fields.error(None, "the front matter or --spec needs 'network' or 'model', "
                            "'loss' and 'reduction' (or 'parts')")
-    settings = Settings(top_spec, source)
+    settings = Settings(top_spec, source, generic=tuple(generic))
     for i, raw in enumerate(expect_raw):
         entry = Fields(raw, f"expect entry {i + 1}", source,
                        getattr(expect_raw, "item_pos", [None] * (i + 1))[i])

@@ -29,6 +29,8 @@ from derivgen.judge.mapping import N
 from derivgen.judge.numeric import compare, concrete
 from derivgen.judge.audit.readings import (_kink_convention, _update_shape, gradient_head,
                                            stated_for)
+from derivgen.judge.audit.stated import (condition, for_each_parameter, functions_as,
+                                         said_activation, used_functions)
 
 __all__ = ["NOT_JUDGEABLE", "NOT_UNDERSTOOD", "OK", "WRONG", "Verdict", "judge_link",
            "judge_numbers"]
@@ -77,7 +79,7 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
     except (DerivgenError, ReferenceParseError) as exc:
         # "d/dW [W x + b] = x" about a generic W, b: an identity for every value of the
         # unbound one-letter names is true wherever they stand; anything else stays unjudged
-        unbound = set(re.findall(r"uses '([A-Za-z](?:_[a-z])?)'", str(exc)))
+        unbound = set(re.findall(r"uses '([A-Za-z](?:_[a-z0-9])?)'", str(exc)))
         extra: set[str] = set()
         for _ in range(4):
             if not unbound or unbound <= extra:
@@ -87,15 +89,27 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
             try:
                 verdict = _compare_all(values, left, right, rng, combos, letters)
             except (DerivgenError, ReferenceParseError) as again:
-                unbound = set(re.findall(r"uses '([A-Za-z](?:_[a-z])?)'", str(again)))
+                unbound = set(re.findall(r"uses '([A-Za-z](?:_[a-z0-9])?)'", str(again)))
                 continue
-            if verdict.verdict != OK:
+            if verdict.verdict != OK or _hollow(left, right, extra):
                 raise exc from None
             verdict.message += f"; an identity for every value of {', '.join(sorted(extra))}"
             return verdict
         raise
     finally:
         part.mapper.free = saved
+
+
+def _hollow(left: Side, right: Side, free: set[str]) -> bool:
+    """∂(W_i x + b_i)/∂W_i where the numerator's W_i was read as another name (W of sample
+    i): a derivative by a free name its numerator does not use is 0 on both sides, and
+    that equality compares nothing."""
+    for side in (left, right):
+        for f in side.expr.atoms(sp.core.function.AppliedUndef):
+            if str(f.func) == "D" and len(f.args) >= 2 and isinstance(f.args[1], sp.Symbol) \
+                    and f.args[1].name in free and f.args[1] not in f.args[0].free_symbols:
+                return True
+    return False
 
 
 def _free_arguments(part, left: Side) -> frozenset[str]:
@@ -128,7 +142,9 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
         rate.update({d: sp.IndexedBase(d.name)[1] for d in (*graph.inputs, *graph.targets)})
         lc = concrete(lm, N, 3, part.mapper.sample).xreplace(rate)
         rc = concrete(rm, N, 3, part.mapper.sample).xreplace(rate)
-        verdict = compare(rc, lc, rng, simplex=lambda a: _simplex(part, a), symbolic=False)
+        positive = _positive(values, getattr(part, "condition", None), rate)
+        verdict = compare(rc, lc, rng, simplex=lambda a: _simplex(part, a), symbolic=False,
+                          positive=positive)
         checked += 1
         if not verdict.equal:
             at = f" ({', '.join(f'{k} = {v}' for k, v in combo.items())})" if combo else ""
@@ -138,7 +154,23 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
     if not checked:
         raise last_error or UnsupportedError("nothing to compare")
     label = f" for {', '.join(letters)} in their ranges" if letters else ""
+    if getattr(part, "condition", None):
+        label += f", where {part.condition} (as the prose states)"
     return Verdict(OK, f"equal at random points (N = 3){label}", "formula")
+
+
+def _positive(values: Values, text: str | None, rate: dict) -> list[sp.Expr]:
+    """The prose's condition (``z > 0``) as an expression that must be positive."""
+    if not text:
+        return []
+    m = re.search(r"\\(?:geq?|leq?|gt|lt)(?![A-Za-z])|[<>]=?", text)
+    if m is None:
+        return []
+    part = values.part
+    sides = [values.map(parse_side(part, t, [0] * len(t)))
+             for t in (text[:m.start()], text[m.end():])]
+    lhs, rhs = (concrete(e, N, 3, part.mapper.sample).xreplace(rate) for e in sides)
+    return [lhs - rhs if m.group().lstrip("\\")[0] in ">g" else rhs - lhs]
 
 
 def _simplex(part, atoms) -> list:
@@ -163,7 +195,8 @@ def judge_matrices(values: Values, left: Side, right: Side, rng, assign: bool = 
     part = values.part
     ref = Reference(wrt=None, of=None, expr=right.expr, sides=(left.expr, right.expr),
                     assign=assign)
-    status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng)
+    from derivgen.judge.audit.sides import _Evaluator
+    status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng, _Evaluator)
     if status != "ok" and ("shapes do not fit" in message or "shape (" in message) and \
             not (gradient_head(part, left) or gradient_head(part, right)):
         return Verdict(NOT_JUDGEABLE, message + " (as the matrices are bound)", "formula")
@@ -172,9 +205,20 @@ def judge_matrices(values: Values, left: Side, right: Side, rng, assign: bool = 
 
 def judge_link(part, left_text: tuple[str, list[int]], relation: str,
                right_text: tuple[str, list[int]], rng, ranges, context: str = "",
-               head: str = "") -> Verdict:
+               head: str = "", after: str = "") -> Verdict:
     """The verdict of one link, with its parsed sides under ``detail``; ``head`` is the
-    chain's first side, whose ``(X)_{c \\neq j}`` holds for every link."""
+    chain's first side, whose ``(X)_{c \\neq j}`` holds for every link; ``context`` and
+    ``after`` are the prose before and after the math (a condition, an activation)."""
+    part.condition = condition(context, after)
+    try:
+        return _judge_link_in(part, left_text, relation, right_text, rng, ranges, context,
+                              head)
+    finally:
+        part.condition = None
+
+
+def _judge_link_in(part, left_text, relation, right_text, rng, ranges, context, head
+                   ) -> Verdict:
     def one(left_text: str, right_text: str) -> Verdict:
         return _judge_link(part, (left_text, offsets(left_text, left)), relation,
                            (right_text, offsets(right_text, right)), rng, ranges, unequal)[0]
@@ -194,6 +238,16 @@ def judge_link(part, left_text: tuple[str, list[int]], relation: str,
         reason = stated_for(part, [left, right], context)
         if reason:
             verdict = Verdict(NOT_JUDGEABLE, reason, verdict.kind)
+            fnames, targets = used_functions(part, [left.expr, right.expr])
+            activation = said_activation(part, context, targets)
+            if activation is not None:  # a statement about ReLU: judged as one
+                with functions_as(part, fnames, activation):
+                    again = _judge_link(part, left_text, relation, right_text, rng, ranges,
+                                        unequal)[0]
+                if again.verdict in (OK, WRONG):
+                    again.message = f"as a statement about {activation} (the prose says " \
+                        f"so): {again.message}"
+                    verdict = again
     verdict.detail["left_side"], verdict.detail["right_side"] = left, right
     return verdict
 
@@ -202,7 +256,6 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
                 right_text: tuple[str, list[int]], rng, ranges, unequal=()) -> tuple[Verdict, Side | None,
                                                                    Side | None]:
     """The verdict of one link; never raises for the document's content."""
-    values = Values(part)
     try:
         left = parse_side(part, *left_text)
         right = parse_side(part, *right_text)
@@ -211,6 +264,20 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
             "column": exc.column}), None, None
     except DerivgenError as exc:
         return Verdict(NOT_UNDERSTOOD, f"cannot read: {exc}"), None, None
+    each = for_each_parameter(part, (left.expr, right.expr), lambda swap: _judge_sides(
+        part, _swapped(left, swap), relation, _swapped(right, swap), rng, ranges, unequal))
+    if each is not None:
+        return each, left, right
+    return _judge_sides(part, left, relation, right, rng, ranges, unequal), left, right
+
+
+def _swapped(side: Side, swap: dict) -> Side:
+    return Side(side.expr.xreplace(swap), side.rewritten, side.matrix, side.flat)
+
+
+def _judge_sides(part, left: Side, relation: str, right: Side, rng, ranges, unequal
+                 ) -> Verdict:
+    values = Values(part)
     entry = left.expr if str(getattr(left.expr, "func", "")) == "entry" else None
     target = entry.args[0] if entry is not None else left.expr
     if relation in ("←", ":=") and left.matrix and isinstance(target, sp.Symbol):
@@ -224,10 +291,10 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
     try:
         if left.matrix or right.matrix:
             if left.numeric or right.numeric or left.literals or right.literals:
-                return judge_numbers(values, left, right, relation == "←"), left, right
+                return judge_numbers(values, left, right, relation == "←")
             if left.flat or right.flat or part.has_example:  # at the document's own batch
-                return judge_numbers(values, left, right, False), left, right
-            return judge_matrices(values, left, right, rng, relation in ("←", ":=")), left, right
+                return judge_numbers(values, left, right, False)
+            return judge_matrices(values, left, right, rng, relation in ("←", ":="))
         constant_of_name = (left.numeric and isinstance(right.expr, sp.Symbol) or
                             right.numeric and isinstance(left.expr, sp.Symbol) or
                             any("smpl" in n for n in left.names() | right.names()))
@@ -237,21 +304,21 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
             if verdict.verdict == WRONG and _kink_convention(left, right):
                 verdict = Verdict(OK, "a value at the kink is a convention (derivgen's "
                                   "subgradient: 0 by default, 1 can be selected)", "number")
-            return verdict, left, right
-        return judge_formulas(values, left, right, rng, ranges, unequal), left, right
+            return verdict
+        return judge_formulas(values, left, right, rng, ranges, unequal)
     except ShapeMismatch as exc:  # the document's shapes or the front matter's bindings
         if gradient_head(part, left) or gradient_head(part, right):
             return Verdict(WRONG, f"the formula cannot be formed from the arrays it names "
                            f"({exc}), while {left.rewritten.text[:60]} is a gradient of "
-                           "known shape", "formula"), left, right
+                           "known shape", "formula")
         return Verdict(NOT_JUDGEABLE, f"{exc} as the matrices are bound: check 'matrices' "
-                       "in the front matter", "formula"), left, right
+                       "in the front matter", "formula")
     except (DerivgenError, ReferenceParseError) as exc:
-        return Verdict(NOT_JUDGEABLE, _unbound(str(exc))), left, right
+        return Verdict(NOT_JUDGEABLE, _unbound(str(exc)))
     except (ValueError, TypeError, ArithmeticError, AttributeError, KeyError,
             IndexError, RecursionError, NotImplementedError) as exc:
         return Verdict(NOT_JUDGEABLE, f"cannot evaluate: {type(exc).__name__}: "
-                       f"{str(exc)[:200]}"), left, right
+                       f"{str(exc)[:200]}")
 
 
 def _plain_name(expr: sp.Expr) -> bool:

@@ -70,6 +70,12 @@ class Part:
     has_example: bool = True
     #: numbers of the example (parameters, data, rate): exact where a document copies them
     exact_numbers: set = field(default_factory=set)
+    #: matrices the document defines (``sum: defined``), by their formula, in reading order
+    matrix_defined: dict = field(default_factory=dict)
+    #: letters that stand for any parameter (``generic:``)
+    generic: tuple = ()
+    #: the prose's condition on the link being judged (``z > 0``), or None
+    condition: str | None = None
 
     @property
     def samples(self) -> int:
@@ -162,6 +168,7 @@ def build_part(spec: PartSpec, text: str) -> Part:
     part = Part(spec.label, model, mapper, notation, matrices, names, params, x, y, rate,
                 has_example=complete and bool(rate or True))
     part.values = point_values(graph, params, x, y)
+    mapper.matrix_defined = part.matrix_defined  # the arrays evaluator finds them there
     part.exact_numbers = {abs(float(v)) for v in [*params.values(), *np.ravel(x), *np.ravel(y),
                                                   rate]}
     part.shown = {v: k for k, v in declared.items()}

@@ -100,6 +100,7 @@ def audit(path: str, sidecar: str | None = None, seed: int = 0) -> DocumentRepor
             continue
         if id(spec.data) not in parts:
             parts[id(spec.data)] = build_part(spec, source.text)
+            parts[id(spec.data)].generic = settings.generic
         part = parts[id(spec.data)]
         item.part = part
         left = (link.left.text, list(link.left.offsets))
@@ -114,8 +115,9 @@ def audit(path: str, sidecar: str | None = None, seed: int = 0) -> DocumentRepor
                                 + context.strip()[-30:].strip() + " ...), not a claim")
                 continue
             head = link.head.text if link.head else ""
+            after = _after(source, link.piece)
             verdict = judge_link(part, left, link.relation, right, rng, declared_ranges,
-                                 context, head)
+                                 context, head, after)
             if verdict.verdict == NOT_JUDGEABLE and link.index > 0 and link.head is not None:
                 # a = b = c also says a = c: when b names no value, c is judged against a
                 again = judge_link(part, (head, list(link.head.offsets)), link.relation,
@@ -139,6 +141,13 @@ def _context(source: Source, piece: int) -> str:
     before = source.text[max(0, start - 400):start]
     cut = max(before.rfind("\n\n"), before.rfind("\n- "), before.rfind("\n* "))
     return before[cut + 1:] if cut >= 0 else before
+
+
+def _after(source: Source, piece: int) -> str:
+    """The prose right after a piece of math (its closing ``$`` included)."""
+    offsets = source.pieces[piece].offsets
+    end = offsets[-1] + 1 if offsets else 0
+    return source.text[end:end + 120]
 
 
 _CONDITION = re.compile(r"(\b(if|when|where|at|for|since|assuming)|при|если|в точке|где|"
@@ -195,8 +204,14 @@ def _define(part: Part, link: Link, item: Item) -> bool:
     text = right.rewritten.text
     for key, lit in right.literals.items():
         text = text.replace(f"\\text{{{key}}}", lit.text)
-    if right.matrix:
-        return False
+    if right.matrix:  # sum = Input ⊗ w_0 for a matrix the front matter lists as defined
+        binding = part.matrices[1].get(name) if part.matrices else None
+        if binding is None or binding.kind != "defined" or name in part.matrix_defined:
+            return False
+        part.matrix_defined[name] = right.expr
+        item.verdict, item.kind = OK, "formula"
+        item.message = f"defines {link.left.text} (registered: later lines may use it)"
+        return True
     part.mapper.where_text[name] = text
     part.notation.add_name(name)
     item.verdict, item.kind = OK, "formula"

@@ -16,6 +16,7 @@ import sympy as sp
 from derivgen.errors import DerivgenError, UnsupportedError
 from derivgen.judge.arrays import Evaluator, NoValue
 from derivgen.judge.array_judge import Scalars
+from derivgen.judge.jacobians import Chains
 from derivgen.judge.audit.notation import Literal, Rewritten
 from derivgen.judge.mapping import LEARNING_RATES, N
 from derivgen.judge.numeric import compile_exprs, concrete
@@ -224,8 +225,9 @@ class Values:
         return np.asarray(value, dtype=float)
 
 
-class _Evaluator(Evaluator):
-    """The arrays evaluator, with 1ᵀ (a row of ones over the batch)."""
+class _Evaluator(Chains, Evaluator):
+    """The arrays evaluator, with 1ᵀ (a row of ones over the batch) and chain-rule
+    products of Jacobians."""
 
     def apply(self, fname: str, args: tuple):
         if fname == "entry" and len(args) == 3:  # (W_2)_{31}
@@ -236,6 +238,9 @@ class _Evaluator(Evaluator):
     def matrix(self, name: str, gradient: bool = False) -> np.ndarray:
         if name == ONES and not gradient:
             return np.ones((1, self.x.shape[0]))
+        defined = getattr(getattr(self.scalar, "mapper", None), "matrix_defined", {})
+        if name in defined and not gradient:  # sum = Input ⊗ w_0, defined earlier
+            return self(defined[name])
         return super().matrix(name, gradient)
 
 
