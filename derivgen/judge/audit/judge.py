@@ -265,10 +265,10 @@ def _judge_link(part, left_text: tuple[str, list[int]], relation: str,
     except DerivgenError as exc:
         return Verdict(NOT_UNDERSTOOD, f"cannot read: {exc}"), None, None
     each = for_each_parameter(part, (left.expr, right.expr), lambda swap: _judge_sides(
-        part, _swapped(left, swap), relation, _swapped(right, swap), rng, ranges, unequal))
+        part, _swapped(left, swap), relation, _swapped(right, swap), rng, ranges, unequal)[0])
     if each is not None:
         return each, left, right
-    return _judge_sides(part, left, relation, right, rng, ranges, unequal), left, right
+    return _judge_sides(part, left, relation, right, rng, ranges, unequal)
 
 
 def _swapped(side: Side, swap: dict) -> Side:
@@ -276,8 +276,9 @@ def _swapped(side: Side, swap: dict) -> Side:
 
 
 def _judge_sides(part, left: Side, relation: str, right: Side, rng, ranges, unequal
-                 ) -> Verdict:
-    values = Values(part)
+                 ) -> tuple[Verdict, Side, Side]:
+    """The verdict of two parsed sides, and the sides as judged (an update's first side is
+    the parameter after the step)."""
     entry = left.expr if str(getattr(left.expr, "func", "")) == "entry" else None
     target = entry.args[0] if entry is not None else left.expr
     if relation in ("←", ":=") and left.matrix and isinstance(target, sp.Symbol):
@@ -288,6 +289,11 @@ def _judge_sides(part, left: Side, relation: str, right: Side, rng, ranges, uneq
     elif relation in ("←", ":=") and _plain_name(left.expr) or _update_shape(part, left, right):
         left = Side(sp.Symbol(left.expr.name + "_upd"), left.rewritten, left.matrix, left.flat) \
             if not left.matrix else left
+    return _verdict(part, left, relation, right, rng, ranges, unequal), left, right
+
+
+def _verdict(part, left: Side, relation: str, right: Side, rng, ranges, unequal) -> Verdict:
+    values = Values(part)
     try:
         if left.matrix or right.matrix:
             if left.numeric or right.numeric or left.literals or right.literals:
