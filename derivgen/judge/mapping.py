@@ -30,6 +30,8 @@ __all__ = ["Mapper", "N", "LOSS_NAMES", "LEARNING_RATES", "activation_function"]
 N = Partials.N
 #: names a document may give the whole loss
 LOSS_NAMES = frozenset({"L", "J", "Loss", "MAE", "MSE", "E", "C"})
+#: names of one sample's loss, with its sample index (ℓ_i): never the loss of the data set
+SAMPLE_LOSS_NAMES = frozenset({"ell"})
 #: the number of samples a sample number (x^{(2)}) may name: the judge's batch
 SAMPLES = 3
 
@@ -132,6 +134,8 @@ class Mapper(Partials, Applying):
             return self.per_sample(value, index)
         if index is None and self._is_loss(raw):
             return self.total_loss()
+        if index is not None and self.sample_loss(raw):  # ℓ_i: the loss of sample i
+            return self.per_sample(self._value(self.graph.loss), index)
         if raw in self.free and raw not in self.by_name:
             return sp.Symbol(raw, real=True)
         if raw in LEARNING_RATES and raw not in self.by_name:
@@ -155,6 +159,11 @@ class Mapper(Partials, Applying):
         if self._hold is None:
             return self.model.derivation.expand(symbol)
         return self.held(self._hold).get(symbol, symbol)
+
+    def sample_loss(self, name: str) -> bool:
+        """ℓ (with a sample index): one sample's loss, unless the document names it."""
+        return name in SAMPLE_LOSS_NAMES and name not in self.by_name and \
+            name not in self.where_text
 
     def _is_loss(self, name: str) -> bool:
         return name in LOSS_NAMES and (name not in self.by_name

@@ -133,7 +133,7 @@ class Partials:
         for name, per_sample in ((raw, False), *self._sample_forms(raw, s)):
             if name in self.by_name:
                 return Named(self.by_name[name], per_sample)
-            if per_sample and self._is_loss(name):  # L_n: the loss of sample n
+            if per_sample and (self._is_loss(name) or self.sample_loss(name)):  # L_n, ℓ_n
                 return Named(self.graph.loss, True)
         return None
 
