@@ -29,6 +29,7 @@ from derivgen.judge.mapping import N
 from derivgen.judge.numeric import compare, concrete
 from derivgen.judge.audit.readings import (_kink_convention, _update_shape, gradient_head,
                                            stated_for)
+from derivgen.judge.audit.correct import in_document_notation
 from derivgen.judge.audit.stated import (condition, for_each_parameter, functions_as,
                                          said_activation, used_functions)
 
@@ -148,15 +149,24 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
         checked += 1
         if not verdict.equal:
             at = f" ({', '.join(f'{k} = {v}' for k, v in combo.items())})" if combo else ""
+            correct = _correct(part, lc)
             return Verdict(WRONG, f"differs from derivgen{at}: {verdict.difference()}; "
-                           f"derivgen's formula: {sp.sstr(lc)[:300]}", "formula",
-                           sp.sstr(rc)[:300], sp.sstr(lc)[:300], correct=sp.sstr(lc)[:300])
+                           f"correct: {correct}", "formula",
+                           sp.sstr(rc)[:300], sp.sstr(lc)[:300], correct=correct)
     if not checked:
         raise last_error or UnsupportedError("nothing to compare")
     label = f" for {', '.join(letters)} in their ranges" if letters else ""
     if getattr(part, "condition", None):
         label += f", where {part.condition} (as the prose states)"
     return Verdict(OK, f"equal at random points (N = 3){label}", "formula")
+
+
+def _correct(part, expr: sp.Expr) -> str:
+    """derivgen's formula in the document's names (the spec's where none is bound)."""
+    try:
+        return in_document_notation(part, expr)[:400]
+    except Exception:  # noqa: BLE001 - printing never costs the verdict
+        return sp.sstr(expr)[:300]
 
 
 def _positive(values: Values, text: str | None, rate: dict) -> list[sp.Expr]:
