@@ -35,14 +35,34 @@ def test_expected_errors_give_exit_0_and_stale_ones_exit_1(tmp_path, capsys) -> 
 
 
 def test_annotate_changes_nothing_but_marks(tmp_path, capsys) -> None:
+    from derivgen.judge.audit.annotate import insertions
+    from derivgen.judge.audit.run import audit
     out = tmp_path / "a.md"
     main(["audit", str(DOC), "--annotate", str(out)])
     original, copy = DOC.read_text(encoding="utf-8"), out.read_text(encoding="utf-8")
-    import re
-    stripped = re.sub(r"\n<!-- derivgen audit ✗\n.*?\n-->", "", copy, flags=re.S)
-    stripped = re.sub(r" (✓\?|✓|✗|\?)(?=[^\n]*)|\n(✓\?|✓|✗|\?)(?=\n|$)", "", stripped)
-    assert stripped == original
-    assert "✗" in copy and "derivgen:" in copy
+    added = sorted(insertions(audit(str(DOC))), key=lambda p: p[0])
+    assert added and len(copy) == len(original) + sum(len(t) for _, t in added)
+    # the copy is the original with exactly these additions at these offsets
+    rebuilt, at = [], 0
+    for offset, addition in added:
+        rebuilt += [original[at:offset], addition]
+        at = offset
+    assert "".join(rebuilt + [original[at:]]) == copy
+    # every addition is a mark or a visible correction, never a comment
+    assert all(t.strip() in ("✓", "✗", "✓?", "?") or t.lstrip("\n").startswith("> ✗")
+               for _, t in added)
+    assert "<!--" not in copy.replace(original, "") and "\n> ✗ **derivgen audit**" in copy
+
+
+def test_annotate_prints_the_correction_in_the_documents_names(tmp_path) -> None:
+    out = tmp_path / "m.md"
+    doc = DOC.parent / "mazur_222_sigmoid.md"
+    main(["audit", str(doc), "--annotate", str(out)])
+    corrections = [ln for ln in out.read_text(encoding="utf-8").splitlines()
+                   if ln.startswith("> ✗")]
+    assert any("line 92" in ln and "$out_{h1}$" in ln for ln in corrections)
+    assert any("out_{o1}" in ln and "w_{5}" in ln for ln in corrections)
+    assert not any("z_{11}" in ln or "w_{211}" in ln or "Sigmoid" in ln for ln in corrections)
 
 
 def test_github_format(capsys) -> None:

@@ -74,6 +74,6 @@ def in_document_notation(part, expr: sp.Expr) -> str:
     symbols = {s: names[s] for s in folded.free_symbols if s in names}
     for s in folded.free_symbols:  # spec symbols without a document name: as they are
         if isinstance(s, sp.Symbol) and s not in symbols:
-            symbols[s] = _latex_name(s.name) if "_" in s.name else s.name
+            symbols[s] = _latex_name(s.name)
     text = sp.latex(folded, symbol_names=symbols)
     return re.sub(r"\\operatorname\{Sigmoid\}", r"\\sigma", text)
