@@ -86,3 +86,23 @@ def test_derivative_by_a_name_the_numerator_does_not_use_is_refused(tmp_path) ->
     body = "$$\\frac{\\partial (W_i x + b_i)}{\\partial W_i} = \\frac{\\partial (W_i x)}{\\partial W_i}$$\n"
     got = _verdicts(tmp_path, body, front=front)
     assert got[0][1] != "ok", got
+
+
+def test_partials_of_sample_inputs_and_bound_parameters_never_raise() -> None:
+    """∂L/∂x_{j,n} (an input with the sample index, j free) and ∂L/∂v with v bound to a
+    parameter: a value or an UnsupportedError (the item's verdict), never a KeyError."""
+    import pytest
+    from derivgen import load
+    from derivgen.errors import UnsupportedError
+    from derivgen.judge.mapping import Mapper
+    from derivgen.reader.latex import parse_reference
+    model = load(str(ROOT / "specs" / "seed001_sigmoid_2_3_2.yaml"))
+    bound = Mapper(model, {"v": "w_{111}"}, {}, "n", False)
+    assert bound.map(parse_reference(r"\frac{\partial z_{11}}{\partial v}",
+                                     sample_index="n").expr) == model.graph.inputs[0]
+    plain = Mapper(model, {}, {}, "n", False)
+    value = plain.map(parse_reference(r"\frac{\partial z_{11}}{\partial x_{1,n}}",
+                                      sample_index="n").expr)
+    assert str(value) == "w_111"
+    with pytest.raises(UnsupportedError):
+        plain.map(parse_reference(r"\frac{\partial L}{\partial x_{j,n}}", sample_index="n").expr)
