@@ -81,12 +81,13 @@ def parse_side(part, text: str, offsets: list[int]) -> Side:
     text = re.sub(r"\(\s*([^()]+?)\s*\)_\{?\s*(\d)\s*,?\s*(\d)\s*\}?",
                   lambda m: f"\\text{{entry}}({m.group(1)}, {m.group(2)}, {m.group(3)})"
                   if part.matrices else m.group(), text)
+    text = _rows(part, text)
     text = re.sub(r"\\mathbf\s*\{\s*1\s*\}\s*\^\s*(\{\s*)?(T|\\top)(\s*\})?", "\\\\text{onesT}",
                   text)
     if text != original:  # columns inside a rewritten vector point at its start
         offsets = list(offsets[:1]) * len(text) if offsets else [0] * len(text)
     rewritten = part.notation.rewrite(text, offsets)
-    fn = part.mapper.parse_functions | frozenset({"prod", "entry"})
+    fn = part.mapper.parse_functions | frozenset({"prod", "entry", "row", "rowgrad"})
     names = part.matrix_names | ({ONES} if part.matrices else frozenset())
     if part.matrices:
         ref = parse_reference(rewritten.text, sample_index=part.mapper.sample.name,
@@ -230,6 +231,11 @@ class _Evaluator(Chains, Evaluator):
     products of Jacobians."""
 
     def apply(self, fname: str, args: tuple):
+        if fname == "row" and len(args) == 2:  # \mathbf{p}_2: sample 2's row of P
+            return np.atleast_2d(self(args[0]))[int(args[1]) - 1:int(args[1])]
+        if fname == "rowgrad" and len(args) == 2:  # ∂ℓ_2/∂\mathbf{s}_2: sample 2's own
+            k = int(args[1])
+            return self.matrix(str(args[0]), gradient=True)[k - 1:k] / self.scale
         if fname == "entry" and len(args) == 3:  # (W_2)_{31}
             value = np.atleast_2d(self(args[0]))
             return float(value[int(args[1]) - 1, int(args[2]) - 1])
@@ -293,3 +299,28 @@ def _entries_alone(side: Side) -> bool:
             if not (e.is_Number or isinstance(e, sp.Symbol) and e.name in side.literals):
                 return False
     return True
+
+
+def _rows(part, text: str) -> str:
+    """``\\mathbf{p}_2`` for a bold matrix the front matter binds in the rows layout (one
+    sample per row): row 2 of it, sample 2's vector; ∂ℓ_2/∂\\mathbf{s}_2 the gradient of
+    sample 2's own loss by that row (the batch gradient's row, without the 1/N)."""
+    if not part.matrices or part.matrices[0] != "rows":
+        return text
+    bound = part.matrices[1]
+
+    def gradient(m: re.Match) -> str:
+        name, k = m.group(3), int(m.group(4))
+        if name not in bound or m.group(2) != m.group(4) or not 1 <= k <= part.samples:
+            return m.group()
+        return f"\\text{{rowgrad}}(\\mathbf{{{name}}}, {k})"
+    text = re.sub(r"\\frac\s*\{\s*\\partial\s*(\\ell|L)\s*_\s*\{?\s*(\d)\s*\}?\s*\}\s*"
+                  r"\{\s*\\partial\s*\\mathbf\s*\{\s*([A-Za-z])\s*\}\s*_\s*\{?\s*(\d)\s*\}?\s*\}",
+                  gradient, text)
+
+    def repl(m: re.Match) -> str:
+        name, k = m.group(1), int(m.group(2))
+        if name not in bound or not 1 <= k <= part.samples:
+            return m.group()
+        return f"\\text{{row}}(\\mathbf{{{name}}}, {k})"
+    return re.sub(r"\\mathbf\s*\{\s*([A-Za-z])\s*\}\s*_\s*\{?\s*(\d)\s*\}?", repl, text)
