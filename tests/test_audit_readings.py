@@ -106,3 +106,18 @@ def test_partials_of_sample_inputs_and_bound_parameters_never_raise() -> None:
     assert str(value) == "w_111"
     with pytest.raises(UnsupportedError):
         plain.map(parse_reference(r"\frac{\partial L}{\partial x_{j,n}}", sample_index="n").expr)
+
+
+def test_partial_by_a_where_name_of_one_sample() -> None:
+    """∂ℓ_i/∂p_i with p bound to ŷ under ``where``: ŷ of sample i, resolved by the judge
+    itself (the audit no longer rewrites ∂ names through ``where``)."""
+    from derivgen import load
+    from derivgen.judge.mapping import Mapper
+    from derivgen.reader.latex import parse_reference
+    model = load(str(ROOT / "specs" / "seed001_sigmoid_1_1_1.yaml"))
+    mapper = Mapper(model, {"p": r"\hat{y}"}, {}, "i", False)
+    via_p = mapper.map(parse_reference(r"\frac{\partial L_i}{\partial p_i}",
+                                       sample_index="i").expr)
+    direct = mapper.map(parse_reference(r"\frac{\partial L_i}{\partial \hat{y}_i}",
+                                        sample_index="i").expr)
+    assert via_p == direct and via_p != 0

@@ -110,9 +110,16 @@ def read_bindings(model: "Model", raw: Mapping[str, Any], error
 
 
 def jacobian_factor(expr: sp.Expr) -> tuple[str, str] | None:
-    """(A, B) when ``expr`` is a Jacobian ∂A/∂B (see :mod:`derivgen.judge.jacobians`)."""
-    from derivgen.judge.jacobians import jacobian_factor as found
-    return found(expr)
+    """(A, B) when ``expr`` is a Jacobian ∂A/∂B of two matrix names, A not the loss
+    (read by :mod:`derivgen.judge.jacobians`); ``(∂s₁/∂x)ᵀ`` is the same step."""
+    if isinstance(expr, AppliedUndef) and str(expr.func) == "transpose":
+        expr = expr.args[0]
+    if not (isinstance(expr, AppliedUndef) and str(expr.func) == "D" and len(expr.args) == 2):
+        return None
+    of, wrt = expr.args
+    if not all(isinstance(a, sp.Symbol) and not a.is_commutative for a in (of, wrt)):
+        return None
+    return None if str(of) in ("L", "J", "Loss", "E") else (str(of), str(wrt))
 
 
 class Evaluator:

@@ -22,7 +22,7 @@ from derivgen.report import ReportItem
 from derivgen.spec.fields import Fields
 from derivgen.judge.arrays import read_bindings
 from derivgen.judge.array_judge import judge_matrix
-from derivgen.judge.mapping import LOSS_NAMES, Mapper
+from derivgen.judge.mapping import Mapper
 from derivgen.judge.scalar_judge import judge_scalar
 from derivgen.reader.latex import Reference, parse_reference
 from derivgen.render.tables import ItemRows
@@ -129,11 +129,9 @@ def read_formulas(model: "Model") -> list[Formula]:
             try:
                 if loss not in variants:  # one model per loss, however many entries use it
                     from derivgen.model.scalar import Model
-                    # the variant is the loss the formula writes with a tilde (L̃, J̃)
-                    tilde = {f"{n}tilde": n for n in LOSS_NAMES if f"{n}tilde" not in where}
                     variants[loss] = Mapper(Model(dataclasses.replace(model.spec, loss=loss)),
-                                            {**tilde, **where}, functions, sample,
-                                            per_observation, loss_arguments=loss_arguments)
+                                            where, functions, sample, per_observation,
+                                            loss_arguments=loss_arguments)
             except DerivgenError as exc:
                 out.append(Formula(ident, latex, ref, each, expect, note, mapper, mapper,
                                    error=f"loss {loss}: {exc}"))

@@ -19,27 +19,9 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
-from derivgen.judge.arrays import NoValue
+from derivgen.judge.arrays import NoValue, jacobian_factor
 from derivgen.judge.numeric import compile_exprs
-
-LOSS_NAMES = ("L", "J", "Loss", "E")
-
-
-def jacobian_factor(expr: sp.Expr) -> tuple[str, str] | None:
-    """(A, B) when ``expr`` is ∂A/∂B of two matrix names, A not the loss."""
-    if isinstance(expr, AppliedUndef) and str(expr.func) == "transpose":
-        expr = expr.args[0]  # (∂s₁/∂x)ᵀ: the transpose lays the step out, the step is the same
-    if not (isinstance(expr, AppliedUndef) and str(expr.func) == "D" and len(expr.args) == 2):
-        return None
-    of, wrt = expr.args
-    if not all(isinstance(a, sp.Symbol) and not a.is_commutative for a in (of, wrt)):
-        return None
-    if str(of) in LOSS_NAMES:
-        return None
-    return str(of), str(wrt)
-
 
 class Chains:
     """Mixin of :class:`derivgen.judge.arrays.Evaluator`: products with Jacobian factors.

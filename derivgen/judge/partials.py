@@ -133,6 +133,9 @@ class Partials:
         for name, per_sample in ((raw, False), *self._sample_forms(raw, s)):
             if name in self.by_name:
                 return Named(self.by_name[name], per_sample)
+            if per_sample and name in self.where_text:  # p_i with p bound to ŷ: ŷ of sample i
+                found = self.resolve(name)
+                return found._replace(per_sample=True) if found else None
             if per_sample and (self._is_loss(name) or self.sample_loss(name)):  # L_n, ℓ_n
                 return Named(self.graph.loss, True)
         return None

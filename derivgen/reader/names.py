@@ -41,9 +41,7 @@ class Names:
             if _is(arg, "name") and _is(arg.children[0], "hat"):
                 raise self.fail("nested accents are not supported", arg)
             inner = self.name(arg) if _is(arg, "name") else _Name(self.piece(arg), arg.start_pos)
-            # \\tilde{L} is another name than L (seed 000: the loss without the 1/2)
-            nm = replace(inner, core=inner.core + ("hat" if "hat" in kind else "tilde"),
-                         word=False)
+            nm = replace(inner, core=inner.core + ("hat" if "hat" in kind else ""), word=False)
         else:  # bold keeps all its letters in one name: \mathbf{o1} is "o1"
             subs = [self.sub(c) for c in head.children if isinstance(c, Tree)]
             text = "".join(self.piece(c) for c in head.children if isinstance(c, Token))

@@ -184,6 +184,9 @@ class Notation:
         ed.sub(r"\\sum\s*_\s*(\{\s*([a-z])\s*\}|([a-z]))(?!\s*\^)",
                lambda m: f"\\sum_{{{m.group(2) or m.group(3)}=1}}^{{C}}")
         ed.sub(r"\\ell(?![A-Za-z])", lambda m: "\\text{ell}")
+        # \tilde{\mathcal L} is a loss of its own (seed 000: without the 1/2), never L
+        ed.sub(r"\\(?:wide)?tilde\s*\{\s*(?:\\mathcal\s*)?\{?\s*([A-Za-z])\s*\}?\s*\}",
+               lambda m: f"\\text{{{m.group(1)}tilde}}")
         ed.sub(r"\\max\s*\(\s*0\s*,", lambda m: "\\text{ReLU}(")
         ed.sub(r"\\\|", lambda m: "|")
         ed.sub(r"(\([^()]*\)|\\text\s*\{[^{}]*\}|[A-Za-z0-9.]+)\s*/\s*(\([^()]*\)|[A-Za-z0-9.]+)",

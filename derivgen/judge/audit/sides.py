@@ -17,29 +17,15 @@ from derivgen.errors import DerivgenError, UnsupportedError
 from derivgen.judge.arrays import Evaluator, NoValue
 from derivgen.judge.array_judge import Scalars
 from derivgen.judge.jacobians import Chains
+from derivgen.judge.audit.arraytext import rows as _rows, vectors
 from derivgen.judge.audit.notation import Literal, Rewritten
 from derivgen.judge.mapping import LEARNING_RATES, N
 from derivgen.judge.numeric import compile_exprs, concrete
 from derivgen.reader.latex import parse_reference
 from derivgen.reader.tree import BMATRIX
 
-_VECTOR = re.compile(r"(?<![\\A-Za-z])\[((?:[^\[\]]|\[[^\[\]]*\])*,(?:[^\[\]]|\[[^\[\]]*\])*)\]"
-                     r"(\s*\^\s*(?:\{\s*)?(?:T|\\top)(?:\s*\})?)?")
 _SAMPLE = re.compile(r"^(?P<base>.+?)_?smpl(?P<k>\d+)$")
 ONES = "onesT"
-
-
-def vectors(text: str) -> tuple[str, bool]:
-    """``[a, b, c]`` (a vector written inline) as a bmatrix row, ``[a, b]^T`` as a column."""
-    found = False
-
-    def repl(m: re.Match) -> str:
-        nonlocal found
-        found = True
-        entries = [e.strip() for e in re.split(r",(?:\s*\\[;,])?", m.group(1))]
-        sep = " \\\\ " if m.group(2) else " & "
-        return "\\begin{bmatrix} " + sep.join(entries) + " \\end{bmatrix}"
-    return _VECTOR.sub(repl, text), found
 
 
 @dataclass
@@ -155,50 +141,10 @@ class Values:
         kron = {s: sp.Integer(int(s.name[-2] == s.name[-1])) for s in expr.free_symbols
                 if isinstance(s, sp.Symbol) and re.fullmatch(r"delta_\d\d", s.name)
                 and s.name not in part.mapper.by_name}  # Kronecker δ_{kj} once k, j are set
-        mapped = part.mapper.map(self.through_where(expr.xreplace(kron) if kron else expr))
+        mapped = part.mapper.map(expr.xreplace(kron) if kron else expr)
         mapped = mapped.xreplace(specials)  # already in the spec's symbols
         back = {d: sp.Symbol(k) for k, d in dummies.items()}
         return mapped.xreplace(back)
-
-    def through_where(self, expr: sp.Expr) -> sp.Expr:
-        """∂E_o1/∂out_h1 with E_o1 bound to an expression: the expression is differentiated;
-        ∂C/∂w^3_{11} with w^3_{11} bound to the parameter w_31: the parameter's gradient."""
-        mapper = self.part.mapper
-        sample = mapper.sample.name
-        swap = {}
-        for f in expr.atoms(sp.core.function.AppliedUndef):
-            if str(f.func) != "D" or len(f.args) < 2:
-                continue
-            args = list(f.args)
-            for k in (0, 1):
-                value = self._bound(args[k], sample)
-                if value is not None and (k == 0 or isinstance(value, (sp.Symbol,
-                                                                        sp.Indexed))):
-                    args[k] = value
-            if args != list(f.args):
-                swap[f] = f.func(*args)
-        return expr.xreplace(swap) if swap else expr
-
-    def _bound(self, arg, sample: str):
-        """What a where name inside ∂ stands for (p_i with p bound: the node, of sample i)."""
-        mapper = self.part.mapper
-        if not isinstance(arg, sp.Symbol) or arg.name in mapper.by_name:
-            return None
-        name, per_sample = arg.name, False
-        if name not in mapper.where_text and name.endswith("_" + sample) and \
-                name[:-len(sample) - 1] in mapper.where_text:
-            name, per_sample = name[:-len(sample) - 1], True
-        if name not in mapper.where_text:
-            return None
-        try:
-            value = mapper.parse(mapper.where_text[name])
-        except DerivgenError:
-            return None
-        if isinstance(value, sp.Symbol):
-            return sp.Symbol(value.name + ("_" + sample if per_sample else ""))
-        if isinstance(value, sp.Indexed) or per_sample:
-            return None
-        return value
 
     def at_example(self, mapped: sp.Expr, literal_values: dict[str, float]) -> float:
         part = self.part
@@ -299,28 +245,3 @@ def _entries_alone(side: Side) -> bool:
             if not (e.is_Number or isinstance(e, sp.Symbol) and e.name in side.literals):
                 return False
     return True
-
-
-def _rows(part, text: str) -> str:
-    """``\\mathbf{p}_2`` for a bold matrix the front matter binds in the rows layout (one
-    sample per row): row 2 of it, sample 2's vector; ∂ℓ_2/∂\\mathbf{s}_2 the gradient of
-    sample 2's own loss by that row (the batch gradient's row, without the 1/N)."""
-    if not part.matrices or part.matrices[0] != "rows":
-        return text
-    bound = part.matrices[1]
-
-    def gradient(m: re.Match) -> str:
-        name, k = m.group(3), int(m.group(4))
-        if name not in bound or m.group(2) != m.group(4) or not 1 <= k <= part.samples:
-            return m.group()
-        return f"\\text{{rowgrad}}(\\mathbf{{{name}}}, {k})"
-    text = re.sub(r"\\frac\s*\{\s*\\partial\s*(\\ell|L)\s*_\s*\{?\s*(\d)\s*\}?\s*\}\s*"
-                  r"\{\s*\\partial\s*\\mathbf\s*\{\s*([A-Za-z])\s*\}\s*_\s*\{?\s*(\d)\s*\}?\s*\}",
-                  gradient, text)
-
-    def repl(m: re.Match) -> str:
-        name, k = m.group(1), int(m.group(2))
-        if name not in bound or not 1 <= k <= part.samples:
-            return m.group()
-        return f"\\text{{row}}(\\mathbf{{{name}}}, {k})"
-    return re.sub(r"\\mathbf\s*\{\s*([A-Za-z])\s*\}\s*_\s*\{?\s*(\d)\s*\}?", repl, text)
