@@ -38,15 +38,24 @@ class ParamCheck:
     points: int = 0
     where: str = ""
     kinks: list[str] = field(default_factory=list)
+    #: the loss or a gradient was inf or NaN in float64 at some point (overflow)
+    non_finite: bool = False
 
     @property
     def status(self) -> str:
-        """mismatch if any comparison failed, kink if every point sat on a kink, else ok."""
+        """non-finite if float64 overflowed somewhere, mismatch if a comparison failed,
+        kink if every point sat on a kink, else ok."""
+        if self.non_finite:
+            return "non-finite"
         if self.failed:
             return "mismatch"
         return "ok" if self.points > len(self.kinks) else "kink"
 
     def message(self) -> str:
+        if self.non_finite:
+            return (f"not a finite number in float64 at {self.where}: analytic "
+                    f"{self.analytic:.12g}, numeric {self.numeric:.12g} (an overflow, e.g. "
+                    "exp of a large argument; see README, stable formulas)")
         text = (f"analytic {self.analytic:.12g} vs numeric {self.numeric:.12g} "
                 f"(abs err {self.error:.2g}) at {self.where}; {self.points} points, "
                 f"eps {EPS:g}, pass if |a-n| <= {ATOL:g} + {RTOL:g}*max(|a|,|n|)")
@@ -130,9 +139,18 @@ def _compare(model: "Model", params: dict, x: np.ndarray, y: np.ndarray,
             if abs((up - centre) - (centre - down)) / EPS > KINK_JUMP * (1 + abs(numeric)):
                 kink = True  # one-sided slopes differ: never compare across it
                 continue
+            if not (np.isfinite(a) and np.isfinite(numeric)):  # said so, never a silent NaN
+                if not check.non_finite:
+                    check.error, check.analytic, check.numeric, check.where = (
+                        float("nan"), a, numeric, label)
+                check.non_finite = check.failed = True
+                continue
             error = abs(a - numeric)
-            failed = not error <= ATOL + RTOL * max(abs(a), abs(numeric))  # NaN fails too
-            if (failed and not check.failed) or (failed == check.failed and error >= check.error):
+            failed = not error <= ATOL + RTOL * max(abs(a), abs(numeric))
+            if check.non_finite:
+                pass
+            elif (failed and not check.failed) or (failed == check.failed
+                                                   and error >= check.error):
                 check.error, check.analytic, check.numeric, check.where = error, a, numeric, label
             check.failed = check.failed or failed
         check.points += 1

@@ -1,15 +1,21 @@
 """The ``derivgen`` command: exit 0 all good, 1 a check failed, 2 unusable input.
 
 One module per subcommand (:mod:`derivgen.cli.check`, :mod:`derivgen.cli.derive`);
-this module builds the parser and turns exceptions into exit codes.
+this module builds the parser and turns exceptions into exit codes: 130 after
+Ctrl-C, 128 + N after signal N (SIGTERM, SIGHUP), 141 when the reader of
+stdout went away, 70 for a bug (never a traceback).
 """
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Sequence
 
+from derivgen import __version__
 from derivgen.cli import check, derive
+from derivgen.cli.guard import EXIT_INTERRUPTED, Terminated, guarded, quiet_broken_pipe
+from derivgen.limits import MAX_ECHO, clip
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 #: subcommand name -> (module with add_arguments and run, one-line help)
@@ -22,6 +28,7 @@ COMMANDS = {
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors are bad input too
         self.print_usage(sys.stderr)
+        message = re.sub(r"\S{%d,}" % (MAX_ECHO + 1), lambda m: clip(m.group()), message)
         print(f"derivgen: {message}", file=sys.stderr)
         raise SystemExit(EXIT_INPUT)
 
@@ -29,6 +36,7 @@ class _Parser(argparse.ArgumentParser):
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     top = _Parser(prog="derivgen", description="Symbolic gradients for small networks.")
+    top.add_argument("--version", action="version", version=f"derivgen {__version__}")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, (module, text) in COMMANDS.items():
         module.add_arguments(sub.add_parser(name, help=text))
@@ -37,12 +45,20 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    args = parser().parse_args(argv)
     try:
-        return COMMANDS[args.command][0].run(args)
+        with guarded():
+            args = parser().parse_args(argv)
+            return COMMANDS[args.command][0].run(args)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated as stop:
+        return stop.exit_code
+    except BrokenPipeError:
+        return quiet_broken_pipe()
     except Exception as exc:  # a bug, not bad input; still no traceback for users
-        print(f"derivgen: internal error: {type(exc).__name__}: {exc} "
-              "(please report it with the spec)", file=sys.stderr)
+        try:
+            print(f"derivgen: internal error: {type(exc).__name__}: {clip(exc, 300)} "
+                  "(please report it with the spec)", file=sys.stderr)
+        except OSError:
+            pass
         return EXIT_BUG

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from derivgen.errors import DerivgenError
+from derivgen.files import default_output, write_atomic
 from derivgen.model.load import load
 from derivgen.render.document import FORMATS, LANGUAGES, render
 from derivgen.render.pdf import PdflatexFailed, compile_pdf
@@ -19,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="language of the prose (default: the notation profile's)")
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write here instead of stdout (pdf: default SPEC-NAME.pdf)")
+                        help="write here instead of stdout (pdf: default SPEC-NAME.pdf in the "
+                        "current folder, the name made safe)")
     parser.add_argument("--example", action="store_true",
                         help="add the worked example from the spec's 'example:'")
     parser.add_argument("--form", choices=("scalar", "matrix"), default=None,
@@ -29,17 +31,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """``derivgen derive``: 0 written, 1 pdflatex failed, 2 unusable input or no pdflatex."""
+    """``derivgen derive``: 0 written, 1 pdflatex failed, 2 unusable input or no pdflatex.
+
+    Files are written atomically (:func:`derivgen.files.write_atomic`) and only
+    where ``-o`` says; a PDF without ``-o`` goes to the current folder, under a
+    file name made safe from the spec's name.
+    """
     try:
         model = load(Path(args.spec), form=args.form)
         fmt = "latex" if args.format == "pdf" else args.format
         text = render(model, fmt, args.lang, args.example, args.values)
         if args.format == "pdf":
-            output = Path(args.output or f"{model.spec.name}.pdf")
+            output = Path(args.output) if args.output else default_output(model.spec.name,
+                                                                          ".pdf")
             compile_pdf(text, output)
             print(f"derivgen: wrote {output}", file=sys.stderr)
         elif args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_atomic(args.output, text)
         else:
             sys.stdout.buffer.write(text.encode("utf-8"))
             sys.stdout.flush()
@@ -49,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
     except DerivgenError as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # the output file cannot be written
-        print(f"derivgen: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: a quiet exit, see derivgen.cli.guard
+    except OSError as exc:  # stdout itself cannot be written (a full disk behind it)
+        print(f"derivgen: cannot write to standard output: {exc.strerror}", file=sys.stderr)
         return 2
     return 0

@@ -19,15 +19,13 @@ from derivgen.errors import DerivgenError
 from derivgen.render.notation import Notation
 from derivgen.render.profiles import read_notation
 from derivgen.render.sections import CHAIN_MAX_PATHS, Builder
+from derivgen.render.text import md_code, md_text, tex_text
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
 FORMATS = ("markdown", "latex", "pdf")
 LANGUAGES = ("ru", "en")
-_TEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%",
-                 "&": r"\&", "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
-
 
 def template_dirs() -> list[Path]:
     """Where templates are found: ``templates/`` next to this module (shipped in the wheel)."""
@@ -49,7 +47,9 @@ def environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, autoescape=False,
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.filters["inline"] = lambda text: f"${text}$"
-    env.filters["tex"] = lambda text: "".join(_TEX_SPECIALS.get(c, c) for c in str(text))
+    env.filters["tex"] = tex_text
+    env.filters["md"] = md_text
+    env.filters["mdcode"] = md_code
     return env
 
 

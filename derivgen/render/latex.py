@@ -53,6 +53,8 @@ FUNCTION_TEMPLATES = {
 }
 #: a leaky ReLU when layers differ in slope, so that no α is left implicit
 LEAKY_EXPLICIT = r"\max\left({0}, {alpha} {0}\right)"
+#: the same around another leaky ReLU, whose text max(z, αz) would otherwise double per level
+LEAKY_CALL = r"{name}\left({0}, {alpha}\right)"
 #: how the derivative of ReLU at z is written, per profile style
 STEP_TEMPLATES = {
     "g": "{g}",
@@ -130,13 +132,19 @@ class NotationPrinter(LatexPrinter):
     def _print_table(self, expr: sp.Expr, exp: str | None = None) -> str:
         key = ACTIVATION_KEYS.get(expr.func) or ("leaky_relu" if expr.func is LeakyPrime else "")
         name = self.notation.function_name(key, expr.args[0]) if key else ""
-        sumexp = " + ".join(r"e^{" + self._print(a) + "}" for a in expr.args)
         template = FUNCTION_TEMPLATES[expr.func]
         if expr.func is LeakyRelu and self.notation.alpha is None:
-            template = LEAKY_EXPLICIT
-        body = template.format(self._print(expr.args[0]), name=name, sumexp=sumexp,
-                               alpha=self._print(expr.args[-1]))
-        return self._wrap(body, exp)
+            template = LEAKY_CALL if expr.args[0].has(LeakyRelu) else LEAKY_EXPLICIT
+        # each argument is printed once, and only when the template uses it: printing
+        # stays linear in the size of the expression however deep it nests
+        first = self._print(expr.args[0])
+        fields = {"name": name}
+        if "{sumexp}" in template:
+            fields["sumexp"] = " + ".join(r"e^{" + (first if i == 0 else self._print(a)) + "}"
+                                          for i, a in enumerate(expr.args))
+        if "{alpha}" in template:
+            fields["alpha"] = self._print(expr.args[-1])
+        return self._wrap(template.format(first, **fields), exp)
 
     _print_Sigmoid = _print_Relu = _print_LeakyRelu = _print_Softplus = _print_tanh = _print_table
     _print_LeakyPrime = _print_exp = _print_log = _print_Abs = _print_Sign = _print_table

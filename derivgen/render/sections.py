@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
+from derivgen import limits
+from derivgen.limits import ops_at_most
 from derivgen.ops.functions import Step
 from derivgen.render.notation import Notation
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
 #: longest expanded formula (sympy.count_ops of model.sample_gradients) that is still shown
-EXPANDED_MAX_OPS = 40
+EXPANDED_MAX_OPS = limits.EXPANDED_MAX_OPS
 #: more chain-rule paths than this and the chain is shown one step deep
 CHAIN_MAX_PATHS = 4
 N = sp.Symbol("N", integer=True, positive=True)
@@ -212,7 +214,8 @@ class Builder:
         compact = self.model.compact_gradients[p.name]
         shown = Display("compact", (total, self.reduced(compact)), p.name)
         expanded = None
-        if sp.count_ops(self.model.sample_gradients[p.name]) <= EXPANDED_MAX_OPS:
+        # bounded: a deep network's expanded gradient is huge written out, so it is not counted
+        if ops_at_most(self.model.sample_gradients[p.name], EXPANDED_MAX_OPS):
             expanded = Display("expanded", (total, self.reduced(compact, expand=True)), p.name)
         return Gradient(p.name, nt.symbol(p, False), chain, len(paths), shown, expanded)
 

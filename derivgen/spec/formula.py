@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from typing import Callable, Mapping
 
 import sympy as sp
 
+from derivgen.limits import (MAX_DIGITS, MAX_EXPONENT, MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH,
+                             MAX_MAGNITUDE, MAX_POWER_BITS, clip)
 from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Softplus
+from derivgen.spec.stable import stabilize
 
-MAX_LENGTH = 10_000
+MAX_LENGTH = MAX_FORMULA_CHARS
+#: a number's text: digits, a point and an exponent (checked before Python reads it)
+_NUMBER = re.compile(r"(?<![A-Za-z_0-9])[0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?[jJ]?")
+#: integers beyond float64's exact range become floats, so NumPy never sees a huge int
+_EXACT = 2 ** 53
 
 
 class ExprError(Exception):
@@ -87,6 +95,12 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
     if len(text) > MAX_LENGTH:
         raise ExprError(f"formula longer than {MAX_LENGTH} characters")
     lead = len(text) - len(text.lstrip())
+    for line_no, line in enumerate(text.strip().split("\n")):
+        for m in _NUMBER.finditer(line):
+            if sum(ch.isdigit() for ch in m.group()) > MAX_DIGITS:
+                raise ExprError(f"a number with more than {MAX_DIGITS} digits "
+                                f"({clip(m.group(), 20)})", line_no,
+                                m.start() + (lead if line_no == 0 else 0))
     # Documents write x^3; in Python ^ binds looser than +, so swap the token.
     source = text.strip().replace("^", "**")
     columns = _column_map(text.strip(), lead)
@@ -96,7 +110,7 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
         raise ExprError(f"not a formula: {exc.msg}", (exc.lineno or 1) - 1,
                         columns(max((exc.offset or 1) - 1, 0))) from None
     except (RecursionError, MemoryError, ValueError):
-        raise ExprError("formula is nested too deeply or malformed") from None
+        raise ExprError("formula is too long or nested too deeply to read") from None
     aliases = dict(aliases or {})
     try:
         expr = _Walker(names, aliases).visit(tree.body)
@@ -106,9 +120,9 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
         raise ExprError(exc.message, exc.line, columns(exc.column)) from None
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
         raise ExprError("the formula has an infinite, undefined or complex value")
-    if any(abs(n) > 1e300 for n in expr.atoms(sp.Number)):
-        raise ExprError("a number in the formula is larger than 1e300")
-    return expr
+    if any(abs(n) > MAX_MAGNITUDE for n in expr.atoms(sp.Number)):
+        raise ExprError(f"a number in the formula is larger than {MAX_MAGNITUDE:g}")
+    return stabilize(expr)
 
 
 def _log2(value: sp.Expr) -> float:
@@ -137,17 +151,28 @@ def _column_map(stripped: str, lead: int) -> Callable[[int], int]:
 class _Walker:
     def __init__(self, names: Mapping[str, sp.Expr], aliases: Mapping[str, str]) -> None:
         self.names, self.aliases = names, aliases
+        self.depth = 0
 
     def fail(self, node: ast.AST, message: str) -> ExprError:
         return ExprError(message, getattr(node, "lineno", 1) - 1, getattr(node, "col_offset", 0))
 
     def visit(self, node: ast.AST) -> sp.Expr:
+        self.depth += 1
+        if self.depth > MAX_FORMULA_DEPTH:
+            raise self.fail(node, f"formula is nested too deeply (more than {MAX_FORMULA_DEPTH} "
+                            "levels of brackets, calls, powers and signs)")
+        try:
+            return self.node(node)
+        finally:
+            self.depth -= 1
+
+    def node(self, node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             if type(node.value) is int:
-                return sp.Integer(node.value)
+                return self.exact(sp.Integer(node.value))
             if not math.isfinite(node.value):
                 raise self.fail(node, "numbers must be finite")
-            return sp.Rational(repr(node.value))
+            return self.exact(sp.Rational(repr(node.value)))
         if isinstance(node, ast.Name):
             if node.id in self.names:
                 return self.names[node.id]
@@ -159,12 +184,31 @@ class _Walker:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             return self.constant(node, self.power(node))
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            return self.constant(node, _BINOPS[type(node.op)](self.visit(node.left),
-                                                              self.visit(node.right)))
+            return self.chain(node)
         if isinstance(node, ast.Call):
             return self.constant(node, self.call(node))
         raise self.fail(node, f"{type(node).__name__} is not allowed in a formula; use numbers, "
                         "names, + - * / ** and calls of " + ", ".join(sorted(FUNCTIONS)))
+
+    def chain(self, node: ast.BinOp) -> sp.Expr:
+        """a + b - c + … (or a * b / c …) read along the chain, not by recursion: a long
+        sum is not deep nesting."""
+        group = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (
+            ast.Mult, ast.Div)
+        spine: list[ast.BinOp] = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, group):
+            spine.append(node)
+            node = node.left
+        value = self.visit(node)
+        for link in reversed(spine):
+            value = self.constant(link, _BINOPS[type(link.op)](value, self.visit(link.right)))
+        return value
+
+    def exact(self, value: sp.Expr) -> sp.Expr:
+        """A rational number beyond float64's exact integers, as a 30-digit float."""
+        if value.is_Rational and (abs(value.p) >= _EXACT or value.q >= _EXACT):
+            return sp.Float(value, 30)
+        return value
 
     def constant(self, node: ast.AST, value: sp.Expr) -> sp.Expr:
         """A formula part without names must be a finite real number (no 1/0, log(-1))."""
@@ -174,17 +218,17 @@ class _Walker:
             number = complex(value.evalf(30))
         except (TypeError, ValueError, OverflowError, ArithmeticError):
             raise self.fail(node, "this constant has no finite real value") from None
-        if number.imag != 0 or not math.isfinite(number.real) or abs(number.real) > 1e300:
+        if number.imag != 0 or not math.isfinite(number.real) or abs(number.real) > MAX_MAGNITUDE:
             raise self.fail(node, "this constant has no finite real value")
-        return value
+        return self.exact(value)
 
     def power(self, node: ast.BinOp) -> sp.Expr:
         base, exponent = self.visit(node.left), self.visit(node.right)
         # 9**9**9 would make SymPy compute a number with billions of digits.
-        if exponent.is_Number and abs(exponent) > 64:
-            raise self.fail(node, "exponents are limited to -64..64")
+        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+            raise self.fail(node, f"exponents are limited to -{MAX_EXPONENT}..{MAX_EXPONENT}")
         if base.is_Number and exponent.is_Number and base != 0 and (
-                float(abs(exponent)) * _log2(abs(base)) > 4096):
+                float(abs(exponent)) * _log2(abs(base)) > MAX_POWER_BITS):
             raise self.fail(node, "this power is too large")
         if not exponent.is_Number and base.is_Number:
             raise self.fail(node, "a number raised to a formula is not supported; use exp()")

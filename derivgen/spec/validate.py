@@ -17,6 +17,7 @@ from derivgen.spec.network import network_section
 from derivgen.spec.records import (ACTIVATIONS, LOSS_ALIASES, LOSSES, REDUCTIONS, RESERVED,
                                    Example, FreeForm, Network, Spec)
 from derivgen.spec.source import read_spec_source
+from derivgen.spec.title import safe_title, title_problem
 
 
 def model_section(fields: Fields) -> FreeForm:
@@ -124,7 +125,7 @@ PASSTHROUGH = ("notation", "reference", "claims")
 def build_spec(data: Any, source: str) -> Spec:
     """Validate parsed YAML into a :class:`Spec`."""
     top = Fields(data, "the spec", source)
-    name = top.take("name", str, default=source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    name = _name(top, source)
     network_raw, model_raw = top.take("network", dict), top.take("model", dict)
     if (network_raw is None) == (model_raw is None):
         raise top.error(None, "a spec needs exactly one of 'network' (dense layers) "
@@ -151,6 +152,23 @@ def build_spec(data: Any, source: str) -> Spec:
                 extra={k: top.take(k, (dict, list)) for k in PASSTHROUGH if k in top.data})
     top.done()
     return spec
+
+
+def _name(top: Fields, source: str) -> str:
+    """``name:`` (every output must be able to print it), else the file's stem made safe."""
+    if "name" not in top.data:
+        top.take("name", str)
+        return safe_title(source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    name = top.take("name", str)
+    problem = title_problem(name)
+    if problem is not None:
+        index, message = problem
+        p = top.pos("name")
+        line, col = (p.line, p.column + p.quoted + index) if p else (None, None)
+        if p and "\n" in name[:index]:  # a block scalar: count lines
+            line, col = p.line + name[:index].count("\n"), index - name[:index].rfind("\n")
+        raise SpecError(f"'name': {message}", source, line, col)
+    return name
 
 
 def read_spec(path_or_text: Any) -> Spec:
