@@ -53,8 +53,8 @@ MAX_UNITS = 4096
 MAX_LAYERS = 64
 #: parameters of a network in scalar form (one symbol each)
 MAX_SCALAR_PARAMETERS = 20_000
-#: parameters of a network in matrix form (float64 arrays; checks copy one at a time)
-MAX_MATRIX_PARAMETERS = 20_000_000
+#: parameters of a network in matrix form (float64 arrays, 40 MB; checks copy one at a time)
+MAX_MATRIX_PARAMETERS = 5_000_000
 
 # ---- output ----
 #: longest expanded formula (in operations, as sympy.count_ops counts) a derivation shows
@@ -107,8 +107,35 @@ def ops_at_most(expr: Any, limit: int) -> bool:
     return sympy.count_ops(expr) <= limit
 
 
-def power_bits(base: float, exponent: float) -> float:
-    """log2 |base ** exponent| for finite numbers, without computing the power."""
-    if base == 0:
-        return -math.inf if exponent > 0 else math.inf
-    return exponent * math.log2(abs(base))
+def _log2(value: Any) -> float:
+    """log2 of a positive SymPy number of any size, without converting it to a float."""
+    if value.is_Integer:
+        return math.log2(int(value))
+    if value.is_Rational:
+        return math.log2(int(value.p)) - math.log2(int(value.q))
+    return math.log2(float(value))
+
+
+def power_problem(base: Any, exponent: Any, bits: float = MAX_POWER_BITS) -> str | None:
+    """Why SymPy must not compute ``base ** exponent`` (SymPy numbers), or None.
+
+    9**9**9 would have billions of digits and 10**-100000000 as many; a numeric
+    exponent is limited to ±MAX_EXPONENT and a power of two numbers to ``bits``
+    bits either way.
+    """
+    if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+        return f"exponents are limited to -{MAX_EXPONENT}..{MAX_EXPONENT}"
+    if base.is_Number and exponent.is_Number and base != 0 and (
+            float(abs(exponent)) * abs(_log2(abs(base))) > bits):
+        return "this power is too large"
+    return None
+
+
+def out_of_range(numbers: Any) -> Any:
+    """The first SymPy number that float64 cannot hold (beyond ±MAX_MAGNITUDE, or a
+    non-zero below 1/MAX_MAGNITUDE), or None."""
+    for n in numbers:
+        size = abs(n)
+        if size > MAX_MAGNITUDE or (size != 0 and size < 1 / MAX_MAGNITUDE):
+            return n
+    return None

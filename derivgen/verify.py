@@ -54,8 +54,9 @@ class ParamCheck:
     def message(self) -> str:
         if self.non_finite:
             return (f"not a finite number in float64 at {self.where}: analytic "
-                    f"{self.analytic:.12g}, numeric {self.numeric:.12g} (an overflow, e.g. "
-                    "exp of a large argument; see README, stable formulas)")
+                    f"{self.analytic:.12g}, numeric {self.numeric:.12g}: outside the "
+                    "formula's domain (log or power of a negative number: give the model a "
+                    "'domain:') or an overflow (exp of a large argument)")
         text = (f"analytic {self.analytic:.12g} vs numeric {self.numeric:.12g} "
                 f"(abs err {self.error:.2g}) at {self.where}; {self.points} points, "
                 f"eps {EPS:g}, pass if |a-n| <= {ATOL:g} + {RTOL:g}*max(|a|,|n|)")
@@ -98,7 +99,30 @@ def random_point(model: "Model", rng: np.random.Generator,
         y = rng.uniform(size=(n, c))
     else:
         y = rng.normal(size=(n, c))
+    bounds = domain_of(model)
+    if bounds:  # a free-form model's ``domain:``: uniform in [low, high] instead
+        params.update({p: float(rng.uniform(*bounds[p])) for p in params if p in bounds})
+        for j, s in enumerate(model.graph.inputs):
+            if s.name in bounds:
+                x[:, j] = rng.uniform(*bounds[s.name], size=n)
     return params, x, y
+
+
+def domain_of(model: "Model") -> dict[str, tuple[float, float]]:
+    """name -> (low, high) of the inputs and parameters a ``model:`` spec gives a domain."""
+    return {name: (low, high) for name, low, high in getattr(model.spec.network, "domain", ())}
+
+
+def domain_ranges(model: "Model", atoms: Any) -> dict[Any, tuple[float, float]]:
+    """The domain of each atom of a judged formula: a symbol or a sample x[n] of an input."""
+    bounds = domain_of(model)
+    out = {}
+    for atom in atoms:
+        name = getattr(getattr(atom, "base", None), "label", atom)
+        name = getattr(name, "name", None)
+        if name in bounds:
+            out[atom] = bounds[name]
+    return out
 
 
 def _entries(value: Any, rng: np.random.Generator) -> list[tuple[int, ...]]:

@@ -6,7 +6,7 @@ import sympy as sp
 from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Softplus
 from derivgen.engine.graph import Graph, check_distinct, sym
 from derivgen.engine.losses import attach_loss
-from derivgen.spec.naming import format_name
+from derivgen.spec.naming import format_name as _format_name, separated
 from derivgen.spec.records import ACT_VAR, Activation, Network, Spec
 
 #: elementwise activations, one line each (softmax is handled per layer)
@@ -33,6 +33,13 @@ def build_network(spec: Spec) -> Graph:
     names, depth = net.names, len(net.layers)
     sizes = [net.inputs] + [layer.units for layer in net.layers]
     lb, ub = names.layer_base, names.unit_base
+    # one separator style per template and network (spec.naming.separated)
+    largest = {"l": depth - 1 + lb, "k": max(sizes[1:]) - 1 + ub, "j": max(sizes[:-1]) - 1 + ub,
+               "m": max(a * b for a, b in zip(sizes, sizes[1:])) - 1 + ub}
+
+    def format_name(template: str, **indices: tuple[int, int]) -> str:
+        return _format_name(template, separated(template, largest), **indices)
+
     graph = Graph(reduction=spec.reduction, at0=sp.Integer(spec.subgradient))
     graph.inputs = tuple(sym(format_name(names.input, j=(j + ub, sizes[0])))
                          for j in range(sizes[0]))
@@ -90,6 +97,6 @@ def _record_groups(graph: Graph, names, li: int, weights, biases, bias_mode: str
     matrix = [[w.name for w in row] for row in weights]
     if names.matrix_layout == "in_out":
         matrix = [list(col) for col in zip(*matrix)]
-    graph.groups[format_name(names.weight_matrix, l=lval)] = matrix
+    graph.groups[_format_name(names.weight_matrix, l=lval)] = matrix
     if bias_mode == "neuron":
-        graph.groups.setdefault(format_name(names.bias_vector, l=lval), [b.name for b in biases])
+        graph.groups.setdefault(_format_name(names.bias_vector, l=lval), [b.name for b in biases])

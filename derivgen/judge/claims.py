@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
+from derivgen.judge.entries import check_claims as check_claims_section, claim_number
 from derivgen.judge.formulas import expect_of, item
 from derivgen.errors import DerivgenError, SpecError
 from derivgen.spec.fields import Fields, formula
@@ -32,9 +33,9 @@ def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
         raise entry.error("value", "'value' must be a number as printed, e.g. 0.525") from None
     if not number.is_finite():
         raise entry.error("value", "'value' must be a finite number")
-    given = entry.take("tolerance", float)
+    printed, given = claim_number(number, entry.take("tolerance", float), entry.error)
     exponent = number.as_tuple().exponent
-    return float(number), given if given is not None else 0.5 * 10.0 ** int(exponent)
+    return printed, given if given is not None else 0.5 * 10.0 ** max(int(exponent), -300)
 
 
 def check_claims(model: "Model") -> list[dict[str, Any]]:
@@ -43,8 +44,7 @@ def check_claims(model: "Model") -> list[dict[str, Any]]:
     if raw is None:
         return []
     source = model.spec.source
-    if not isinstance(raw, list):
-        raise Fields({}, "'claims'", source).error(None, "'claims' must be a list")
+    check_claims_section(raw, source)
     example = model.example_arrays()
     if example is None or example[2] is None or len(example[0]) != len(model.parameters):
         raise SpecError("claims are judged at the worked example: give 'example' with x, y "

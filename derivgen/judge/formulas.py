@@ -19,11 +19,13 @@ from derivgen.errors import DerivgenError, ReferenceParseError, SpecError, Unsup
 from derivgen.spec.fields import Fields
 from derivgen.judge.arrays import read_bindings
 from derivgen.judge.array_judge import judge_matrix
+from derivgen.judge.entries import check_reference, check_where
 from derivgen.judge.numeric import compare, concrete
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N, Mapper
 from derivgen.reader.latex import Reference, parse_reference
 from derivgen.spec.records import LOSSES
+from derivgen.verify import domain_ranges
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
@@ -71,6 +73,7 @@ def read_formulas(model: "Model") -> list[Formula]:
     raw = model.spec.extra.get("reference")
     if raw is None:
         return []
+    check_reference(raw, model.spec.source, model.parameters)  # types and sizes first
     top = Fields(raw, "'reference'", model.spec.source)
     sample = top.take("sample_index", str, default="n")
     where = top.take("where", dict, default={})
@@ -86,6 +89,7 @@ def read_formulas(model: "Model") -> list[Formula]:
     except DerivgenError as exc:
         key = "loss_arguments" if str(exc).startswith("loss_arguments") else "functions"
         raise top.error(key, str(exc)) from None
+    check_where(raw, model.spec.source, mapper.parse)  # every entry, used or not
     matrices = None
     if matrices_raw is not None:
         section = Fields(matrices_raw, "'matrices'", model.spec.source, top.pos("matrices"))
@@ -93,7 +97,8 @@ def read_formulas(model: "Model") -> list[Formula]:
     out: list[Formula] = []
     variants: dict[str, Mapper] = {}
     # a display that ends in "=" is continued by the next one, which starts with "="
-    continued = {e.get("continues") for e in formulas if isinstance(e, dict)}
+    continued = {e.get("continues") for e in formulas
+                 if isinstance(e, dict) and isinstance(e.get("continues"), str)}
     for i, raw_entry in enumerate(formulas):
         pos = formulas.item_pos[i] if hasattr(formulas, "item_pos") else None
         entry = Fields(raw_entry, f"reference formula {i + 1}", model.spec.source, pos)
@@ -234,7 +239,8 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
             notes.append(f"side {k + 1} names no value and is not judged")
             continue
         mapped = concrete(mapper.map(side), N, samples, mapper.sample)
-        verdict = compare(mapped, target, rng, simplex=mapper.simplex)
+        verdict = compare(mapped, target, rng, simplex=mapper.simplex,
+                          ranges=lambda atoms: domain_ranges(mapper.model, atoms))
         if not verdict.equal:
             return "mismatch", str(derived), (
                 f"side {k + 1} of the formula differs from the derived value (N = {samples}): "

@@ -18,6 +18,7 @@ import sympy as sp
 
 from derivgen.codegen import runtime
 from derivgen.errors import UnsupportedError
+from derivgen.limits import ops_at_most
 from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Sign, Softplus, Step
 
 SAMPLES = 3
@@ -77,9 +78,14 @@ def compile_exprs(exprs: Sequence[sp.Expr]) -> Compiled:
 
 
 def draw(atoms: Sequence[sp.Basic], rng: np.random.Generator, points: int,
-         simplex: Sequence[Sequence[sp.Basic]] = ()) -> dict[sp.Basic, np.ndarray]:
-    """Random values for every atom: standard normal, or, per group, a row on the simplex."""
-    values = {a: rng.normal(size=points) for a in atoms}
+         simplex: Sequence[Sequence[sp.Basic]] = (),
+         ranges: Mapping[sp.Basic, tuple[float, float]] | None = None
+         ) -> dict[sp.Basic, np.ndarray]:
+    """Random values for every atom: standard normal, uniform in its ``ranges`` entry (a
+    model's ``domain:``), or, per group, a row on the simplex."""
+    ranges = ranges or {}
+    values = {a: rng.uniform(*ranges[a], size=points) if a in ranges else rng.normal(size=points)
+              for a in atoms}
     for group in simplex:
         weights = rng.dirichlet(np.ones(len(group)), size=points)
         values.update({a: weights[:, i] for i, a in enumerate(group)})
@@ -108,14 +114,16 @@ class Verdict:
 
 def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
             simplex: Callable[[Sequence[sp.Basic]], Sequence[Sequence[sp.Basic]]] = lambda a: (),
-            need: int = 50, symbolic: bool = True) -> Verdict:
+            need: int = 50, symbolic: bool = True,
+            ranges: Callable[[Sequence[sp.Basic]], Mapping] = lambda a: {}) -> Verdict:
     """Numeric comparison at ``need`` or more points off kinks, plus simplify when small."""
     kinks = kink_arguments(reference) + kink_arguments(derived)
     compiled = compile_exprs([reference, derived, *kinks])
     values = {}
     with np.errstate(all="ignore"):
         for _ in range(8):
-            values = draw(compiled.atoms, rng, POINTS * 2, simplex(compiled.atoms))
+            values = draw(compiled.atoms, rng, POINTS * 2, simplex(compiled.atoms),
+                          ranges(compiled.atoms))
             ref, der, *kink_values = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
                                       for v in compiled(values)]
             ok = np.isfinite(ref) & np.isfinite(der)
@@ -124,7 +132,8 @@ def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
             if ok.sum() >= need:
                 break
         else:
-            raise UnsupportedError("could not find enough points away from kinks")
+            raise UnsupportedError("could not find enough points away from kinks where both "
+                                   "sides are finite (a model's 'domain:' says where to draw)")
     close = np.abs(ref - der) <= ATOL + RTOL * np.maximum(np.abs(ref), np.abs(der))
     bad = np.flatnonzero(ok & ~close)
     # simplify only backs up an equality the numbers found; it never decides alone
@@ -161,7 +170,7 @@ def _time_limit(seconds: float):
 
 def _symbolic(reference: sp.Expr, derived: sp.Expr) -> str:
     difference = reference - derived
-    if sp.count_ops(difference) > SYMBOLIC_MAX_OPS:
+    if not ops_at_most(difference, SYMBOLIC_MAX_OPS):  # bounded: never counts a huge tree
         return "too large to simplify"
     rewritten = difference.replace(Sigmoid, lambda u: 1 / (1 + sp.exp(-u))).replace(
         Softplus, lambda u: sp.log(1 + sp.exp(u)))

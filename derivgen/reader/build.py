@@ -4,6 +4,7 @@ The tree is walked top-down, as an index's meaning depends on enclosing sums;
 SymPy objects are built node by node and the text itself is never evaluated."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -11,13 +12,16 @@ import sympy
 from lark import Token, Tree
 
 from derivgen.errors import ReferenceParseError
+from derivgen.limits import MAX_DIGITS, MAX_LATEX_DEPTH, MAX_MAGNITUDE, digits, power_problem
 from derivgen.reader.derivatives import Derivatives, delta_kind as _delta
 from derivgen.reader.structures import Structures
 from derivgen.reader.tree import D, Name as _Name, fail, is_tree as _is, only as _only
 
 __all__ = ["Builder", "D", "HADAMARD", "fail"]
 
-MAX_DEPTH = 250  # tree depth: the recursive walk must stay clear of Python's limit
+MAX_DEPTH = MAX_LATEX_DEPTH  # tree depth: the recursive walk must stay clear of Python's limit
+#: bits of a power of two numbers: it must fit a float64 (about 1e±300)
+FLOAT_BITS = math.log2(MAX_MAGNITUDE)
 
 _E = sympy.Symbol("e")
 
@@ -88,6 +92,8 @@ class Builder(Derivatives, Structures):
             num, den = map(sympy.Integer, re.findall(r"\d", tok))
             return num / den
         if tok.type in ("NUMBER", "SUP1") and text[0].isdigit():
+            if digits(text) > MAX_DIGITS:
+                raise self.fail(f"a number with more than {MAX_DIGITS} digits", tok)
             return sympy.Rational(text) if "." in text else sympy.Integer(text)
         if tok.type in ("GREEK", "WORD", "SUP1"):
             return self.sym(text)
@@ -213,7 +219,13 @@ class Builder(Derivatives, Structures):
                 child[-1] == "T" or getattr(bare, "type", "") == "WORD" and bare == "T":
             return sympy.Function("transpose")(base)  # document convention: X^T
         # Document convention: e^{x} is exp.
-        return sympy.exp(self.ev(child)) if base == _E else base ** self.ev(child)
+        exponent = self.ev(child)
+        if base == _E:
+            return sympy.exp(exponent)
+        problem = power_problem(base, exponent, FLOAT_BITS)  # the budget: 9^{9^{9}} is refused
+        if problem:
+            raise self.fail(problem, sup)
+        return base ** exponent
 
     def r_call(self, tree: Tree, sup: Tree | None = None) -> sympy.Expr:
         name, *args = tree.children

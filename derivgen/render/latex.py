@@ -93,26 +93,71 @@ def name_latex(name: str) -> str:
     return subscript(head_latex(head), parts)
 
 
-_OVERRIDE = re.compile(r"(?P<base>.*?)_(\{(?P<braced>[^{}]*)\}|(?P<single>[A-Za-z0-9]))\Z", re.S)
+#: one TeX token at the top level: a control word, a control symbol, a space run, a character
+_TEX_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.S)
+
+
+def _top_tokens(text: str) -> list[tuple[int, str]]:
+    """(start, token) at brace depth 0, a {…} group being one token."""
+    out: list[tuple[int, str]] = []
+    depth, start = 0, 0
+    for m in _TEX_TOKEN.finditer(text):
+        tok = m.group()
+        if depth:
+            depth += (tok == "{") - (tok == "}")
+            if depth == 0:
+                out.append((start, text[start:m.end()]))
+        elif tok == "{":
+            depth, start = 1, m.start()
+        elif not tok.isspace():
+            out.append((m.start(), tok))
+    return out
+
+
+def split_scripts(text: str) -> tuple[str, str | None, str]:
+    """``y_{a}^{2}`` → (``y``, ``a``, ``^{2}``): the base, the trailing subscript (None when
+    there is none) and what follows it (primes, a superscript), so that an index can join
+    the subscript instead of making a second one (y_1'_{n} does not compile)."""
+    tokens = _top_tokens(text)
+    sub, sup, cut = None, [], len(text)
+    while tokens:
+        if tokens[-1][1] == "'":
+            cut = tokens.pop()[0]
+            sup.insert(0, "'")
+        elif len(tokens) >= 2 and tokens[-2][1] in ("_", "^"):
+            arg, (cut, mark) = tokens.pop()[1], tokens.pop()
+            if mark == "_" and sub is None:
+                sub = arg[1:-1] if arg.startswith("{") else arg
+            elif mark == "^" and not any(p.startswith("^") for p in sup):
+                sup.append("^" + (arg if arg.startswith("{") else "{" + arg + "}"))
+            else:  # a second script of one kind: not ours to reorder
+                return text, None, ""
+        else:
+            break
+    if sub is None:
+        return text, None, ""
+    return text[:cut].rstrip(), sub, "".join(sup)
 
 
 @dataclass(frozen=True)
 class SymbolLatex:
-    """How one symbol prints: base and subscript parts; ``data`` adds the sample index."""
+    """How one symbol prints: base, subscript parts, then ``sup`` (primes, a superscript);
+    ``data`` adds the sample index to the parts."""
 
     base: str
     parts: tuple[str, ...] = ()
     data: bool = False
     call: str | None = None
+    sup: str = ""
 
     @classmethod
     def parse(cls, text: str, data: bool) -> "SymbolLatex":
-        """Split an override such as ``\\hat{y}_{1}`` so that a sample index can join it."""
-        m = _OVERRIDE.match(text)
-        if not m:
+        """Split an override such as ``\\hat{y}_{1}`` or ``y_{a}^{2}`` so that a sample
+        index can join its subscript."""
+        base, sub, sup = split_scripts(text)
+        if sub is None:
             return cls(text, (), data)
-        inner = m.group("braced") if m.group("braced") is not None else m.group("single")
-        return cls(m.group("base"), tuple(inner.split(",")), data)
+        return cls(base, tuple(sub.split(",")), data, sup=sup)
 
 
 class NotationPrinter(LatexPrinter):

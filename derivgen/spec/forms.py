@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from derivgen.errors import SpecError
+from derivgen.limits import MAX_SCALAR_PARAMETERS
 from derivgen.spec.records import Network, Spec
 
 FORMS = ("scalar", "matrix")
@@ -27,6 +28,11 @@ def with_form(spec: Spec, form: str | None) -> Spec:
         return spec
     if form == net.form:
         return spec
+    sizes = [net.inputs] + [layer.units for layer in net.layers]
+    count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    if form == "scalar" and count > MAX_SCALAR_PARAMETERS:
+        raise SpecError(f"{count} parameters; scalar form derives at most "
+                        f"{MAX_SCALAR_PARAMETERS} (one symbol each)", spec.source)
     layout = "rows" if net.names.matrix_layout == "in_out" else "columns"
     return dataclasses.replace(spec, network=dataclasses.replace(
         net, form=form, layout=layout if form == "matrix" else net.layout,

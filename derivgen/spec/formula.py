@@ -13,8 +13,8 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from derivgen.limits import (MAX_DIGITS, MAX_EXPONENT, MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH,
-                             MAX_MAGNITUDE, MAX_POWER_BITS, clip)
+from derivgen.limits import (MAX_DIGITS, MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH, MAX_MAGNITUDE,
+                             clip, power_problem)
 from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Softplus
 from derivgen.spec.stable import stabilize
 
@@ -125,15 +125,6 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
     return stabilize(expr)
 
 
-def _log2(value: sp.Expr) -> float:
-    """log2 of a positive SymPy number of any size, without converting it to a float."""
-    if value.is_Integer:
-        return math.log2(int(value))
-    if value.is_Rational:
-        return math.log2(int(value.p)) - math.log2(int(value.q))
-    return math.log2(float(value))
-
-
 def _column_map(stripped: str, lead: int) -> Callable[[int], int]:
     """Columns in the rewritten text (^ → **) back to columns in the user's text."""
     def column(col: int) -> int:
@@ -225,11 +216,9 @@ class _Walker:
     def power(self, node: ast.BinOp) -> sp.Expr:
         base, exponent = self.visit(node.left), self.visit(node.right)
         # 9**9**9 would make SymPy compute a number with billions of digits.
-        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
-            raise self.fail(node, f"exponents are limited to -{MAX_EXPONENT}..{MAX_EXPONENT}")
-        if base.is_Number and exponent.is_Number and base != 0 and (
-                float(abs(exponent)) * _log2(abs(base)) > MAX_POWER_BITS):
-            raise self.fail(node, "this power is too large")
+        problem = power_problem(base, exponent)
+        if problem:
+            raise self.fail(node, problem)
         if not exponent.is_Number and base.is_Number:
             raise self.fail(node, "a number raised to a formula is not supported; use exp()")
         return base ** exponent

@@ -4,13 +4,16 @@ A template holds literal text and placeholders {l} (layer), {k} (unit),
 {j} (input of the unit) and {m} (flat index over (j, k), input-major, as in
 seed 002's w_01…w_06).  A placeholder whose range has a single value is
 dropped, which is how the documents name things: w_1 in a 1-1-1 net, w_11 and
-w_21 in 1-2-1, w_111 in 2-3-2.  When any index of a name can reach two digits
-the indices are joined with "_" so that names stay unambiguous.
+w_21 in 1-2-1, w_111 in 2-3-2.  When an index that a template uses can reach
+two digits anywhere in the network, all names of that template join their
+indices with "_" (w_1_1_12, w_2_1_3), so that names stay unambiguous and keep
+one style within a network.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from typing import Mapping
 
 _PLACEHOLDER = re.compile(r"\{([lkjm])\}")
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -53,9 +56,28 @@ def check_template(template: str, placeholders: bool = True) -> str | None:
     return None
 
 
-def format_name(template: str, **indices: tuple[int, int]) -> str:
-    """Fill ``template``; each index is (value, number of values it ranges over)."""
-    wide = any(count > 10 or value >= 10 for value, count in indices.values())
+def used(template: str) -> frozenset[str]:
+    """The placeholders ``template`` uses ({l}, {k}, {j}, {m})."""
+    return frozenset(_PLACEHOLDER.findall(template))
+
+
+def separated(template: str, largest: Mapping[str, int]) -> bool:
+    """Whether the names of ``template`` join their indices with "_" in a network where
+    each placeholder's largest value is ``largest[p]``: when one that the template uses
+    can reach two digits.  Decided once per network, so one layer cannot write w_1_1_1
+    while the next writes w_211."""
+    return any(largest.get(p, 0) >= 10 for p in used(template))
+
+
+def format_name(template: str, wide: bool | None = None, **indices: tuple[int, int]) -> str:
+    """Fill ``template``; each index is (value, number of values it ranges over).
+
+    ``wide`` says whether indices are joined with "_" (see :func:`separated`); by
+    default it is decided from this name's own indices, those the template uses.
+    """
+    if wide is None:
+        wide = any(count > 10 or value >= 10 for key, (value, count) in indices.items()
+                   if key in used(template))
     parts: list[str] = []
     last_was_index = False
     pos = 0

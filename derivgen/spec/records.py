@@ -6,14 +6,15 @@ from typing import Any, Mapping, Union
 
 import sympy as sp
 
+from derivgen import limits
 from derivgen.spec.naming import Names
 
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax")
 LOSSES = ("half_sse", "sse", "mse", "mae", "cross_entropy", "bce")
 LOSS_ALIASES = {"softmax_cross_entropy": "cross_entropy", "binary_cross_entropy": "bce"}
 REDUCTIONS = ("single", "sum", "mean")
-MAX_UNITS = 4096
-MAX_SCALAR_PARAMETERS = 20_000
+MAX_UNITS = limits.MAX_UNITS
+MAX_SCALAR_PARAMETERS = limits.MAX_SCALAR_PARAMETERS
 #: names every graph adds itself (loss node, residuals)
 RESERVED = ("L", "r")
 BIASES = ("neuron", "shared", "none")
@@ -64,6 +65,8 @@ class FreeForm:
     parameters: tuple[str, ...]
     equations: tuple[tuple[str, sp.Expr], ...]
     outputs: tuple[str, ...]
+    #: (name, low, high): where random values of an input or parameter are drawn (``domain:``)
+    domain: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 import sympy as sp
 
 from derivgen.errors import SpecError
+from derivgen.limits import MAX_MAGNITUDE, clip
 from derivgen.spec.fields import Fields, formula, identifier
 from derivgen.spec.network import network_section
 from derivgen.spec.records import (ACTIVATIONS, LOSS_ALIASES, LOSSES, REDUCTIONS, RESERVED,
@@ -74,8 +75,32 @@ def model_section(fields: Fields) -> FreeForm:
     targets = name_list("targets", default_targets)
     if len(targets) != len(outputs) or set(targets) & (set(symbols) | set(RESERVED)):
         raise fields.error("targets", "'targets' needs one new name per output")
+    domain = _domain(fields, set(inputs) | set(parameters))
     fields.done()
-    return FreeForm(inputs, targets, parameters, tuple(equations), outputs)
+    return FreeForm(inputs, targets, parameters, tuple(equations), outputs, domain)
+
+
+def _domain(fields: Fields, names: set[str]) -> tuple[tuple[str, float, float], ...]:
+    """``domain: {x: [0.1, 10]}``: the interval random values of an input or parameter
+    are drawn from (``check`` and the judge), for formulas such as log(x) or x**b."""
+    raw = fields.take("domain", dict, default={})
+    out = []
+    for name, interval in raw.items():
+        kpos = raw.key_pos.get(name) if hasattr(raw, "key_pos") else None
+        vpos = raw.value_pos.get(name) if hasattr(raw, "value_pos") else None
+        if name not in names:
+            raise SpecError(f"domain: {clip(name)!r} is not an input or parameter; names: "
+                            + ", ".join(sorted(names)), fields.source,
+                            *((kpos.line, kpos.column) if kpos else (None, None)))
+        ok = (isinstance(interval, list) and len(interval) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            and abs(v) <= MAX_MAGNITUDE for v in interval) and interval[0] < interval[1])
+        if not ok:
+            raise SpecError(f"domain of {name!r} must be [low, high], two finite numbers with "
+                            "low < high", fields.source,
+                            *((vpos.line, vpos.column) if vpos else (None, None)))
+        out.append((str(name), float(interval[0]), float(interval[1])))
+    return tuple(out)
 
 
 def example_section(fields: Fields) -> Example | None:
@@ -151,7 +176,24 @@ def build_spec(data: Any, source: str) -> Spec:
                 example=example_section(top),
                 extra={k: top.take(k, (dict, list)) for k in PASSTHROUGH if k in top.data})
     top.done()
+    _example_in_domain(spec, top)
     return spec
+
+
+def _example_in_domain(spec: Spec, top: Fields) -> None:
+    """The worked example's inputs and parameters lie in the model's ``domain``."""
+    net, ex = spec.network, spec.example
+    if not isinstance(net, FreeForm) or not net.domain or ex is None:
+        return
+    bounds = {name: (low, high) for name, low, high in net.domain}
+    values: list[tuple[str, Any]] = [(name, v) for name, v in ex.params.items()]
+    if all(len(row) == len(net.inputs) for row in ex.x):
+        values += [(name, row[j]) for row in ex.x for j, name in enumerate(net.inputs)]
+    for name, value in values:
+        low, high = bounds.get(name, (-math.inf, math.inf))
+        if isinstance(value, (int, float)) and not low <= value <= high:
+            raise top.error("example", f"the example's {name} = {clip(value)} lies outside "
+                            f"its domain [{low:g}, {high:g}]")
 
 
 def _name(top: Fields, source: str) -> str:
