@@ -77,14 +77,17 @@ def build_matrix_document(model: "MatrixModel", profile: Profile) -> MatrixDocum
         "x": _under(p(g.x), g.x.shape), "y": _under(p(g.y), g.y.shape),
         "sizes": ", ".join(f"{sp.latex(s)} = {v}" for s, v in g.sizes.items()),
         "layers": [{"index": i + 1, "hidden": i < len(g.layers) - 1, "units": layer_units,
-                    "activation": layer.activation, "alpha": None,
+                    "activation": layer.activation,
+                    "alpha": (f"{float(spec_layer.activation.alpha):g}"  # not "α = None"
+                              if spec_layer.activation.alpha is not None else None),
                     "weight": _under(p(layer.weight), layer.weight.shape),
                     "bias": (None if layer.bias is None else
                              _under(p(layer.bias), layer.bias.shape) if layer.bias.is_Matrix
                              else p(layer.bias)),
                     "shared": layer.bias is not None and not layer.bias.is_Matrix}
-                   for i, (layer, layer_units) in enumerate(
-                       zip(g.layers, (spec_layer.units for spec_layer in model.spec.network.layers)))],
+                   for i, (layer, spec_layer, layer_units) in enumerate(
+                       zip(g.layers, model.spec.network.layers,
+                           (spec_layer.units for spec_layer in model.spec.network.layers)))],
         "penalty": [rf"\lambda_{{{bold(name)}}} = {float(lam):g}"
                     for name, lam in g.penalty.items()],
     }

@@ -16,7 +16,7 @@ import numpy as np
 
 from derivgen.errors import SpecError
 from derivgen.spec.fields import Fields
-from derivgen.spec.source import PosDict, load_text, read_spec_source
+from derivgen.spec.source import PosDict, load_text, read_file_bytes, read_spec_source
 from derivgen.spec import Example, example_section
 
 if TYPE_CHECKING:
@@ -66,10 +66,8 @@ class Worked:
 
 def read_values(path: str | Path) -> tuple[Example, str, Any]:
     """A --values file: YAML with the shape of a spec's ``example:``."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise SpecError(f"cannot read values file: {exc.strerror}", str(path)) from None
+    # the spec's reader: a regular file within the size budget (no FIFO, no /dev/zero)
+    raw = read_file_bytes(path, "a values file is a .yaml text file")
     data = load_text(raw, str(path))
     wrapper = PosDict({"example": data})
     pos = getattr(data, "pos", None)
