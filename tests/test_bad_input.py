@@ -16,19 +16,23 @@ fails, and the marker should be removed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Union
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -442,6 +446,78 @@ C.append(case("invalid_utf8", b"name: caf\xe9\nloss: mse\n", "not UTF-8"))
 C.append(case("nul_in_utf8_text", b"name: t\x00\nloss: mse\n", pos=(1, 8)))
 C.append(case("huge_file", b"# padding\n" * 110_000, "larger than"))
 
+# --- budgets and hostile values (issue 12) ----------------------------------------
+T = sub(GOOD_NET, "units: 2", "units: " + "9" * 4301)
+C.append(case("yaml_4301_digit_integer", T, "digits", "at most 100", pos=at(T, "9999")))
+T = "name: t\n" + "".join(f"k{i}: {i}\n" for i in range(60_000))
+C.append(case("yaml_60000_keys", T, "more than 20000 YAML values", pos=(10_000, None)))
+T = sub(GOOD_NET, "name: good_net", 'name: "good\\nnet"')
+C.append(case("name_with_newline", T, "'name'", "U+000A", pos=(1, 12)))
+T = sub(GOOD_NET, "name: good_net", 'name: ""')
+C.append(case("name_empty", T, "'name'", "empty", pos=(1, 8)))
+T = sub(GOOD_NET, "name: good_net", 'name: "good \U0001F642"')
+C.append(case("name_emoji", T, "'name'", "not allowed in a name", pos=(1, 13)))
+T = sub(GOOD_NET, "name: good_net", "name: good_\u2202net")
+C.append(case("name_partial_sign", T, "'name'", "'\u2202'", pos=at(T, "\u2202")))
+T = sub(GOOD_NET, "name: good_net", "name: " + "n" * 200)
+C.append(case("name_too_long", T, "'name'", "longer than 120", pos=(1, 127)))
+T = sub(GOOD_NET, "    - {units: 2, activation: sigmoid}\n",
+        "    - {units: 1, activation: tanh}\n" * 64)
+C.append(case("layers_65", T, "65 layers", "at most 64", pos=at(T, "- {units: 1, activation: t")))
+T = sub(sub(GOOD_NET, "  inputs: 1\n", "  inputs: 4096\n  form: matrix\n"),
+        "    - {units: 2, activation: sigmoid}\n", "    - {units: 4096, activation: relu}\n" * 30)
+C.append(case("matrix_30_layers_of_4096", T, "parameters; at most 5000000",
+              pos=at(T, "- {units: 4096")))
+T = sub(GOOD_MODEL, "  equations:", "  domain: {q: [0, 1]}\n  equations:")
+C.append(case("domain_unknown_name", T, "domain", "'q'", "names: a, b, x", pos=at(T, "q: [")))
+T = sub(GOOD_MODEL, "  equations:", "  domain: {x: [1, 0]}\n  equations:")
+C.append(case("domain_empty_interval", T, "domain of 'x'", "low < high", pos=at(T, "[1, 0]")))
+T = sub(GOOD_MODEL, "  equations:", "  domain: {x: [1, 2]}\n  equations:") + \
+    "example:\n  x: [5.0]\n"
+C.append(case("domain_example_outside", T, "x = 5.0", "[1, 2]", pos=at(T, "x: [5.0]")))
+
+REF = GOOD_MODEL + """\
+reference:
+  formulas:
+    - id: da
+      latex: '\\frac{\\partial L}{\\partial a} = \\frac{2}{N} \\sum_{n=1}^{N} (h_n - y_n)'
+"""
+
+
+def ref(old: str, new: str) -> str:
+    return sub(REF, old, new)
+
+
+T = REF + "      each: {i: 5}\n"
+C.append(case("each_number", T, "each: 'i'", "non-empty list", pos=at(T, "5}")))
+T = REF + "      each: {i: null}\n"
+C.append(case("each_null", T, "each: 'i'", pos=at(T, "null")))
+T = REF + "      each: {i: abc}\n"
+C.append(case("each_text", T, "each: 'i'", "not 'abc'", pos=at(T, "abc")))
+T = REF + "      each: {i: [" + ", ".join(map(str, range(50))) + "], j: [" + \
+    ", ".join(map(str, range(50))) + "]}\n"
+C.append(case("each_2500_combinations", T, "more than 2000", pos=at(T, "[0, 1", nth=2)))
+T = REF + "    - {id: two, latex: 'a = a', continues: [1, 2]}\n"
+C.append(case("continues_list", T, "'continues'", pos=at(T, "[1, 2]")))
+T = ref("reference:\n", "reference:\n  functions: {a: 1}\n")
+C.append(case("functions_number", T, "functions: 'a'", pos=at(T, "1}")))
+T = ref("reference:\n", "reference:\n  where: {g: 'a + \\foo'}\n")
+C.append(case("where_unused_bad_latex", T, "where: g", "\\foo", pos=at(T, "\\foo")))
+for ident, power in [("latex_power_tower", "9^{9^{9}}"), ("latex_tiny_power", "10^{-100000000}"),
+                     ("latex_big_power", "10^{1000}"), ("latex_power_of_powers",
+                                                        "2^{2^{2^{2^{2}}}}")]:
+    T = ref("(h_n - y_n)'", "(h_n - y_n) " + power + "'")
+    C.append(case(ident, T, "reference 'da'", "exponents are limited", pos=within(T, power)))
+T = ref("(h_n - y_n)'", "(h_n - y_n) " + "7" * 150 + "'")
+C.append(case("latex_150_digit_number", T, "more than 100 digits", pos=at(T, "7777")))
+EXAMPLE = "example:\n  x: [1.0]\n  y: [2.0]\n  params: {a: 0.5, b: 1.0}\n"
+T = GOOD_MODEL + EXAMPLE + "claims: {a: 1}\n"
+C.append(case("claims_mapping", T, "'claims' must be a list", pos=at(T, "{a: 1}")))
+T = GOOD_MODEL + EXAMPLE + "claims:\n  - {id: h, of: h, value: 1.5, tolerance: -0.1}\n"
+C.append(case("claim_negative_tolerance", T, "'tolerance'", "≥ 0", pos=at(T, "-0.1")))
+T = GOOD_MODEL + EXAMPLE + "claims:\n  - {id: h, of: h, value: 1e400}\n"
+C.append(case("claim_value_1e400", T, "'value'", "finite", pos=at(T, "1e400")))
+
 CASES = {c.id: c for c in C}
 assert len(CASES) == len(C), "duplicate case ids"
 
@@ -845,3 +921,192 @@ def test_cli_huge_inputs(cli) -> None:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_cli_fifo(cli) -> None:
     refused(cli["fifo"], "s.yaml")
+
+
+# ---------------------------------------------------------------------------
+# Hostile or extreme but valid input: what is accepted works (issue 12)
+# ---------------------------------------------------------------------------
+
+def listing(folder: Path) -> set[str]:
+    """Every path under ``folder``, relative to it."""
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../escaped", "escaped.pdf"), ("/tmp/absolute", "tmp_absolute.pdf"),
+    (".hidden", "hidden.pdf"), ("a b/c\\\\d", "a_b_c_d.pdf"), ("...", "derivation.pdf"),
+    ("-rf", "rf.pdf"), ("Привет", "Привет.pdf")])
+def test_default_pdf_name_stays_in_the_current_folder(name: str, expected: str) -> None:
+    from derivgen.files import default_output
+    out = default_output(name, ".pdf")
+    assert str(out) == expected and out.parent == Path(".")
+
+
+@pytest.mark.skipif(not shutil.which("pdflatex"), reason="needs pdflatex")
+def test_pdf_of_a_hostile_name_is_written_here_only(tmp_path: Path) -> None:
+    work, outside = tmp_path / "a" / "b", tmp_path
+    work.mkdir(parents=True)
+    write(work, "s.yaml", sub(GOOD_NET, "name: good_net", "name: ../../escaped"))
+    before = listing(outside)
+    run = run_in(work, ["derive", "s.yaml", "--format", "pdf"])
+    assert run.rc == 0, run.err
+    assert listing(outside) - before == {"a/b/escaped.pdf"}, listing(outside) - before
+    assert not list(Path(tempfile.gettempdir()).glob(f"derivgen-{os.getpid()}-*"))
+
+
+def test_output_is_atomic_on_a_full_disk(tmp_path: Path, monkeypatch) -> None:
+    """ENOSPC while writing: the old file stays whole, no temporary file is left, and the
+    message names the file (it said "cannot write None")."""
+    spec = write(tmp_path, "s.yaml", GOOD_NET)
+    target = write(tmp_path, "existing.md", "old content\n")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(os, "fsync", full)
+    run = run_in(tmp_path, ["derive", str(spec), "-o", "existing.md"])
+    assert run.rc == 2 and "Traceback" not in run.err
+    assert "cannot write existing.md: No space left on device" in run.err, run.err
+    assert target.read_text() == "old content\n"
+    assert listing(tmp_path) == {"s.yaml", "existing.md"}
+
+
+def test_output_replaces_and_keeps_permissions(tmp_path: Path) -> None:
+    from derivgen.files import write_atomic
+    target = write(tmp_path, "out.md", "old\n")
+    target.chmod(0o640)
+    write_atomic(target, "new\n")
+    assert target.read_text() == "new\n" and (target.stat().st_mode & 0o777) == 0o640
+    assert listing(tmp_path) == {"out.md"}
+
+
+def test_version(capsys) -> None:
+    from derivgen import __version__
+    rc, out, err, _ = run_main(["--version"], capsys)
+    assert rc == 0 and out.strip() == f"derivgen {__version__}", (out, err)
+
+
+def test_5000_digit_points_are_not_echoed(tmp_path: Path, capsys) -> None:
+    spec = write(tmp_path, "s.yaml", GOOD_NET)
+    rc, out, err, _ = run_main(["check", "--points", "9" * 5000, str(spec)], capsys)
+    assert rc == 2 and "Traceback" not in err and "--points" in err
+    assert "9" * 200 not in err and "5000 characters" in err, err
+
+
+@pytest.mark.parametrize("formula", ["sin(10**20)*x", "sigmoid(99999999999999999999)*x",
+                                     "x*123456789012345678901234567890/10**25", "x + 2**63*0"])
+def test_big_integer_constants_work(formula: str, tmp_path: Path, capsys) -> None:
+    spec = write(tmp_path, "s.yaml", net_layer1(f'units: 2, activation: {{custom: "{formula}"}}'))
+    rc, out, err, _ = run_main(["check", "--points", "1", str(spec)], capsys)
+    assert rc == 0 and "Traceback" not in err and "internal error" not in err, (out, err)
+
+
+def test_json_never_prints_nan(tmp_path: Path, capsys) -> None:
+    """A gradient that overflows is "non-finite" (exit 1), and --json is strict JSON."""
+    deep = "exp(" * 40 + "x" + ")" * 40
+    spec = write(tmp_path, "s.yaml", net_layer1(f'units: 2, activation: {{custom: "{deep}"}}'))
+    rc, out, err, _ = run_main(["check", "--json", "--points", "1", str(spec)], capsys)
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"bare {constant} in --json output")
+    items = json.loads(out, parse_constant=refuse)["items"]
+    assert rc == 1 and "Traceback" not in err and "RuntimeWarning" not in err, err
+    assert {i["status"] for i in items} == {"non-finite"}, items
+    assert all("not a finite number" in i["message"] for i in items)
+
+
+@pytest.mark.parametrize("formula, x, truth", [
+    ("log(1 + exp(x))", 1000.0, 1000.0),          # softplus
+    ("1/(1 + exp(-x))", -1000.0, 0.0),            # sigmoid
+    ("exp(x)/(1 + exp(x))", -1000.0, 0.0),
+    ("exp(x)*exp(-x)*x", 1000.0, 1000.0),         # exp(+big)·exp(−big)
+    ("log(sigmoid(x))", -1000.0, -1000.0),
+])
+def test_custom_formulas_are_evaluated_stably(formula: str, x: float, truth: float) -> None:
+    """Values and gradients stay finite where the truth is (the fuzz suite does this with
+    random formulas and mpmath)."""
+    from derivgen import load
+    model = load(sub(GOOD_NET, "    - {units: 2, activation: sigmoid}\n    - {units: 1, "
+                     "activation: identity}\n", "    - {units: 1, activation: {custom: "
+                     f'"{formula}"}}}}\n'))
+    params = {"w": 1.0, "b": 0.0}
+    values = model.values(params, [[x]], [[0.0]])
+    assert np.isclose(values["yhat"][0], truth, rtol=1e-12, atol=1e-300), values
+    grads = model.gradient_fn()(params, [[x]], [[0.0]])
+    assert all(np.isfinite(v) for v in grads.values()), grads
+
+
+LOG_MODEL = """\
+name: log_model
+model:
+  inputs: [x]
+  parameters: [a, b]
+  DOMAIN
+  equations:
+    h: a*log(x) + x**b
+loss: half_sse
+reduction: sum
+reference:
+  formulas:
+    - id: da
+      latex: '\\frac{\\partial L}{\\partial a} = \\sum_{n=1}^{N} (h_n - y_n) \\log(x_n)'
+"""
+
+
+def test_domain_lets_check_and_the_judge_draw_valid_points(tmp_path: Path, capsys) -> None:
+    bare = write(tmp_path, "bare.yaml", LOG_MODEL.replace("  DOMAIN\n", ""))
+    rc, out, err, _ = run_main(["check", "--json", "--points", "2", str(bare)], capsys)
+    assert rc == 1 and any(i["status"] == "non-finite" for i in json.loads(out)["items"])
+    good = write(tmp_path, "good.yaml", LOG_MODEL.replace("DOMAIN", "domain: {x: [0.5, 4], "
+                                                           "b: [0.5, 2]}"))
+    rc, out, err, _ = run_main(["check", "--json", "--points", "2", str(good)], capsys)
+    items = json.loads(out)["items"]
+    assert rc == 0 and {i["status"] for i in items} == {"ok"}, items
+    assert any(i["kind"] == "reference" for i in items)
+
+
+def test_markdown_prints_a_name_as_text(tmp_path: Path) -> None:
+    spec = write(tmp_path, "s.yaml", sub(GOOD_NET, "name: good_net",
+                                         "name: '# heading <script>x</script> *b* [l](u)'"))
+    run = run_in(tmp_path, ["derive", "s.yaml"])
+    assert run.rc == 0, run.err
+    lines = run.out.split("\n")
+    assert lines[0] == ("# Gradients by backpropagation: \\# heading &lt;script&gt;x&lt;/script&gt; "
+                        "\\*b\\* \\[l\\](u)"), lines[0]
+    assert "`# heading <script>x</script> *b* [l](u)`" in lines[2]  # a code span: literal
+    assert sum("<script>" in line for line in lines) == 1
+
+
+@pytest.mark.parametrize("sizes, weights", [
+    ([3, 4, 2], {"w_111", "w_143", "w_211", "w_224"}),
+    ([12, 3, 2], {"w_1_1_1", "w_1_3_12", "w_2_1_1", "w_2_2_3"}),
+    ([1, 12, 3], {"w_1_1", "w_1_12", "w_2_1_1", "w_2_3_12"})])
+def test_default_names_keep_one_style_per_network(sizes, weights) -> None:
+    from derivgen import mlp
+    names = set(mlp(sizes, form="scalar").parameters)
+    assert weights <= names, sorted(names)
+    styles = {("_" in n[2:]) for n in names if n.startswith("w_")}
+    assert len(styles) == 1, sorted(names)
+
+
+def test_leaky_relu_matrix_document_states_its_slope() -> None:
+    from derivgen import mlp
+    from derivgen.render.document import render
+    text = render(mlp([2, 3, 1], hidden="leaky_relu", alpha=0.2, form="matrix"), "markdown")
+    assert r"\alpha = 0.2" in text and "None" not in text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory"])
+def test_values_file_that_is_not_a_file(kind: str, tmp_path: Path, capsys) -> None:
+    spec = write(tmp_path, "s.yaml", GOOD_NET)
+    values = {"fifo": tmp_path / "v.yaml", "device": Path("/dev/zero"), "directory": tmp_path}[kind]
+    if kind == "fifo":
+        os.mkfifo(values)
+    rc, out, err, _ = run_main(["derive", str(spec), "--values", str(values)], capsys)
+    assert rc == 2 and "Traceback" not in err and "values file" in err or "directory" in err, err

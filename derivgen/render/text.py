@@ -15,7 +15,7 @@ _TEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", 
                  "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
 #: characters Markdown (CommonMark, GitHub) may read as markup inside a line of text;
 #: "_" only at the edge of a word (snake_case stays as it is), "<", ">", "&" become entities
-_MD_SPECIALS = re.compile(r"([\\`*\[\]|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_MD_SPECIALS = re.compile(r"([\\`*\[\]|~$#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
 def tex_text(text: object) -> str:
