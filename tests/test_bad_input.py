@@ -1110,3 +1110,92 @@ def test_values_file_that_is_not_a_file(kind: str, tmp_path: Path, capsys) -> No
         os.mkfifo(values)
     rc, out, err, _ = run_main(["derive", str(spec), "--values", str(values)], capsys)
     assert rc == 2 and "Traceback" not in err and "values file" in err or "directory" in err, err
+
+
+def test_notation_symbols_that_cannot_compile_are_refused(tmp_path: Path) -> None:
+    T = GOOD_NET + "notation:\n  symbols: {x: '\\bm{x}', yhat: 'y_1'}\n"
+    write(tmp_path, "s.yaml", T)
+    run = run_in(tmp_path, ["derive", "s.yaml"])
+    assert_refused(run.rc, run.out, run.err, "s.yaml", ("\\bm", "\\boldsymbol"),
+                   at(T, "\\bm"))
+
+
+def _tiny_notation():
+    from derivgen import load
+    from derivgen.render.notation import Notation
+    from derivgen.render.profiles import default_profile
+    model = load(sub(GOOD_NET, "{units: 2, activation: sigmoid}", "{units: 1, activation: "
+                     '{custom: "leaky_relu(x, 0.2) + leaky_relu(x, 0.3)"}}'))
+    return Notation(model, default_profile("t")), next(iter(model.graph.nodes))
+
+
+@pytest.mark.parametrize("wrap", ["exp", "sigmoid", "relu", "leaky", "log", "abs"])
+def test_printing_is_linear_in_the_depth(wrap: str) -> None:
+    """exp(exp(…)) 200 deep: each level is printed once (it was three times: 3^200)."""
+    import sympy as sp
+    from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid
+    notation, z = _tiny_notation()  # two leaky slopes: max(z, αz) is written out
+    f = {"exp": sp.exp, "sigmoid": Sigmoid, "relu": Relu, "log": sp.log, "abs": sp.Abs,
+         "leaky": lambda u: LeakyRelu(u, sp.Rational(1, 5))}[wrap]
+    expr = z
+    for _ in range(200):
+        expr = f(expr)
+    printer = notation.printer()
+    calls, inner = [0], printer._print
+
+    def counted(e, *args, **kw):
+        calls[0] += 1
+        return inner(e, *args, **kw)
+    printer._print = counted
+    text = printer.doprint(expr)
+    assert calls[0] <= 2 * 201 + 1, calls[0]          # the argument, and α for leaky ReLU
+    assert len(text) <= 50 * 201, len(text)           # and so is the text
+
+
+def test_expanded_size_is_bounded_not_counted(monkeypatch) -> None:
+    """derive of a 1-8-8-8-1 ReLU net counted operations of fully expanded gradients
+    (22-31 s); now only expressions of at most 10·40 + 10 nodes are ever counted, and
+    every parameter's expanded formula is measured."""
+    import sympy as sp
+    from derivgen import limits, mlp
+    from derivgen.render import sections
+    from derivgen.render.document import render
+    counted: list[int] = []
+    measured: list[bool] = []
+    real_count, real_measure = sp.count_ops, sections.ops_at_most
+
+    def count_ops(expr, *args, **kw):
+        counted.append(sum(1 for _ in sp.preorder_traversal(expr)))
+        return real_count(expr, *args, **kw)
+
+    def measure(expr, limit):
+        measured.append(real_measure(expr, limit))
+        return measured[-1]
+    monkeypatch.setattr(sp, "count_ops", count_ops)
+    monkeypatch.setattr(sections, "ops_at_most", measure)
+    for sizes, params in (([1, 8, 8, 8, 1], 169), ([1, 1, 1], 4)):
+        measured.clear()
+        render(mlp(sizes, hidden="relu", reduction="sum"), "markdown")
+        assert len(measured) == params
+    assert measured == [True] * 4 and counted  # the small net's formulas are shown
+    assert max(counted) <= 10 * limits.EXPANDED_MAX_OPS + 10, max(counted)
+
+
+def test_within_size_stops_early() -> None:
+    """A DAG whose tree has 2^101 nodes is measured in O(limit) steps."""
+    from derivgen.limits import within_size
+    visits = [0]
+
+    class Node:
+        def __init__(self, child=None):
+            self.child = child
+
+        @property
+        def args(self):
+            visits[0] += 1
+            return () if self.child is None else (self.child, self.child)
+    node = Node()
+    for _ in range(100):
+        node = Node(node)
+    assert not within_size(node, 1000) and visits[0] <= 1001
+    assert within_size(Node(Node()), 3)

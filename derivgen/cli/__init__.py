@@ -48,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with guarded():
             args = parser().parse_args(argv)
-            return COMMANDS[args.command][0].run(args)
+            code = COMMANDS[args.command][0].run(args)
+            sys.stdout.flush()  # here, where a closed pipe is still caught below
+            return code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Terminated as stop:
