@@ -139,6 +139,20 @@ def split_scripts(text: str) -> tuple[str, str | None, str]:
     return text[:cut].rstrip(), sub, "".join(sup)
 
 
+def superscript_then_subscript(text: str) -> bool:
+    """Whether the trailing scripts of ``text`` put a subscript after primes (R''_{n}):
+    another superscript would then be a double one."""
+    primes = False
+    for _, tok in _top_tokens(text):
+        if tok == "'":
+            primes = True
+        elif tok == "_" and primes:
+            return True
+        elif tok not in ("_", "^") and not tok.startswith("{"):
+            primes = False
+    return False
+
+
 @dataclass(frozen=True)
 class SymbolLatex:
     """How one symbol prints: base, subscript parts, then ``sup`` (primes, a superscript);
@@ -170,6 +184,14 @@ class NotationPrinter(LatexPrinter):
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         return self.notation.symbol(expr, self.sample)
+
+    def parenthesize_super(self, s: str) -> str:
+        """Brackets around a symbol that is raised to a power when its text already has a
+        superscript: sympy looks for "^" only, but y''_{n} has one too (y''_{n}^{2} does
+        not compile)."""
+        if "^" in s or superscript_then_subscript(s):
+            return r"\left(" + s + r"\right)"
+        return s
 
     def _wrap(self, body: str, exp: str | None) -> str:
         return body if exp is None else r"\left(" + body + r"\right)^{" + exp + "}"
