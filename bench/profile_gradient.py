@@ -23,7 +23,7 @@ from measure import per_call_time, single_thread_env
 single_thread_env()
 
 import derivgen  # noqa: E402
-from derivgen.codegen import runtime  # noqa: E402
+from derivgen.ops import runtime  # noqa: E402
 from derivgen.codegen.scalar import compile_function  # noqa: E402
 
 import anchors  # noqa: E402

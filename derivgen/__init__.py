@@ -11,6 +11,7 @@ The package is a pipeline, one subpackage per stage:
 - :mod:`derivgen.model`: :class:`Model` and :class:`MatrixModel`, what :func:`load` returns;
 - :mod:`derivgen.verify`: gradients against central differences;
 - :mod:`derivgen.judge`: documents' formulas and numbers against the engine;
+- :mod:`derivgen.learn`: gradient descent with the derived gradients, CSV data;
 - :mod:`derivgen.cli`: the ``derivgen`` command.
 
 The public names are imported on first use (PEP 562), so that ``import
@@ -34,12 +35,13 @@ _PUBLIC = {
     "Activation": "derivgen.spec", "Layer": "derivgen.spec", "Network": "derivgen.spec",
     "Spec": "derivgen.spec", "build_spec": "derivgen.spec", "read_spec": "derivgen.spec",
     "GradientReport": "derivgen.verify", "check_gradients": "derivgen.verify",
+    "TrainResult": "derivgen.learn.train", "train": "derivgen.learn.train",
 }
 
 __all__ = ["load", "mlp", "from_spec", "check_gradients", "Model", "MatrixModel",
            "GradientReport", "DerivgenError", "SpecError", "UnsupportedError",
            "ReferenceParseError", "Names", "Activation", "Layer", "Network", "Spec",
-           "read_spec", "build_spec"]
+           "read_spec", "build_spec", "train", "TrainResult"]
 
 
 def __getattr__(name: str) -> Any:
@@ -63,3 +65,4 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from derivgen.spec import Activation, Layer, Network, Spec, build_spec, read_spec
     from derivgen.spec.naming import Names
     from derivgen.verify import GradientReport, check_gradients
+    from derivgen.learn.train import TrainResult, train

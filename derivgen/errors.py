@@ -51,3 +51,14 @@ class ReferenceParseError(DerivgenError):
         self.column = column
         where = f"column {column}: " if column is not None else ""
         super().__init__(where + message)
+
+
+class MissingDependency(DerivgenError):
+    """An optional extra (matplotlib, graphviz) or program (dot) is not installed.
+
+    The message says what to install; ``extra`` names the pip extra, if there is one.
+    """
+
+    def __init__(self, message: str, extra: str | None = None) -> None:
+        self.extra = extra
+        super().__init__(message)

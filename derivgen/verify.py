@@ -8,12 +8,13 @@ differences disagree (Chainer's detect_nondifferentiable idea) is reported as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
+from derivgen.engine.protocol import GradientModel
+from derivgen.ops.losses import loss
+from derivgen.render.tables import ItemRows, gradient_report_html
+from derivgen.report import ReportItem
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -78,27 +79,23 @@ class GradientReport:
         """No mismatch, and every parameter was compared at some point off a kink."""
         return all(c.status == "ok" for c in self.checks)
 
-    def items(self) -> list[dict[str, Any]]:
-        """Rows for ``derivgen check --json``."""
-        return [{"spec": self.spec, "item": f"dL/d{c.name}", "kind": "gradient",
-                 "status": c.status, "document_value": None, "derived_value": c.analytic,
-                 "message": c.message(), "expect": "match", "note": "",
-                 "passed": c.status == "ok"} for c in self.checks]
+    def _repr_html_(self) -> str:
+        """Jupyter shows the report as a table, one row per parameter."""
+        return gradient_report_html(self)
+
+    def items(self) -> list[ReportItem]:
+        """Rows for ``derivgen check``, one per parameter (a list Jupyter shows as a table)."""
+        return ItemRows(ReportItem(self.spec, f"dL/d{c.name}", "gradient", c.status, c.message(),
+                                   None, c.analytic) for c in self.checks)
 
 
-def random_point(model: "Model", rng: np.random.Generator,
+def random_point(model: GradientModel, rng: np.random.Generator,
                  n: int | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
     """Parameters ~ N(0, 1), n samples of inputs, and targets the loss expects."""
     n = n or (1 if model.graph.reduction == "single" else 4)
     params = model.random_params(rng)
     x = rng.normal(size=(n, model.input_size))
-    c = model.output_size
-    if model.spec.loss == "cross_entropy":
-        y = rng.dirichlet(np.ones(c), size=n)
-    elif model.spec.loss == "bce":
-        y = rng.uniform(size=(n, c))
-    else:
-        y = rng.normal(size=(n, c))
+    y = random_targets(model.spec.loss, rng, n, model.output_size)
     bounds = domain_of(model)
     if bounds:  # a free-form model's ``domain:``: uniform in [low, high] instead
         params.update({p: float(rng.uniform(*bounds[p])) for p in params if p in bounds})
@@ -108,12 +105,22 @@ def random_point(model: "Model", rng: np.random.Generator,
     return params, x, y
 
 
-def domain_of(model: "Model") -> dict[str, tuple[float, float]]:
+def random_targets(loss_name: str, rng: np.random.Generator, n: int, c: int) -> np.ndarray:
+    """n rows of c targets the loss expects: probability rows, values in [0, 1], or reals."""
+    kind = loss(loss_name).targets
+    if kind == "simplex":
+        return rng.dirichlet(np.ones(c), size=n)
+    if kind == "unit":
+        return rng.uniform(size=(n, c))
+    return rng.normal(size=(n, c))
+
+
+def domain_of(model: GradientModel) -> dict[str, tuple[float, float]]:
     """name -> (low, high) of the inputs and parameters a ``model:`` spec gives a domain."""
     return {name: (low, high) for name, low, high in getattr(model.spec.network, "domain", ())}
 
 
-def domain_ranges(model: "Model", atoms: Any) -> dict[Any, tuple[float, float]]:
+def domain_ranges(model: GradientModel, atoms: Any) -> dict[Any, tuple[float, float]]:
     """The domain of each atom of a judged formula: a symbol or a sample x[n] of an input."""
     bounds = domain_of(model)
     out = {}
@@ -145,7 +152,7 @@ def _nudged(params: dict, name: str, index: tuple[int, ...], delta: float) -> di
     return out
 
 
-def _compare(model: "Model", params: dict, x: np.ndarray, y: np.ndarray,
+def _compare(model: GradientModel, params: dict, x: np.ndarray, y: np.ndarray,
              checks: dict[str, ParamCheck], where: str,
              rng: np.random.Generator | None = None) -> None:
     loss = model.loss_fn()
@@ -182,7 +189,7 @@ def _compare(model: "Model", params: dict, x: np.ndarray, y: np.ndarray,
             check.kinks.append(where)
 
 
-def check_gradients(model: "Model", points: int = 3, seed: int = 0,
+def check_gradients(model: GradientModel, points: int = 3, seed: int = 0,
                     example: bool = True) -> GradientReport:
     """Compare ``model.gradient_fn()`` with central differences of ``model.loss_fn()``.
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+from support.helpers import ROOT, SPECS  # noqa: F401 - re-exported for test modules
 
 
 @pytest.fixture(scope="session")

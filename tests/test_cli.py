@@ -7,7 +7,8 @@ import sys
 
 import sympy as sp
 
-import derivgen.cli as cli
+import derivgen.cli as cli  # noqa: F401
+from support.helpers import run_cli
 
 from derivgen.engine import rules
 from derivgen.ops.functions import Sigmoid
@@ -16,10 +17,7 @@ KEYS = {"spec", "item", "kind", "status", "document_value", "derived_value", "me
         "expect", "note", "passed"}
 
 
-def run(capsys, *args):
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_all_bundled_specs_pass(capsys, root):

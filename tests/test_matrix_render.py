@@ -6,7 +6,7 @@ import json
 import pytest
 
 import derivgen
-import derivgen.cli as cli
+from support.helpers import bundled, run_cli
 from derivgen.render.document import render
 from derivgen.render.pdf import compile_pdf
 from test_render import GOLDEN, UPDATE, displays, flat, needs_tex
@@ -20,15 +20,12 @@ CASES = [(p, None, lang) for p in MATRIX_SPECS for lang in ("ru", "en")] + [
     (p, "matrix", lang) for p in AS_MATRIX for lang in ("ru", "en")]
 
 
-def run(capsys, *args):
-    code = cli.main([*map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.mark.parametrize("path, form, lang", CASES, ids=lambda v: getattr(v, "stem", str(v)))
 def test_matrix_golden(path, form, lang):
-    model = derivgen.load(path, form=form)
+    model = bundled(path, form)
     assert model.form == "matrix"
     text = render(model, "markdown", lang)
     golden = GOLDEN / f"{path.stem}.matrix.{lang}.md"
@@ -71,7 +68,7 @@ def test_width_does_not_change_the_derivation():
 def test_matrix_latex_compiles(path, form, tmp_path):
     for lang in ("ru", "en"):
         out = tmp_path / f"{lang}.pdf"
-        compile_pdf(render(derivgen.load(path, form=form), "latex", lang), out)
+        compile_pdf(render(bundled(path, form), "latex", lang), out)
         assert out.read_bytes().startswith(b"%PDF")
 
 
@@ -98,6 +95,9 @@ def test_form_matrix_of_a_free_form_model_is_exit_2(capsys):
 
 
 def test_matrix_model_shows_itself_as_markdown():
-    model = derivgen.load(MATRIX_SPECS[0])
+    # a small network shows its derivation; 784-128-10 a summary (tests/test_jupyter.py)
+    model = derivgen.load(ROOT / "specs" / "matrix" / "seed001_sigmoid_2_3_2_columns.yaml")
     assert model._repr_markdown_() == render(model, "markdown")
-    assert "784" in repr(model.parameter_shapes)
+    large = derivgen.load(ROOT / "specs" / "matrix" / "mlp_784_128_10.yaml")
+    assert large._repr_markdown_() != render(large, "markdown")
+    assert "784" in repr(large.parameter_shapes)

@@ -14,6 +14,7 @@ import pytest
 import sympy as sp
 
 import derivgen
+from support.helpers import bundled
 from derivgen.judge.formulas import judge_formula, read_formulas
 from conftest import SPECS
 
@@ -21,7 +22,7 @@ from conftest import SPECS
 def _formulas():
     out = []
     for path in SPECS:
-        model = derivgen.load(path)
+        model = bundled(path)
         for formula in read_formulas(model):
             out.append(pytest.param(path, formula.ident, id=f"{path.stem}:{formula.ident}"))
     return out
@@ -31,7 +32,7 @@ FORMULAS = _formulas()
 
 
 def _load(path, ident):
-    model = derivgen.load(path)
+    model = bundled(path)
     return next(f for f in read_formulas(model) if f.ident == ident)
 
 

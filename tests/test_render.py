@@ -21,12 +21,13 @@ import derivgen.cli as cli
 from derivgen.ops.functions import Step
 from derivgen.render.latex import NotationPrinter, name_latex
 from derivgen.render.notation import Notation
-from derivgen.render.profiles import PROFILES, default_profile, read_notation
+from derivgen.render.profiles import PROFILES, read_notation
 from support.readback import Reader, judge
 from derivgen.reader.latex import parse_reference
 from derivgen.render.document import environment, render
 from derivgen.render.sections import build_document
 from conftest import ROOT, SPECS
+from support.helpers import PDFLATEX, bundled, flat, needs_tex, run_cli
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("DERIVGEN_UPDATE_GOLDEN") == "1"
@@ -34,14 +35,6 @@ SEEDS = [p for p in SPECS if p.name.startswith("seed")]
 EXAMPLES = [p for p in SEEDS if p.name.startswith("seed001")]  # full worked examples
 JUDGED = ("forward", "residual", "error", "definition", "chain", "compact", "expanded",
           "update", "loss", "note", "kink", "half")
-PDFLATEX = shutil.which("pdflatex")
-needs_tex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex not installed (Debian: "
-                               "texlive-latex-base texlive-latex-recommended texlive-lang-cyrillic)")
-
-
-def flat(text: str) -> str:
-    """LaTeX without spacing commands, for comparing fragments modulo spacing."""
-    return re.sub(r"\\[,;:!]|\s+", "", text)
 
 
 def displays(markdown: str) -> list[str]:
@@ -49,9 +42,7 @@ def displays(markdown: str) -> list[str]:
 
 
 def derive(capsys, *args):
-    code = cli.main(["derive", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "derive", *args)
 
 
 # ---- names and the printer ----
@@ -93,7 +84,7 @@ def test_templates_use_latex_safe_delimiters():
 # ---- every formula reads back equal to the engine ----
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
 def test_every_display_parses_and_equals_the_engine(path):
-    model = derivgen.load(path)
+    model = bundled(path)
     nt = Notation(model, read_notation(model))
     doc = build_document(model, nt)
     text = render(model, "markdown", "en")
@@ -120,7 +111,7 @@ def test_every_display_parses_and_equals_the_engine(path):
 def test_wrong_notes_are_caught_by_the_read_back(kind, wrong):
     spec = "specs/seed002_relu_3_2_2_shared_bias.yaml" if kind == "kink" else \
         "specs/seed001_sigmoid_1_1_1.yaml"
-    model = derivgen.load(spec)
+    model = bundled(spec)
     nt = Notation(model, read_notation(model))
     assert not Reader(model, nt).judge(wrong, kind=kind).equal
 
@@ -131,7 +122,7 @@ def test_wrong_notes_are_caught_by_the_read_back(kind, wrong):
      r"o_{1} \times w_{2} - b_{2}"),
 ])
 def test_a_wrong_layer_equation_is_caught(spec, right, wrong):
-    model = derivgen.load(spec)
+    model = bundled(spec)
     nt = Notation(model, read_notation(model))
     layer = next(d for d in build_document(model, nt).displays()
                  if d.kind == "layer" and right in d.latex)
@@ -222,15 +213,15 @@ def test_seed002_to_004_symbols(spec, fragments):
 def test_the_reduction_decides_the_sum(reduction, fragment):
     model = derivgen.load("name: seed001_r\nnetwork:\n  inputs: 1\n  layers:\n"
                           "    - {units: 1, activation: sigmoid}\n    - {units: 1, activation: sigmoid}\n"
-                          f"loss: half_sse\nreduction: {reduction}\n")
+                          f"loss: half_sse\nreduction: {reduction}\nnotation: {{profile: seed001}}\n")
     text = flat(render(model, "markdown"))
     assert fragment in text
     assert (r"\sum" in text) == (reduction != "single")
 
 
-def test_profiles_follow_the_spec_name_and_the_notation_key(tmp_path):
-    assert default_profile("seed003_anything").name == "seed003"
-    assert default_profile("my_net").name == "default"
+def test_profiles_follow_the_notation_key_not_the_name(tmp_path):
+    named = derivgen.load(NET_111)  # named seed001_net, but with no notation: key
+    assert read_notation(named).name == "default"
     path = tmp_path / "n.yaml"
     path.write_text(NET_111 + "notation: {profile: seed004, symbols: {yhat: 'o', w_1: '\\omega_{1}'}}\n")
     text = render(derivgen.load(path), "markdown")
@@ -321,7 +312,7 @@ CASES = [(p, lang, False) for p in SEEDS for lang in ("ru", "en")] + [
                          ids=lambda v: v.stem if isinstance(v, Path) else str(v))
 def test_golden(path, lang, example):
     name = f"{path.stem}{'.example' if example else ''}.{lang}.md"
-    text = render(derivgen.load(path), "markdown", lang, example=example)
+    text = render(bundled(path), "markdown", lang, example=example)
     golden = GOLDEN / name
     if UPDATE:
         GOLDEN.mkdir(exist_ok=True)
@@ -386,7 +377,7 @@ def test_missing_spec_is_exit_2(capsys, tmp_path):
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_latex_compiles(tmp_path, path, lang):
-    model = derivgen.load(path)
+    model = bundled(path)
     example = model.spec.example is not None and model.spec.example.y is not None
     source = tmp_path / "d.tex"
     source.write_text(render(model, "latex", lang, example=example), encoding="utf-8")

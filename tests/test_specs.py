@@ -5,6 +5,7 @@ import pytest
 import sympy as sp
 
 import derivgen
+from support.helpers import bundled
 import derivgen.ops.functions
 from derivgen.ops.functions import Sign, Step
 from conftest import SPECS
@@ -24,7 +25,7 @@ def test_every_seed_network_has_a_spec():
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
 def test_spec_gradients_match_central_differences(path):
-    model = derivgen.load(path)
+    model = bundled(path)
     assert model.spec.name == path.stem
     report = derivgen.check_gradients(model, points=3, seed=1)
     assert report.ok, "\n".join(c.message() for c in report.checks if c.status != "ok")
@@ -33,7 +34,7 @@ def test_spec_gradients_match_central_differences(path):
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
 def test_formulas_keep_kinks_explicit(path):
-    model = derivgen.load(path)
+    model = bundled(path)
     for name, expr in model.gradients.items():
         assert not expr.has(sp.Heaviside, sp.DiracDelta, sp.Derivative, sp.Subs), name
         for kink in expr.atoms(Step, Sign):
@@ -42,7 +43,7 @@ def test_formulas_keep_kinks_explicit(path):
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
 def test_expanded_formulas_use_only_parameters_inputs_and_targets(path):
-    model = derivgen.load(path)
+    model = bundled(path)
     g = model.graph
     allowed = {s.name for s in (*g.params, *g.inputs, *g.targets)}
     for name, expr in model.sample_gradients.items():

@@ -13,7 +13,7 @@ import sys
 from typing import Sequence
 
 from derivgen import __version__
-from derivgen.cli import check, derive
+from derivgen.cli import check, derive, graph, train
 from derivgen.cli.guard import EXIT_INTERRUPTED, Terminated, guarded, quiet_broken_pipe
 from derivgen.limits import MAX_ECHO, clip
 
@@ -22,6 +22,8 @@ EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 COMMANDS = {
     "check": (check, "check gradients of specs against central differences"),
     "derive": (derive, "write the derivation as Markdown, LaTeX or PDF"),
+    "train": (train, "gradient descent on a CSV data set with the derived gradients"),
+    "graph": (graph, "draw the computation graph with values and gradients (graphviz)"),
 }
 
 

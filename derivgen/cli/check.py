@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 from derivgen.errors import DerivgenError
 from derivgen.limits import MAX_DIGITS, clip
+from derivgen.report import ReportItem
 from derivgen.judge.formulas import check_documents
 from derivgen.model.load import load
 from derivgen.verify import ATOL, EPS, RTOL, check_gradients
@@ -61,7 +62,7 @@ def _spec_paths(targets: Sequence[str]) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     """Check every spec; 0 all passed, 1 something disagreed, 2 a spec was unusable."""
-    items: list[dict[str, Any]] = []
+    items: list[ReportItem] = []
     status = EXIT_OK
     for path in _spec_paths(args.specs):
         try:
@@ -74,19 +75,19 @@ def run(args: argparse.Namespace) -> int:
             documents = check_documents(model.scalar, seed=args.seed) if has_documents else []
         except DerivgenError as exc:
             print(f"derivgen: {exc}", file=sys.stderr)
-            items.append({"spec": str(path), "item": "spec", "kind": "input", "status": "error",
-                          "document_value": None, "derived_value": None, "message": str(exc)})
+            items.append(ReportItem(str(path), "spec", "input", "error", str(exc)))
             status = EXIT_INPUT
             continue
         rows = report.items() + documents
         items.extend(rows)
-        if not all(row["passed"] for row in rows) and status == EXIT_OK:
+        if not all(row.passed for row in rows) and status == EXIT_OK:
             status = EXIT_FAIL
         if not args.json:
             _print_report(path, report)
             _print_documents(documents)
     if args.json:
-        print(json.dumps(finite_json({"items": items}), indent=2, allow_nan=False))
+        print(json.dumps(finite_json({"items": [i.as_json() for i in items]}), indent=2,
+                         allow_nan=False))
     return status
 
 
@@ -123,18 +124,18 @@ def _print_report(path: Path, report) -> None:
         print(f"  note: {note}")
 
 
-def _print_documents(rows: list[dict[str, Any]]) -> None:
+def _print_documents(rows: list[ReportItem]) -> None:
     if not rows:
         return
-    wrong = sum(row["status"] == "mismatch" for row in rows)
+    wrong = sum(row.status == "mismatch" for row in rows)
     print(f"  document: {len(rows)} formulas and numbers, {wrong} disagree with derivgen")
     for row in rows:
-        verdict = row["status"] if row["passed"] else f"{row['status']} (UNEXPECTED)"
-        if row["status"] == "mismatch" and row["passed"]:
+        verdict = row.status if row.passed else f"{row.status} (UNEXPECTED)"
+        if row.status == "mismatch" and row.passed:
             verdict = "mismatch (known document error)"
-        line = f"  {row['kind']:9} {row['item']:<28} {verdict}"
-        if row["status"] != "ok" or not row["passed"]:
-            line += f"\n            {row['message']}"
-            if row["note"]:
-                line += f"\n            note: {row['note']}"
+        line = f"  {row.kind:9} {row.item:<28} {verdict}"
+        if row.status != "ok" or not row.passed:
+            line += f"\n            {row.message}"
+            if row.note:
+                line += f"\n            note: {row.note}"
         print(line)

@@ -2,37 +2,25 @@
 
 Products with a matrix of ones are sums along an axis (``1ᵀG`` is
 ``G.sum(axis=0)``) or broadcasts (``1_N bᵀ`` is ``b.T``); entrywise functions
-print through the scalar printer of :mod:`derivgen.codegen`, so the stable
+print through the scalar printer of :mod:`derivgen.codegen.scalar`, so the stable
 sigmoid and the chosen ReLU'(0) are the same in both forms.  Vectors are
-columns inside the generated code; :mod:`derivgen.matmodel` reshapes them.
+columns inside the generated code; :mod:`derivgen.model.matrix` reshapes them.
 """
 from __future__ import annotations
 
 from typing import Callable
 
-import numpy as np
 import sympy as sp
-from sympy import (HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix,
-                   Transpose)
+from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
 
-from derivgen.codegen import runtime
+from derivgen.codegen.compile import check_kind, compile_source
 from derivgen.codegen.scalar import ScalarNumPyPrinter
+from derivgen.engine.reverse import Derivation
 from derivgen.errors import UnsupportedError
-from derivgen.ops.functions import LeakyRelu, Relu, Sign, Step
-from derivgen.engine.matderive import MatDerivation
+from derivgen.ops.functions import Step
+from derivgen.ops.kinks import kink_arguments
+from derivgen.ops.losses import loss
 from derivgen.ops.matexpr import BatchLoss, Elementwise, Softmax, Total
-
-#: the loss of a whole batch, from Z ({z}), Y ({y}) and the class axis ({a})
-LOSS_NUMPY: dict[str, str] = {
-    "half_sse":      "0.5 * (({z} - {y}) ** 2).sum()",
-    "sse":           "(({z} - {y}) ** 2).sum()",
-    "mse":           "(({z} - {y}) ** 2).sum() / {z}.shape[{a}]",
-    "mae":           "numpy.abs({z} - {y}).sum() / {z}.shape[{a}]",
-    "cross_entropy": "_rt.cross_entropy({z}, {y}, {a})",
-    "bce":           "(_rt.softplus({z}) - {y} * {z}).sum()",
-}
-KINKS = (Relu, LeakyRelu, Step, Sign, sp.Abs)
-
 
 def _is_ones(m: sp.Basic, rows: bool) -> bool:
     """A column (rows=True: k×1) or row (1×k) of ones."""
@@ -107,7 +95,7 @@ class MatrixNumPyPrinter(ScalarNumPyPrinter):
         return f"{self._wrap(self._print(expr.arg))}.sum()"
 
     def _print_BatchLoss(self, expr: BatchLoss) -> str:
-        text = LOSS_NUMPY[expr.kind].format(z=self._paren(expr.z), y=self._paren(expr.y),
+        text = loss(expr.kind).numpy.format(z=self._paren(expr.z), y=self._paren(expr.y),
                                             a=expr.axis)
         return f"({text})"
 
@@ -115,19 +103,7 @@ class MatrixNumPyPrinter(ScalarNumPyPrinter):
         raise UnsupportedError("a matrix of ones outside a sum or broadcast")
 
 
-def _kink_arguments(derivation: MatDerivation) -> list[sp.Basic]:
-    """Arguments of ReLU/|·|/steps in the forward pass and the loss, as matrices."""
-    found: list[sp.Basic] = []
-    for node in derivation.graph.nodes.values():
-        for e in sp.preorder_traversal(node.expr):
-            if isinstance(e, Elementwise) and any(e.function.expr.atoms(*KINKS)):
-                found.extend(e.mats[:1])
-            if isinstance(e, BatchLoss) and e.kind == "mae":
-                found.append(MatAdd(e.z, MatMul(-1, e.y)))
-    return found
-
-
-def matrix_source(derivation: MatDerivation, what: str) -> str:
+def matrix_source(derivation: Derivation, what: str) -> str:
     """Python source of ``generated(params, x, y)`` for gradient/inputs/loss/values/kinks."""
     g = derivation.graph
     names: dict[sp.Basic, str] = {s: f"v_{s}" for s in (g.x, g.y, *g.params, *g.nodes)}
@@ -150,29 +126,27 @@ def matrix_source(derivation: MatDerivation, what: str) -> str:
         pairs = [f"{str(p)!r}: {printer.doprint(e)}" for p, e in derivation.param_adjoints.items()]
         lines.append("    return {" + ", ".join(pairs) + "}")
     elif what == "inputs":
-        lines.append(f"    return {printer.doprint(derivation.input_adjoint)}")
+        lines.append(f"    return {printer.doprint(derivation.input_adjoints[g.x])}")
     elif what == "loss":
         lines.append(f"    return {names[g.loss]}")
     elif what == "values":
         pairs = [f"{str(s)!r}: {names[s]}" for s in g.nodes]
-        pairs += [f"'dL/d{s}': {names[a]}" for s, a in derivation.adjoint_symbols.items()]
+        pairs += [f"'dL/d{s}': {names[a]}" for s, a in derivation.adjoint_symbols.items()
+                  if s != g.loss]
         pairs += [f"'dL/d{p}': {printer.doprint(e)}" for p, e in derivation.param_adjoints.items()]
-        if derivation.input_adjoint is not None:
-            pairs.append(f"'dL/d{g.x}': {printer.doprint(derivation.input_adjoint)}")
+        if g.x in derivation.leaves:
+            pairs.append(f"'dL/d{g.x}': {printer.doprint(derivation.input_adjoints[g.x])}")
         lines.append("    return {" + ", ".join(pairs) + "}")
     elif what == "kinks":
-        lines.append("    return [" + ", ".join(printer.doprint(a)
-                                               for a in _kink_arguments(derivation)) + "]")
+        kinks = kink_arguments(sp.Tuple(*(n.expr for n in g.nodes.values())))
+        lines.append("    return [" + ", ".join(printer.doprint(a) for a in kinks) + "]")
     else:
-        raise ValueError(f"unknown function kind {what!r}")
+        check_kind(what)
     return "\n".join(lines) + "\n"
 
 
-def compile_matrix_function(derivation: MatDerivation, what: str = "gradient"
+def compile_matrix_function(derivation: Derivation, what: str = "gradient"
                             ) -> tuple[Callable, str]:
     """Return (function, its source) for ``what``: gradient, inputs, loss, values or kinks."""
-    source = matrix_source(derivation, what)
-    namespace: dict = {"_rt": runtime, "numpy": np}
-    # The source is printed from validated SymPy trees with derivgen's own identifiers.
-    exec(compile(source, f"<derivgen matrix {what}>", "exec"), namespace)
-    return namespace["generated"], source
+    source = matrix_source(derivation, check_kind(what))
+    return compile_source(source, f"matrix {what}"), source

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from typing import Callable
 
-import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from derivgen.codegen import runtime
+from derivgen.codegen.compile import check_kind, compile_source
 from derivgen.engine.reverse import Derivation
 from derivgen.errors import UnsupportedError
-from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus, Step
+from derivgen.ops.activations import ACTIVATIONS
+from derivgen.ops.functions import LogSumExp, Sign, Step
 
-#: how each derivgen function prints in NumPy (see runtime.py)
+#: how each derivgen function prints in NumPy (see ops/runtime.py): the activations'
+#: templates from their registry records, then the kinks and reductions
 NUMPY_FUNCTIONS: dict[type, str] = {
-    Sigmoid:   "_rt.sigmoid({0})",
-    Relu:      "_rt.relu({0})",
-    LeakyRelu: "_rt.leaky_relu({0}, {1})",
-    Softplus:  "_rt.softplus({0})",
+    **{op.function: op.numpy for op in ACTIVATIONS.values() if op.numpy is not None},
     Step:      "_rt.step({0}, {1})",
     Sign:      "_rt.sign({0}, {1})",
     LogSumExp: "_rt.logsumexp({all})",
@@ -110,11 +108,19 @@ def _source(derivation: Derivation, what: str) -> str:
         pairs += [f"'dL/d{s.name}': {names[a]}" for s, a in derivation.adjoint_symbols.items()]
         pairs += [f"'dL/d{x.name}': dx_{i}" for i, x in enumerate(g.inputs)]
         tail = ["    return {" + ", ".join(pairs) + "}"]
+    elif what == "inputs":  # ∂L/∂x of the reduced loss, one column per input
+        body += [(names[derivation.adjoint_symbols[s]], e)
+                 for s, e in derivation.adjoints.items()]
+        body += [(f"dx_{i}", derivation.input_adjoints[x]) for i, x in enumerate(g.inputs)]
+        tail = ["    return numpy.stack([" + ", ".join(
+            f"numpy.broadcast_to(dx_{i} * ({scale}), (n,))" for i in range(len(g.inputs)))
+            + "], axis=1)"]
     elif what == "kinks":
         args = g.kink_arguments()
         body += [(f"k_{i}", a) for i, a in enumerate(args)]
         tail = ["    return [" + ", ".join(f"k_{i}" for i in range(len(args))) + "]"]
     else:
+        check_kind(what)
         body += [(names[derivation.adjoint_symbols[s]], e)
                  for s, e in derivation.adjoints.items()]
         body += [(f"g_{i}", derivation.param_adjoints[p]) for i, p in enumerate(g.params)]
@@ -124,9 +130,6 @@ def _source(derivation: Derivation, what: str) -> str:
 
 
 def compile_function(derivation: Derivation, what: str = "gradient") -> tuple[Callable, str]:
-    """Return (function, its source) for ``what`` in gradient / loss / kinks / values."""
-    source = _source(derivation, what)
-    namespace: dict = {"_rt": runtime, "numpy": np}
-    # The source is printed from validated SymPy trees with derivgen's own identifiers.
-    exec(compile(source, f"<derivgen {what}>", "exec"), namespace)
-    return namespace["generated"], source
+    """Return (function, its source) for ``what`` in gradient / inputs / loss / kinks / values."""
+    source = _source(derivation, check_kind(what))
+    return compile_source(source, what), source

@@ -3,8 +3,8 @@
 Every node is one equation ``symbol = expr`` written in terms of inputs,
 targets, parameters and earlier nodes, for one sample.  The loss over the data
 set is the per-sample loss node reduced over samples (sum, mean or a single
-sample).  Builders for dense networks live in :mod:`derivgen.network`; free-form
-models are built here.
+sample).  The builders, for dense networks and for free-form models, are in
+:mod:`derivgen.engine.scalar`.
 """
 from __future__ import annotations
 
@@ -15,9 +15,13 @@ from typing import Iterable
 import sympy as sp
 
 from derivgen.errors import SpecError
-from derivgen.engine.losses import attach_loss
+from derivgen.ops.kinks import kink_arguments
 from derivgen.spec.naming import IDENTIFIER
-from derivgen.spec.records import FreeForm, Spec
+
+
+#: the per-sample index n and the sample count N of every sum over the data set
+SAMPLE_INDEX = sp.Symbol("n", integer=True, positive=True)
+SAMPLE_COUNT = sp.Symbol("N", integer=True, positive=True)
 
 
 def sym(name: str) -> sp.Symbol:
@@ -63,7 +67,7 @@ class Graph:
         taken = set(self.nodes) | set(self.inputs) | set(self.targets) | set(self.params)
         if symbol in taken:
             raise SpecError(f"the name {symbol} is used twice; change a name template")
-        self.nodes[symbol] = Node(symbol, sp.sympify(expr), role, layer, unit)
+        self.nodes[symbol] = Node(symbol, expr, role, layer, unit)
         return symbol
 
     def children(self, symbol: sp.Symbol) -> list[sp.Symbol]:
@@ -74,12 +78,7 @@ class Graph:
 
     def kink_arguments(self) -> list[sp.Expr]:
         """Arguments of every non-differentiable point in the forward equations."""
-        from derivgen.ops.functions import LeakyRelu, Relu
-        found: list[sp.Expr] = []
-        for node in self.nodes.values():
-            for f in node.expr.atoms(Relu, LeakyRelu, sp.Abs):
-                found.append(f.args[0])
-        return found
+        return kink_arguments(sp.Tuple(*(n.expr for n in self.nodes.values())))
 
 
 def check_distinct(*groups: Iterable[sp.Symbol]) -> None:
@@ -92,20 +91,3 @@ def check_distinct(*groups: Iterable[sp.Symbol]) -> None:
                 raise SpecError(f"the name {symbol} is used twice or is not usable; "
                                 "change a name template")
             seen.add(symbol)
-
-
-def build_freeform(spec: Spec) -> Graph:
-    """Graph of a ``model:`` spec; equations become nodes in the order written."""
-    model = spec.network
-    assert isinstance(model, FreeForm)
-    graph = Graph(inputs=tuple(sym(n) for n in model.inputs),
-                  targets=tuple(sym(n) for n in model.targets),
-                  params=tuple(sym(n) for n in model.parameters),
-                  reduction=spec.reduction, at0=sp.Integer(spec.subgradient))
-    for name, expr in model.equations:
-        role = "output" if name in model.outputs else "equation"
-        graph.add(name, expr, role)
-    graph.outputs = tuple(sym(n) for n in model.outputs)
-    graph.fan_in.update({p: 1 for p in graph.params})
-    attach_loss(graph, spec.loss, residual="r_{k}", loss_name="L", activation=None)
-    return graph

@@ -17,7 +17,9 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from derivgen.errors import SpecError
 from derivgen.ops.matexpr import BatchLoss, Softmax, Total, apply
 from derivgen.spec.naming import IDENTIFIER, format_name
-from derivgen.engine.network import apply_activation
+from derivgen.engine.graph import Node
+from derivgen.engine.layers import apply_activation, plan
+from derivgen.ops.losses import loss as loss_op, output_mismatch
 from derivgen.spec.records import Network, Spec
 
 LAYOUTS = ("rows", "columns")
@@ -25,16 +27,6 @@ LAYOUTS = ("rows", "columns")
 
 def dim(name: str) -> sp.Symbol:
     return sp.Symbol(name, integer=True, positive=True)
-
-
-@dataclass(frozen=True)
-class MatNode:
-    """One matrix equation ``symbol = expr`` (the loss node is a scalar)."""
-
-    symbol: sp.Basic
-    expr: sp.Basic
-    role: str
-    layer: int | None = None
 
 
 @dataclass
@@ -47,6 +39,8 @@ class MatLayer:
     post: MatrixSymbol
     activation: str
     fan_in: int
+    #: the slope of a leaky ReLU layer (None for other activations)
+    alpha: sp.Expr | None = None
 
 
 @dataclass
@@ -59,12 +53,21 @@ class MatGraph:
     x: MatrixSymbol
     y: MatrixSymbol
     params: list[sp.Basic] = field(default_factory=list)
-    nodes: dict[sp.Basic, MatNode] = field(default_factory=dict)
+    nodes: dict[sp.Basic, Node] = field(default_factory=dict)
     layers: list[MatLayer] = field(default_factory=list)
     loss: sp.Symbol | None = None
     reduction: str = "mean"
     at0: sp.Integer = sp.Integer(0)
     penalty: dict[str, sp.Expr] = field(default_factory=dict)
+
+    @property
+    def inputs(self) -> tuple[MatrixSymbol, ...]:
+        """The input matrix X, as a one-element tuple like a scalar graph's inputs."""
+        return (self.x,)
+
+    @property
+    def targets(self) -> tuple[MatrixSymbol, ...]:
+        return (self.y,)
 
     @property
     def axis(self) -> int:
@@ -75,16 +78,15 @@ class MatGraph:
         taken = set(self.nodes) | set(self.params) | {self.x, self.y}
         if not IDENTIFIER.match(str(symbol)) or any(str(symbol) == str(t) for t in taken):
             raise SpecError(f"the name {symbol} is used twice or unusable; change a name template")
-        self.nodes[symbol] = MatNode(symbol, expr, role, layer)
+        self.nodes[symbol] = Node(symbol, expr, role, layer)
         return symbol
 
     def shape(self, m: sp.Basic) -> tuple[int, int] | tuple[()]:
         """Concrete shape of a matrix symbol or expression (``()`` for a scalar)."""
         if not getattr(m, "is_Matrix", False):
             return ()
-        sizes = {**self.sizes}
-        return tuple(int(sp.sympify(s).xreplace(sizes)) if s != self.batch else -1
-                     for s in m.shape)
+        return tuple(-1 if s == self.batch else int(s) if isinstance(s, int)
+                     else int(s.xreplace(self.sizes)) for s in m.shape)
 
 
 def _dims(sizes: list[int]) -> list[sp.Symbol]:
@@ -98,56 +100,49 @@ def build_matrix_network(spec: Spec) -> MatGraph:
     net = spec.network
     assert isinstance(net, Network)
     layout = net.layout
-    names, depth = net.names, len(net.layers)
+    names = net.names
     sizes = [net.inputs] + [layer.units for layer in net.layers]
     dims = _dims(sizes)
     batch = dim("N")
     rows = layout == "rows"
-
-    def matrix(template: str, li: int | None, *shape) -> MatrixSymbol:
-        name = format_name(template, l=(li + names.layer_base, 2)) if li is not None \
-            else format_name(template)
-        return MatrixSymbol(name, *shape)
-
     x = MatrixSymbol(format_name(names.input), *((batch, dims[0]) if rows else (dims[0], batch)))
     y = MatrixSymbol(format_name(names.target),
                      *((batch, dims[-1]) if rows else (dims[-1], batch)))
     g = MatGraph(layout, batch, dict(zip(dims, sizes)), x, y, reduction=spec.reduction,
                  at0=sp.Integer(spec.subgradient))
     previous: MatrixExpr = x
-    for li, layer in enumerate(net.layers):
-        fan_in, units = dims[li], dims[li + 1]
-        w = matrix(names.weight_matrix, li, *((fan_in, units) if rows else (units, fan_in)))
+    for lp in plan(net):
+        li, fan_in, units = lp.index, dims[lp.index], dims[lp.index + 1]
+        w = MatrixSymbol(format_name(names.weight_matrix, l=lp.group_label),
+                         *((fan_in, units) if rows else (units, fan_in)))
         g.params.append(w)
         linear = MatMul(previous, w) if rows else MatMul(w, previous)
         field_shape = (batch, units) if rows else (units, batch)
         bias: sp.Basic | None = None
-        if layer.bias == "neuron":
-            bias = matrix(names.bias_vector, li, units, 1)
+        if lp.layer.bias == "neuron":
+            bias = MatrixSymbol(format_name(names.bias_vector, l=lp.group_label), units, 1)
             spread = (MatMul(OneMatrix(batch, 1), Transpose(bias)) if rows
                       else MatMul(bias, OneMatrix(1, batch)))
             linear = MatAdd(linear, spread)
-        elif layer.bias == "shared":
+        elif lp.layer.bias == "shared":
             # named as in scalar form, where a shared bias is one scalar parameter
-            bias = sp.Symbol(format_name(names.bias, l=(li + names.layer_base, depth)),
-                             real=True)
+            bias = sp.Symbol(format_name(names.bias, l=lp.label), real=True)
             linear = MatAdd(linear, MatMul(bias, OneMatrix(*field_shape)))
         if bias is not None:
             g.params.append(bias)
-        last = li == depth - 1
-        pre = g.add(matrix(names.pre, li, *field_shape), linear, "pre", li)
-        post_template = names.output if last else names.post
-        post = MatrixSymbol(format_name(post_template, l=(li + names.layer_base, 2)),
-                            *field_shape)
-        act = layer.activation
+        pre = g.add(MatrixSymbol(format_name(names.pre, l=lp.group_label), *field_shape),
+                    linear, "pre", li)
+        post = MatrixSymbol(format_name(names.output if lp.last else names.post,
+                                        l=lp.group_label), *field_shape)
+        act = lp.layer.activation
         if act.name == "softmax":
             value = Softmax(pre, g.axis)
         elif act.name == "identity":
             value = pre
         else:
             value = apply(lambda u, a=act: apply_activation(a, u), pre)
-        g.add(post, value, "output" if last else "post", li)
-        g.layers.append(MatLayer(w, bias, pre, post, act.name, sizes[li]))
+        g.add(post, value, "output" if lp.last else "post", li)
+        g.layers.append(MatLayer(w, bias, pre, post, act.name, lp.fan_in, act.alpha))
         previous = post
     _attach_loss(g, spec, names.loss, net.l2)
     return g
@@ -156,10 +151,10 @@ def build_matrix_network(spec: Spec) -> MatGraph:
 def _attach_loss(g: MatGraph, spec: Spec, loss_name: str,
                  l2: tuple[tuple[str, float], ...]) -> None:
     last = g.layers[-1]
-    wants_logits = {"cross_entropy": "softmax", "bce": "sigmoid"}.get(spec.loss)
-    if wants_logits and last.activation != wants_logits:
-        raise SpecError(f"loss {spec.loss} needs a {wants_logits} output layer")
-    z = last.pre if wants_logits else last.post
+    complaint = output_mismatch(spec.loss, last.activation)
+    if complaint:
+        raise SpecError(complaint)
+    z = last.pre if loss_op(spec.loss).output is not None else last.post
     scale = 1 / g.batch if g.reduction == "mean" else sp.Integer(1)
     terms = [scale * BatchLoss(spec.loss, z, g.y, g.axis)]
     weights = {str(layer.weight): layer.weight for layer in g.layers}
@@ -173,4 +168,4 @@ def _attach_loss(g: MatGraph, spec: Spec, loss_name: str,
         g.penalty[name] = sp.Float(lam)
         terms.append(g.penalty[name] * Total(sp.HadamardPower(weights[name], 2)))
     g.loss = sp.Symbol(loss_name, real=True)
-    g.nodes[g.loss] = MatNode(g.loss, sp.Add(*terms), "loss", None)
+    g.nodes[g.loss] = Node(g.loss, sp.Add(*terms), "loss", None)

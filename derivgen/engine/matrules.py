@@ -1,23 +1,28 @@
-"""Matrix-form rules: one vector-Jacobian product per operation, one line each.
+"""The matrix form's rule table: one vector-Jacobian product per operation, one line each.
 
 ``VJPS[type](expr, G)`` answers: if ``G`` is ∂L/∂expr, what does each argument
 of ``expr`` receive?  The entrywise derivatives of activations come from the
-scalar table :data:`derivgen.rules.DERIVATIVES`, so ReLU'(0) follows the
-spec's subgradient here exactly as in scalar form.  A type without a rule is an
-:class:`UnsupportedError`.
+scalar table :data:`derivgen.engine.rules.DERIVATIVES`, so ReLU'(0) follows the
+spec's subgradient here exactly as in scalar form; the losses' gradients come
+from their registry records (:mod:`derivgen.ops.losses`).  A type without a
+rule is an :class:`UnsupportedError`.  :class:`MatrixRules` walks a node's
+equation with these rules for the reverse pass.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator
 
 import sympy as sp
-from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, OneMatrix, Transpose
+from sympy import (HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix,
+                   Transpose)
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from derivgen.errors import UnsupportedError
-from derivgen.ops.functions import LogSumExp, Sigmoid, Sign, Softplus
-from derivgen.ops.matexpr import BatchLoss, Elementwise, Softmax, Total, apply
+from derivgen.engine.matgraph import MatGraph
+from derivgen.engine.reverse import fold
 from derivgen.engine.rules import local_diff
+from derivgen.errors import UnsupportedError
+from derivgen.ops.losses import loss
+from derivgen.ops.matexpr import ENTRY_VARS, BatchLoss, Elementwise, Softmax, Total, apply
 
 Pair = tuple[sp.Basic, sp.Basic]
 
@@ -80,7 +85,7 @@ def _softmax(expr: Softmax, g: MatrixExpr) -> Iterator[Pair]:
 
 
 def _loss(expr: BatchLoss, g: sp.Expr, at0: sp.Expr) -> Iterator[Pair]:
-    grad = LOSS_VJPS[expr.kind](expr, at0)
+    grad = loss(expr.kind).matrix_vjp(expr, at0)
     yield expr.z, grad if g == 1 else MatMul(g, grad)
 
 
@@ -121,24 +126,60 @@ def vjp(expr: sp.Basic, g: sp.Basic, at0: sp.Expr) -> Iterator[Pair]:
     return rule(expr, g, at0)
 
 
-# ---- the losses: ∂(loss summed over the batch)/∂Z, then the value of one sample ----
-LOSS_VJPS: dict[str, Callable[[BatchLoss, sp.Expr], MatrixExpr]] = {
-    "half_sse":      lambda e, k: MatAdd(e.z, MatMul(-1, e.y)),
-    "sse":           lambda e, k: MatMul(2, MatAdd(e.z, MatMul(-1, e.y))),
-    "mse":           lambda e, k: MatMul(2 / e.classes, MatAdd(e.z, MatMul(-1, e.y))),
-    "mae":           lambda e, k: MatMul(1 / e.classes, apply(
-                         lambda z, y: Sign(z - y, k), e.z, e.y)),
-    "cross_entropy": lambda e, k: MatAdd(Softmax(e.z, e.axis), MatMul(-1, e.y)),
-    "bce":           lambda e, k: MatAdd(apply(Sigmoid, e.z),
-                                         MatMul(-1, e.y)),
-}
+def adjoint_symbol(node: sp.Basic) -> sp.Basic:
+    """∂L/∂node as a symbol of the node's shape (named dL_d<node>)."""
+    name = f"dL_d{node}"
+    return MatrixSymbol(name, *node.shape) if node.is_Matrix else sp.Symbol(name, real=True)
 
-Row = Sequence[sp.Expr]
-LOSS_ENTRIES: dict[str, Callable[[Row, Row], sp.Expr]] = {
-    "half_sse":      lambda z, y: sp.Add(*((a - b) ** 2 for a, b in zip(z, y))) / 2,
-    "sse":           lambda z, y: sp.Add(*((a - b) ** 2 for a, b in zip(z, y))),
-    "mse":           lambda z, y: sp.Add(*((a - b) ** 2 for a, b in zip(z, y))) / len(z),
-    "mae":           lambda z, y: sp.Add(*(sp.Abs(a - b) for a, b in zip(z, y))) / len(z),
-    "cross_entropy": lambda z, y: LogSumExp(*z) - sp.Add(*(a * b for a, b in zip(z, y))),
-    "bce":           lambda z, y: sp.Add(*(Softplus(a) - a * b for a, b in zip(z, y))),
-}
+
+def _reuse_outputs(expr: sp.Basic, table: dict[sp.Basic, sp.Basic]) -> sp.Basic:
+    """σ'(S) = σ(S) ⊙ (1 − σ(S)) becomes H ⊙ (1 − H) when H = σ(S) is a node.
+
+    The derivative of an activation is then read from the forward pass instead of
+    being computed again, as hand-written backprop does.
+    """
+    def rewrite(e: Elementwise) -> sp.Basic:
+        if len(e.mats) != 1:
+            return e
+        (u,), body = e.function.variables, e.function.expr
+        for f in body.atoms(sp.Function):
+            node = table.get(apply(lambda v, f=f: f.xreplace({u: v}), e.mats[0]))
+            if f.has(u) and node is not None:
+                v = ENTRY_VARS[1]
+                return Elementwise(sp.Lambda((u, v), body.xreplace({f: v})), e.mats[0], node)
+        return e
+    return expr.replace(lambda e: isinstance(e, Elementwise), rewrite)
+
+
+class MatrixRules:
+    """The matrix form's rules for :func:`derivgen.engine.reverse.reverse_pass`.
+
+    A node's equation is walked with :func:`vjp` from its adjoint down to the
+    nodes, parameters and the input it reads; what arrives is folded back into
+    node names (softmax(S₂) − Y becomes P − Y), and activation derivatives are
+    read from the forward values.
+    """
+
+    def __init__(self, graph: MatGraph) -> None:
+        self.graph = graph
+        self.table = {n.expr: s for s, n in graph.nodes.items()
+                      if not isinstance(n.expr, (MatrixSymbol, sp.Symbol))}
+
+    def pullback(self, node: sp.Basic, g: sp.Basic,
+                 wanted: frozenset) -> Iterator[tuple[sp.Basic, sp.Basic]]:
+        # an explicit stack, not recursion: a 200-layer network must not hit Python's limit
+        stack = [(self.graph.nodes[node].expr, g)]
+        while stack:
+            expr, grad = stack.pop()
+            if expr in wanted:
+                yield expr, _reuse_outputs(fold(grad, self.table), self.table)
+            elif expr.free_symbols & wanted:  # targets, ones and constants receive nothing
+                stack.extend(reversed(list(vjp(expr, grad, self.graph.at0))))
+
+    def adjoint_symbol(self, node: sp.Basic) -> sp.Basic:
+        return adjoint_symbol(node)
+
+    def total(self, terms: list[sp.Basic]) -> sp.Basic:
+        if len(terms) == 1:
+            return terms[0]
+        return MatAdd(*terms) if terms[0].is_Matrix else sp.Add(*terms)

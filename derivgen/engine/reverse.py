@@ -1,122 +1,173 @@
-"""The reverse pass: one adjoint per node, from the per-sample loss back to parameters.
+"""The reverse pass: one adjoint per node, from the loss back to parameters and inputs.
 
-Local partials ∂parent/∂child come from :func:`derivgen.rules.local_diff` on
-each node's own small equation, and are folded back into node names
-(σ(z)(1 − σ(z)) becomes h(1 − h), p − y becomes r).  Adjoints are kept as
-named symbols so that generated code is plain backprop; the compact and
-expanded formulas are built from them on demand.
+The same sweep serves both forms.  A form supplies its rule table as a
+:class:`Rules` object: the scalar form's (:class:`derivgen.engine.rules.ScalarRules`)
+differentiates each node's own small equation once per input it reads; the
+matrix form's (:class:`derivgen.engine.matrules.MatrixRules`) walks a node's
+matrix expression with one vector-Jacobian product per operation.  Either way
+each node is visited once, in reverse order, and hands each node, parameter
+or input it reads a contribution; the contributions a symbol receives, summed,
+are its adjoint ∂L/∂symbol.
+
+Adjoints are kept as named symbols (dL_dz_1), so generated code is plain
+backprop; :class:`Derivation` builds the compact, expanded and chain views
+from them on demand.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Iterable, Protocol
 
 import sympy as sp
 
-from derivgen.engine.graph import Graph, sym
-from derivgen.engine.rules import local_diff
-
-Edge = tuple[sp.Symbol, sp.Symbol, sp.Expr]
+Edge = tuple[sp.Basic, sp.Basic, sp.Basic]
 
 
-def fold(expr: sp.Expr, table: dict[sp.Expr, sp.Symbol]) -> sp.Expr:
-    """Replace, bottom-up, every subexpression that is some node's definition by its name."""
-    if expr.is_Atom:
-        return expr
-    args = tuple(fold(a, table) for a in expr.args)
-    rebuilt = expr.func(*args) if args != expr.args else expr
-    return table.get(rebuilt, rebuilt)
+class Rules(Protocol):
+    """A form's rule table, as the reverse pass uses it."""
+
+    def pullback(self, node: sp.Basic, g: sp.Basic,
+                 wanted: frozenset) -> Iterable[tuple[sp.Basic, sp.Basic]]:
+        """What each symbol in ``wanted`` that ``node``'s equation reads receives from
+        the adjoint ``g`` of ``node`` (``g`` is 1 for the loss)."""
+
+    def adjoint_symbol(self, node: sp.Basic) -> sp.Basic:
+        """∂L/∂node as a symbol of the node's shape."""
+
+    def total(self, terms: list[sp.Basic]) -> sp.Basic:
+        """The sum of contributions (Add for scalars, MatAdd for matrices)."""
+
+
+def fold(expr: sp.Basic, table: dict[sp.Basic, sp.Basic]) -> sp.Basic:
+    """Replace, bottom-up, every subexpression that is some node's definition by its name.
+
+    σ(z)(1 − σ(z)) becomes h(1 − h) and softmax(S) − Y becomes P − Y, so that
+    formulas and code reuse the forward values.
+    """
+    done: dict[sp.Basic, sp.Basic] = {}
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if e.is_Atom:
+            return e
+        if e not in done:  # shared subtrees are folded once
+            args = tuple(walk(a) for a in e.args)
+            rebuilt = e.func(*args) if args != e.args else e
+            done[e] = table.get(rebuilt, rebuilt)
+        return done[e]
+    return walk(expr)
 
 
 @dataclass
 class Derivation:
-    """Adjoints and per-sample gradients of a graph, with compact/expanded/chain views."""
+    """Adjoints of a graph, with compact, expanded and chain-rule views."""
 
-    graph: Graph
-    #: (parent, child) -> ∂parent/∂child in node names
-    partials: dict[tuple[sp.Symbol, sp.Symbol], sp.Expr]
-    #: node -> its adjoint symbol ∂ℓ/∂node
-    adjoint_symbols: dict[sp.Symbol, sp.Symbol]
-    #: node -> adjoint expression in parents' adjoint symbols (reverse topological order)
-    adjoints: dict[sp.Symbol, sp.Expr]
-    #: parameter -> per-sample gradient in adjoint symbols
-    param_adjoints: dict[sp.Symbol, sp.Expr]
-    parents: dict[sp.Symbol, list[sp.Symbol]] = field(default_factory=dict)
-    #: input -> per-sample ∂ℓ/∂x in adjoint symbols (seed 003's ∂L/∂x)
-    input_adjoints: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    graph: object
+    #: node -> its adjoint symbol ∂L/∂node
+    adjoint_symbols: dict[sp.Basic, sp.Basic]
+    #: node -> ∂L/∂node in the adjoint symbols of its readers (reverse topological order)
+    adjoints: dict[sp.Basic, sp.Basic]
+    #: parameter or input -> ∂L/∂it (per sample in scalar form, reduced in matrix form)
+    leaves: dict[sp.Basic, sp.Basic]
+    #: (reader, read) -> what ``read`` receives from ``reader``
+    contributions: dict[tuple[sp.Basic, sp.Basic], sp.Basic]
+
+    @property
+    def param_adjoints(self) -> dict[sp.Basic, sp.Basic]:
+        """Parameter -> its gradient in adjoint symbols (0 where nothing reads it)."""
+        return {p: self.leaves.get(p, sp.Integer(0)) for p in self.graph.params}
+
+    @property
+    def input_adjoints(self) -> dict[sp.Basic, sp.Basic]:
+        """Input -> ∂L/∂input in adjoint symbols (seed 003's ∂L/∂x)."""
+        return {x: self.leaves.get(x, sp.Integer(0)) for x in self.graph.inputs}
 
     @cached_property
-    def _inlined(self) -> dict[sp.Symbol, sp.Expr]:
-        done: dict[sp.Symbol, sp.Expr] = {}
-        for node, expr in self.adjoints.items():  # parents come first
+    def parents(self) -> dict[sp.Basic, list[sp.Basic]]:
+        """Symbol -> the nodes that read it on a path to the loss, in forward order."""
+        order = {s: i for i, s in enumerate(self.graph.nodes)}
+        out: dict[sp.Basic, list[sp.Basic]] = {}
+        for reader, read in self.contributions:
+            out.setdefault(read, []).append(reader)
+        return {k: sorted(v, key=order.__getitem__) for k, v in out.items()}
+
+    def partial(self, parent: sp.Basic, child: sp.Basic) -> sp.Basic:
+        """The local partial ∂parent/∂child in node names (scalar form)."""
+        got = self.contributions[(parent, child)]
+        return got.xreplace({self.adjoint_symbols[parent]: sp.Integer(1)})
+
+    @cached_property
+    def inlined(self) -> dict[sp.Basic, sp.Basic]:
+        """Adjoint symbol -> its expression in forward nodes only."""
+        done: dict[sp.Basic, sp.Basic] = {}
+        for node, expr in self.adjoints.items():  # readers come first
             done[self.adjoint_symbols[node]] = expr.xreplace(done)
         return done
 
-    def compact(self, param: sp.Symbol) -> sp.Expr:
-        """Per-sample ∂ℓ/∂param (or ∂ℓ/∂input) in named intermediates (seed 000's r φ₁ g₁ x)."""
-        total = self.param_adjoints.get(param)
-        if total is None:
-            total = self.input_adjoints[param]
-        return total.xreplace(self._inlined)
+    def inlined_adjoint(self, node: sp.Basic) -> sp.Basic:
+        """∂L/∂node in forward nodes only."""
+        return self.inlined[self.adjoint_symbols[node]]
+
+    def compact(self, leaf: sp.Basic) -> sp.Basic:
+        """∂L/∂leaf (a parameter, input or node) in named intermediates (seed 000's r φ₁ g₁ x)."""
+        expr = self.leaves.get(leaf)
+        if expr is None:
+            expr = self.adjoints[leaf] if leaf in self.adjoints else sp.Integer(0)
+        return expr.xreplace(self.inlined)
 
     @cached_property
-    def _expanded_nodes(self) -> dict[sp.Symbol, sp.Expr]:
-        done: dict[sp.Symbol, sp.Expr] = {}
+    def _expanded_nodes(self) -> dict[sp.Basic, sp.Basic]:
+        done: dict[sp.Basic, sp.Basic] = {}
         for symbol, node in self.graph.nodes.items():
             done[symbol] = node.expr.xreplace(done)
         return done
 
-    def expand(self, expr: sp.Expr) -> sp.Expr:
+    def expand(self, expr: sp.Basic) -> sp.Basic:
         """Rewrite an expression in named intermediates in parameters and inputs only."""
         return expr.xreplace(self._expanded_nodes)
 
-    def expanded(self, param: sp.Symbol) -> sp.Expr:
-        """Per-sample ∂ℓ/∂param in parameters, inputs and targets only."""
-        return self.expand(self.compact(param))
+    def expanded(self, leaf: sp.Basic) -> sp.Basic:
+        """∂L/∂leaf in parameters, inputs and targets only."""
+        return self.expand(self.compact(leaf))
 
-    def chains(self, param: sp.Symbol) -> list[list[Edge]]:
-        """Every path of local partials from the loss down to ``param`` (seed 001's products)."""
+    def chains(self, leaf: sp.Basic) -> list[list[Edge]]:
+        """Every path of local partials from the loss down to ``leaf`` (seed 001's products)."""
         paths: list[list[Edge]] = []
+        loss = self.graph.loss
 
-        def walk(child: sp.Symbol, suffix: list[Edge]) -> None:
-            if child == self.graph.loss:
+        def walk(child: sp.Basic, suffix: list[Edge]) -> None:
+            if child == loss:
                 paths.append(suffix)
                 return
             for parent in self.parents.get(child, []):
-                if parent in self.adjoint_symbols or parent == self.graph.loss:
-                    walk(parent, [(parent, child, self.partials[(parent, child)])] + suffix)
+                walk(parent, [(parent, child, self.partial(parent, child))] + suffix)
 
-        walk(param, [])
+        walk(leaf, [])
         return paths
 
 
-def reverse_pass(graph: Graph) -> Derivation:
-    """Derive every parameter's per-sample gradient by one reverse sweep."""
-    table = {n.expr: s for s, n in graph.nodes.items() if not n.expr.is_Atom}
-    parents: dict[sp.Symbol, list[sp.Symbol]] = {}
-    partials: dict[tuple[sp.Symbol, sp.Symbol], sp.Expr] = {}
-    for symbol in graph.nodes:
-        for child in graph.children(symbol):
-            parents.setdefault(child, []).append(symbol)
-            local = local_diff(graph.nodes[symbol].expr, child, graph.at0)
-            partials[(symbol, child)] = fold(local, table)
-    adjoint_symbols: dict[sp.Symbol, sp.Symbol] = {}
-    adjoints: dict[sp.Symbol, sp.Expr] = {}
-    for symbol in reversed(list(graph.nodes)):
-        if symbol == graph.loss:
-            expr: sp.Expr = sp.Integer(1)
+def reverse_pass(graph, rules: Rules) -> Derivation:
+    """Derive ∂L/∂(every node, parameter and input) of ``graph`` by one reverse sweep."""
+    leaves = (*graph.params, *graph.inputs)
+    wanted = frozenset((*graph.nodes, *leaves))
+    received: dict[sp.Basic, list[sp.Basic]] = {}
+    contributions: dict[tuple[sp.Basic, sp.Basic], sp.Basic] = {}
+    adjoint_symbols: dict[sp.Basic, sp.Basic] = {}
+    adjoints: dict[sp.Basic, sp.Basic] = {}
+    for node in reversed(list(graph.nodes)):
+        if node == graph.loss:
+            adjoints[node] = sp.Integer(1)
+        elif node in received:
+            adjoints[node] = rules.total(received[node])
         else:
-            terms = [adjoint_symbols[p] * partials[(p, symbol)]
-                     for p in parents.get(symbol, []) if p in adjoint_symbols]
-            if not terms:
-                continue  # not on a path to the loss (an unused residual, say)
-            expr = sp.Add(*terms)
-        adjoints[symbol] = expr
-        adjoint_symbols[symbol] = sym(f"dL_d{symbol.name}")
-    def leaf(v: sp.Symbol) -> sp.Expr:
-        return sp.Add(*(adjoint_symbols[q] * partials[(q, v)]
-                        for q in parents.get(v, []) if q in adjoint_symbols))
-
-    return Derivation(graph, partials, adjoint_symbols, adjoints,
-                      {p: leaf(p) for p in graph.params}, parents,
-                      {x: leaf(x) for x in graph.inputs})
+            continue  # nothing reads it on the way to the loss (an unused residual, say)
+        adjoint_symbols[node] = rules.adjoint_symbol(node)
+        g = sp.Integer(1) if node == graph.loss else adjoint_symbols[node]
+        for read, got in rules.pullback(node, g, wanted):
+            received.setdefault(read, []).append(got)
+            key = (node, read)
+            contributions[key] = (rules.total([contributions[key], got])
+                                  if key in contributions else got)
+    return Derivation(graph, adjoint_symbols, adjoints,
+                      {s: rules.total(received[s]) for s in leaves if s in received},
+                      contributions)

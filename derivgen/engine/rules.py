@@ -1,36 +1,34 @@
-"""Derivative rules: one table, one line per primitive.
+"""The scalar form's rule table: one line per primitive, and its pullback.
 
 ``local_diff`` differentiates the small defining expression of one graph node
 with respect to one of its inputs.  It knows Add, Mul and Pow itself and asks
 ``DERIVATIVES`` for every function; a function without a rule is an
 :class:`UnsupportedError`, never a silent ``sympy.diff`` fallback (which would
-turn ReLU into Heaviside and give 1/2 at the kink).
+turn ReLU into Heaviside and give 1/2 at the kink).  The activations' rules
+come from their registry (:mod:`derivgen.ops.activations`); the elementary
+functions and kinks are listed here.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Iterator
 
 import sympy as sp
 
+from derivgen.engine.graph import Graph, sym
+from derivgen.engine.reverse import fold
 from derivgen.errors import UnsupportedError
-from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus, Step
-
-#: rule(args, at0) -> one partial per argument (None: not differentiable there).
-Rule = Callable[[Sequence[sp.Expr], sp.Expr], Sequence[Optional[sp.Expr]]]
+from derivgen.ops.activations import ACTIVATIONS, Rule
+from derivgen.ops.functions import LogSumExp, Sign, Step
 
 DERIVATIVES: dict[type, Rule] = {
-    # ---- smooth activations ----
-    Sigmoid:   lambda a, k: (Sigmoid(a[0]) * (1 - Sigmoid(a[0])),),
-    sp.tanh:   lambda a, k: (1 - sp.tanh(a[0]) ** 2,),
-    Softplus:  lambda a, k: (Sigmoid(a[0]),),
+    # ---- activations: their registry records ----
+    **{op.function: op.derivative for op in ACTIVATIONS.values() if op.function is not None},
     # ---- elementary functions ----
     sp.exp:    lambda a, k: (sp.exp(a[0]),),
     sp.log:    lambda a, k: (1 / a[0],),
     sp.sin:    lambda a, k: (sp.cos(a[0]),),
     sp.cos:    lambda a, k: (-sp.sin(a[0]),),
     # ---- kinks: k is the spec's value of [x > 0] at x = 0 ----
-    Relu:      lambda a, k: (Step(a[0], k),),
-    LeakyRelu: lambda a, k: (a[1] + (1 - a[1]) * Step(a[0], k), None),
     sp.Abs:    lambda a, k: (Sign(a[0], k),),
     Step:      lambda a, k: (sp.Integer(0), None),
     Sign:      lambda a, k: (sp.Integer(0), None),
@@ -79,3 +77,27 @@ def local_diff(expr: sp.Expr, var: sp.Symbol, at0: sp.Expr = sp.Integer(0)) -> s
             raise UnsupportedError(f"{expr.func.__name__} is not differentiable in argument {arg}")
         total.append(partial * local_diff(arg, var, at0))
     return sp.Add(*total)
+
+
+class ScalarRules:
+    """The scalar form's rules for :func:`derivgen.engine.reverse.reverse_pass`.
+
+    A node's contribution to each symbol it reads is its adjoint times the local
+    partial, folded back into node names (σ(z)(1 − σ(z)) becomes h(1 − h)).
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.table = {n.expr: s for s, n in graph.nodes.items() if not n.expr.is_Atom}
+
+    def pullback(self, node: sp.Symbol, g: sp.Expr,
+                 wanted: frozenset) -> Iterator[tuple[sp.Symbol, sp.Expr]]:
+        expr = self.graph.nodes[node].expr
+        for child in self.graph.children(node):
+            yield child, g * fold(local_diff(expr, child, self.graph.at0), self.table)
+
+    def adjoint_symbol(self, node: sp.Symbol) -> sp.Symbol:
+        return sym(f"dL_d{node.name}")
+
+    def total(self, terms: list[sp.Expr]) -> sp.Expr:
+        return sp.Add(*terms)

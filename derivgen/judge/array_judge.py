@@ -16,7 +16,7 @@ import sympy as sp
 
 from derivgen.errors import UnsupportedError
 from derivgen.judge.arrays import Evaluator, NoValue, ShapeMismatch, close
-from derivgen.judge.numeric import compile_exprs, concrete, point_values
+from derivgen.judge.numeric import SAMPLES, compile_exprs, concrete, point_values
 from derivgen.judge.mapping import LEARNING_RATES, N, Mapper
 from derivgen.verify import random_point
 
@@ -80,7 +80,7 @@ def judge_matrix(ref: "Reference", mapper: Mapper, matrices: tuple, rng: np.rand
     start = 1
     example = model.example_arrays()
     for point in range(MATRIX_POINTS):
-        n = 3 if model.graph.reduction != "single" and layout == "rows" else 1
+        n = SAMPLES if model.graph.reduction != "single" and layout == "rows" else 1
         params, x, y = random_point(model, rng, n)
         if example is not None and np.shape(example[1]) == x.shape:
             # the document's own input (seed 002 writes Input as [3; 24; 2] in its formulas)

@@ -18,7 +18,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derivgen.codegen import runtime
+from derivgen.ops.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE
 from derivgen.errors import UnsupportedError
 from derivgen.spec.naming import format_name
 from derivgen.reader.tree import BMATRIX
@@ -26,25 +26,20 @@ from derivgen.reader.tree import BMATRIX
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
-#: document activations, elementwise on arrays
+#: document functions, elementwise on arrays: the registry's activations, exp and log
 ARRAY_FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "sigmoid": runtime.sigmoid,
-    "relu": runtime.relu,
-    "tanh": np.tanh,
-    "identity": lambda a: a,
-    "softplus": runtime.softplus,
+    **{op.name: (lambda a, op=op: op.array(a, float(DEFAULT_LEAKY_SLOPE)))
+       for op in ACTIVATIONS.values() if op.array is not None},
     "exp": np.exp,
     "log": np.log,
 }
 
 
-#: derivatives of document activations, elementwise on arrays (ReLU'(ŷ₁) in seed 002)
-ARRAY_DERIVATIVES: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
-    "sigmoid": lambda a, at0: runtime.sigmoid(a) * (1 - runtime.sigmoid(a)),
-    "relu": lambda a, at0: np.where(a > 0, 1.0, np.where(a == 0, at0, 0.0)),
-    "tanh": lambda a, at0: 1 - np.tanh(a) ** 2,
-    "identity": lambda a, at0: np.ones_like(a),
-}
+def array_derivative(name: str, values: np.ndarray, at0: float) -> np.ndarray:
+    """σ'(a) of the registry's activation ``name``, elementwise (ReLU'(ŷ₁) in seed 002)."""
+    op = ACTIVATIONS[name]
+    return op.array_derivative(values, float(DEFAULT_LEAKY_SLOPE), at0)
+
 
 #: the product signs a document can use (\cdot, \times, …)
 PRODUCT_SIGNS = frozenset({"cdot", "times", "odot", "circ", "otimes"})
@@ -232,9 +227,10 @@ class Evaluator:
         if target in ARRAY_FUNCTIONS and len(args) == 1:
             return ARRAY_FUNCTIONS[target](self(args[0]))
         base = self.functions.get(fname.removesuffix("_prime"))
-        if fname.endswith("_prime") and base in ARRAY_DERIVATIVES and len(args) == 1:
+        if fname.endswith("_prime") and base in ACTIVATIONS and len(args) == 1 \
+                and ACTIVATIONS[base].array_derivative is not None:
             at0 = float(self.model.graph.at0)
-            return ARRAY_DERIVATIVES[base](np.asarray(self(args[0]), dtype=float), at0)
+            return array_derivative(base, np.asarray(self(args[0]), dtype=float), at0)
         raise UnsupportedError(f"the matrix formula applies {fname!r}; map it under 'functions'")
 
 

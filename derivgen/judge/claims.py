@@ -6,7 +6,6 @@ its last printed digit.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,8 @@ import numpy as np
 import sympy as sp
 
 from derivgen.judge.entries import check_claims as check_claims_section, claim_number
-from derivgen.judge.formulas import expect_of, item
+from derivgen.judge.items import expect_of, item
+from derivgen.report import ReportItem
 from derivgen.errors import DerivgenError, SpecError
 from derivgen.spec.fields import Fields, formula
 from derivgen.judge.numeric import compile_exprs, concrete, point_values
@@ -23,7 +23,6 @@ from derivgen.judge.mapping import N, Mapper
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
-_GRAD = re.compile(r"\bd([A-Za-z]\w*)/d([A-Za-z]\w*)")
 
 def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
     """The printed number and the half-unit of its last printed digit."""
@@ -38,7 +37,7 @@ def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
     return printed, given if given is not None else 0.5 * 10.0 ** max(int(exponent), -300)
 
 
-def check_claims(model: "Model") -> list[dict[str, Any]]:
+def check_claims(model: "Model") -> list[ReportItem]:
     """Judge every worked-example number under the spec's ``claims:`` section."""
     raw = model.spec.extra.get("claims")
     if raw is None:
@@ -63,13 +62,11 @@ def check_claims(model: "Model") -> list[dict[str, Any]]:
         names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
         names["eta"] = sp.Float(model.spec.example.learning_rate or 0.0)
 
-        def gradient(match: re.Match) -> str:
-            key = f"d_{match.group(1)}__d_{match.group(2)}"
-            names[key] = mapper.derivative(sp.Symbol(match.group(1)), sp.Symbol(match.group(2)))
-            return key
+        def gradient(of: str, wrt: str) -> sp.Expr:
+            return mapper.derivative(sp.Symbol(of), sp.Symbol(wrt))
 
         try:
-            expr = formula(entry, "of", _GRAD.sub(gradient, text), names)
+            expr = formula(entry, "of", text, names, derivative=gradient)
         except DerivgenError as exc:
             raise entry.error("of", f"claim {ident!r}: {exc}") from None
         expr = concrete(expr, N, x.shape[0], mapper.sample)

@@ -15,39 +15,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
+from derivgen.judge.claims import check_claims
+from derivgen.judge.items import expect_of, item
+from derivgen.report import ReportItem
 from derivgen.errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from derivgen.spec.fields import Fields
 from derivgen.judge.arrays import read_bindings
 from derivgen.judge.array_judge import judge_matrix
 from derivgen.judge.entries import check_reference, check_where
-from derivgen.judge.numeric import compare, concrete
+from derivgen.judge.numeric import SAMPLES, compare, concrete
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N, Mapper
 from derivgen.reader.latex import Reference, parse_reference
+from derivgen.render.tables import ItemRows
 from derivgen.spec.records import LOSSES
 from derivgen.verify import domain_ranges
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
-
-
-def item(model: "Model", kind: str, ident: str, status: str, document: Any,
-         derived: Any, message: str, expect: str, note: str) -> dict[str, Any]:
-    """One report item; it passes when the status is what the entry expects."""
-    passed = (status == "ok" and expect == "match") or (status == "mismatch"
-                                                        and expect == "mismatch")
-    return {"spec": model.spec.name, "item": ident, "kind": kind, "status": status,
-            "document_value": document, "derived_value": derived, "message": message,
-            "expect": expect, "note": note, "passed": passed}
-
-
-def expect_of(entry: Fields) -> tuple[str, str]:
-    """``expect`` and ``note``: an expected mismatch must say why."""
-    expect = entry.take("expect", str, default="match", choices=("match", "mismatch"))
-    note = entry.take("note", str, default="")
-    if expect == "mismatch" and not note.strip():
-        raise entry.error("expect", "an expected mismatch needs a one-line 'note' saying why")
-    return expect, note
 
 
 @dataclass
@@ -191,7 +176,7 @@ def judge_formula(formula: Formula, rng: np.random.Generator,
     return rows
 
 
-def check_references(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
+def check_references(model: "Model", seed: int = 0) -> list[ReportItem]:
     """Judge every formula under the spec's ``reference:`` section."""
     rng = np.random.default_rng(seed)
     items = []
@@ -231,7 +216,7 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
         raise UnsupportedError("the first side of the formula names no value to compare with")
     derived = lhs_mapper.target(sides[0], ref.assign, tuple(sides[1:]))
     rest = sides[1:]
-    samples = 3
+    samples = SAMPLES
     target = concrete(derived, N, samples, mapper.sample)
     notes = []
     for k, side in enumerate(rest, start=1):
@@ -249,7 +234,6 @@ def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, s
     return "ok", str(derived), "; ".join(notes)
 
 
-def check_documents(model: "Model", seed: int = 0) -> list[dict[str, Any]]:
-    """All reference and claim items of a spec."""
-    from derivgen.judge.claims import check_claims  # claims.py builds on this module
-    return check_references(model, seed) + check_claims(model)
+def check_documents(model: "Model", seed: int = 0) -> ItemRows:
+    """All reference and claim items of a spec (a list Jupyter shows as a table)."""
+    return ItemRows(check_references(model, seed) + check_claims(model))

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Mapping
 import sympy as sp
 
 from derivgen.errors import ReferenceParseError, UnsupportedError
-from derivgen.engine.network import ACTIVATION_FUNCTIONS
+from derivgen.engine.layers import apply_activation
+from derivgen.ops.activations import (ACTIVATIONS, DEFAULT_LEAKY_SLOPE, DOCUMENT_NAMES,
+                                      elementwise)
 from derivgen.judge.partials import Partials
 from derivgen.judge.indices import substitute_indices
 from derivgen.reader.latex import parse_expression, parse_reference
@@ -33,10 +35,11 @@ _DUMMY = sp.Dummy("u", real=True)
 
 
 def activation_function(name: str) -> Activation:
-    """An activation usable in references: sigmoid, relu, tanh, …"""
-    if name not in ACTIVATION_FUNCTIONS or name == "custom":
+    """An activation usable in references: an elementwise one of the registry."""
+    op = ACTIVATIONS.get(name)
+    if op is None or op.build is None:
         raise UnsupportedError(f"unknown activation {name!r} in reference functions")
-    return Activation(name, alpha=sp.Rational(1, 100) if name == "leaky_relu" else None)
+    return Activation(name, alpha=DEFAULT_LEAKY_SLOPE if op.takes_alpha else None)
 
 
 class Mapper(Partials):
@@ -56,8 +59,7 @@ class Mapper(Partials):
         #: document functions defined by a formula, Linear(W, b, x) = W x + b: (parameters, body)
         self.definitions: dict[str, tuple[tuple[sp.Symbol, ...], sp.Expr]] = {}
         plain = {k: v for k, v in functions.items() if "=" not in v}
-        self.functions = {"sigma": "sigmoid", "ReLU": "relu", "LeakyReLU": "leaky_relu",
-                          "tanh": "tanh", **self._layer_functions(), **plain}
+        self.functions = {**DOCUMENT_NAMES, **self._layer_functions(), **plain}
         known = frozenset(self.functions) | frozenset(f + "_prime" for f in self.functions)
         defined = frozenset(k for k in functions if k not in plain)
         self.parse_functions = known | defined | LOSS_NAMES  # J(θ₀, θ₁), MAE(y', y): the loss
@@ -221,7 +223,7 @@ class Mapper(Partials):
             return sp.Sum(self.map(body), (var, lo, hi))
         if isinstance(expr, sp.Max) and len(expr.args) == 2 and 0 in expr.args:
             other = [a for a in expr.args if a != 0][0]
-            return ACTIVATION_FUNCTIONS["relu"](self.map(other), None)
+            return elementwise("relu", self.map(other))
         if isinstance(expr, sp.core.function.AppliedUndef):
             return self.apply(str(expr.func), expr.args)
         if expr.is_Atom:
@@ -257,8 +259,8 @@ class Mapper(Partials):
         act = activation_function(target)
         inner = self.map(args[0])
         if not prime:
-            return ACTIVATION_FUNCTIONS[target](inner, act)
-        rule = local_diff(ACTIVATION_FUNCTIONS[target](_DUMMY, act), _DUMMY, self.graph.at0)
+            return apply_activation(act, inner)
+        rule = local_diff(apply_activation(act, _DUMMY), _DUMMY, self.graph.at0)
         return rule.xreplace({_DUMMY: inner})
 
     def target(self, head: sp.Expr, assign: bool = False,

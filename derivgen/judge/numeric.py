@@ -16,10 +16,12 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from derivgen.codegen import runtime
+from derivgen.ops import runtime
 from derivgen.errors import UnsupportedError
 from derivgen.limits import ops_at_most
-from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Sign, Softplus, Step
+from derivgen.ops.activations import ACTIVATIONS
+from derivgen.ops.functions import Sigmoid, Softplus, as_expr
+from derivgen.ops.kinks import kink_arguments
 
 SAMPLES = 3
 POINTS = 64
@@ -27,9 +29,12 @@ RTOL, ATOL = 1e-7, 1e-9
 KINK_MARGIN = 1e-3
 SYMBOLIC_MAX_OPS = 150
 SYMBOLIC_SECONDS = 2.0
-_MODULES = [{"Sigmoid": runtime.sigmoid, "Relu": runtime.relu, "LeakyRelu": runtime.leaky_relu,
-             "Softplus": runtime.softplus, "Step": runtime.step, "Sign": runtime.sign,
-             "LogSumExp": runtime.logsumexp}, "numpy"]
+#: lambdify's names for derivgen's functions: the activations with a stable runtime helper
+#: (their registry's NumPy template calls _rt.<name>), then the kinks and log-sum-exp
+_MODULES = [{**{op.function.__name__: getattr(runtime, op.name)
+                for op in ACTIVATIONS.values() if op.numpy is not None},
+             "Step": runtime.step, "Sign": runtime.sign, "LogSumExp": runtime.logsumexp},
+            "numpy"]
 
 
 def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol | None
@@ -38,15 +43,6 @@ def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol
     expr = expr.subs(n_symbol, samples).doit()
     free = [s for s in expr.free_symbols if s.is_integer and s.name == getattr(sample, "name", "")]
     return expr.subs({s: 1 for s in free})
-
-
-def kink_arguments(expr: sp.Expr) -> list[sp.Expr]:
-    """Where ``expr`` is not differentiable (or jumps): the arguments of its kinks."""
-    args = [f.args[0] for f in expr.atoms(Step, Sign, Relu, LeakyRelu, sp.Abs)]
-    args += [f.args[0] - f.args[1] for f in expr.atoms(sp.Max, sp.Min) if len(f.args) == 2]
-    for pw in expr.atoms(sp.Piecewise):
-        args += [c.lhs - c.rhs for _, c in pw.args if isinstance(c, sp.core.relational.Relational)]
-    return args
 
 
 @dataclass
@@ -65,7 +61,7 @@ class Compiled:
 
 def compile_exprs(exprs: Sequence[sp.Expr]) -> Compiled:
     """lambdify several expressions over their shared atoms (symbols and x[i])."""
-    exprs = [sp.sympify(e) for e in exprs]
+    exprs = [as_expr(e) for e in exprs]
     indexed = {i for e in exprs for i in e.atoms(sp.Indexed)}
     labels = {i.base.label for i in indexed}
     atoms = sorted(indexed | ({s for e in exprs for s in e.free_symbols} - labels), key=str)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derivgen.engine.graph import SAMPLE_COUNT
 from derivgen.errors import UnsupportedError
 from derivgen.engine.rules import local_diff
 
@@ -16,7 +17,7 @@ class Partials:
     """Mixin of :class:`derivgen.reference.Mapper`: what ∂X/∂Y stands for."""
 
     #: the number of samples in the documents' sums
-    N = sp.Symbol("N", integer=True, positive=True)
+    N = SAMPLE_COUNT
 
     def derivative(self, of: sp.Expr, wrt: sp.Expr, *indices: sp.Expr) -> sp.Expr:
         """∂of/∂wrt: the loss gradient, an adjoint, a node's partial or an expression's."""
@@ -34,7 +35,7 @@ class Partials:
             if wname in self.model.input_gradients:  # ∂L/∂x of one sample
                 return scale * self.model.input_gradients[wname]
             node = self._node(wname)
-            return scale * d.expand(d._inlined[d.adjoint_symbols[node]])
+            return scale * d.expand(d.inlined_adjoint(node))
         if isinstance(of, sp.Symbol):
             of_node = self._node(of.name)
             target = self._node(wname)

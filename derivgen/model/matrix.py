@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cached_property
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 import numpy as np
 
-from derivgen.errors import SpecError, UnsupportedError
 from derivgen.codegen.matrix import compile_matrix_function
-from derivgen.engine.matderive import MatDerivation, matrix_reverse_pass
 from derivgen.engine.matgraph import MatGraph, build_matrix_network
-from derivgen.model.scalar import Model, batch_arrays
-from derivgen.spec.records import Network, Spec
+from derivgen.engine.matrules import MatrixRules
+from derivgen.errors import UnsupportedError
+from derivgen.model.base import BaseModel, Params, batch_arrays
+from derivgen.model.scalar import Model
+from derivgen.spec.records import Network
 
 
-class MatrixModel:
+class MatrixModel(BaseModel):
     """Everything derivgen knows about one spec in matrix form.
 
     Build one with :func:`derivgen.load` (``form: matrix``) or
@@ -28,34 +29,25 @@ class MatrixModel:
     """
 
     form = "matrix"
+    graph: MatGraph
 
-    def __init__(self, spec: Spec) -> None:
-        net = spec.network
-        assert isinstance(net, Network)
-        self.spec = spec
-        try:
-            self.graph: MatGraph = build_matrix_network(spec)
-            self.derivation: MatDerivation = matrix_reverse_pass(self.graph)
-            self._compiled: dict[str, Callable] = {}
-        except SpecError as exc:
-            pos = net.names_pos
-            raise SpecError(exc.message, spec.source,
-                            *((pos.line, pos.column) if pos else (None, None))) from None
-        except UnsupportedError as exc:
-            raise UnsupportedError(f"{spec.source}: {exc}") from None
+    def _build_graph(self) -> MatGraph:
+        assert isinstance(self.spec.network, Network)
+        return build_matrix_network(self.spec)
+
+    def _rules(self) -> MatrixRules:
+        return MatrixRules(self.graph)
+
+    def _compile(self, what: str) -> tuple[Callable, str]:
+        return compile_matrix_function(self.derivation, what)
 
     def __repr__(self) -> str:
         return (f"MatrixModel({self.spec.name!r}, {self.graph.layout} layout, "
                 f"parameters {', '.join(self.parameters)}, loss={self.spec.loss}, "
                 f"reduction={self.spec.reduction})")
 
-    def _repr_markdown_(self) -> str:
-        """Jupyter and Colab show a model as its derivation."""
-        from derivgen.render.document import render
-        return render(self, "markdown")
-
     # ---- names and shapes ----
-    @property
+    @cached_property
     def parameters(self) -> list[str]:
         """Parameter names: W_1, b_1, W_2, … in layer order."""
         return [str(p) for p in self.graph.params]
@@ -79,26 +71,11 @@ class MatrixModel:
         return self.spec.network.layers[-1].units
 
     def _fan_in(self, name: str) -> int:
-        return next(layer.fan_in for layer in self.graph.layers if str(layer.weight) == name)
-
-    def random_params(self, rng: np.random.Generator, scaled: bool = True) -> dict[str, Any]:
-        """Weights ~ N(0, 1/fan_in) (N(0, 1) unless ``scaled``), biases ~ N(0, 0.5²)."""
-        out: dict[str, Any] = {}
-        for name, shape in self.parameter_shapes.items():
-            if len(shape) == 2:
-                scale = 1 / np.sqrt(self._fan_in(name)) if scaled else 1.0
-            else:
-                scale = 0.5 if scaled else 1.0
-            value = rng.normal(0.0, scale, size=shape)
-            out[name] = float(value) if shape == () else value
-        return out
-
-    def initial_params(self, seed: int = 0) -> dict[str, Any]:
-        """Random parameters: weights ~ N(0, 1/fan_in), biases ~ N(0, 0.5²)."""
-        return self.random_params(np.random.default_rng(seed))
+        return next((layer.fan_in for layer in self.graph.layers
+                     if str(layer.weight) == name), 0)
 
     # ---- numbers ----
-    def _params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def _params(self, params: Params) -> dict[str, Any]:
         missing = [p for p in self.parameters if p not in params]
         unknown = [k for k in params if k not in self.parameter_shapes]
         if missing or unknown:
@@ -119,59 +96,25 @@ class MatrixModel:
                             self.graph.reduction == "single")
         return (x.T, y.T) if self.graph.layout == "columns" else (x, y)
 
-    def _function(self, what: str) -> Callable:
-        if what not in self._compiled:
-            self._compiled[what] = compile_matrix_function(self.derivation, what)[0]
-        return self._compiled[what]
+    def _shaped(self, raw: dict[str, Any]) -> dict[str, Any]:
+        return {k: np.reshape(v, self.parameter_shapes[k]) for k, v in raw.items()}
 
-    def source(self, what: str = "gradient") -> str:
-        """The generated NumPy source of gradient, inputs, loss, values or kinks."""
-        return compile_matrix_function(self.derivation, what)[1]
-
-    def gradient_fn(self) -> Callable[[Mapping[str, Any], Any, Any], dict[str, np.ndarray]]:
-        """``f(params, x (N, D), y (N, C)) -> {name: ∂L/∂name}``, arrays shaped as the params."""
-        fn = self._function("gradient")
-        shapes = self.parameter_shapes
-
-        def gradient(params: Mapping[str, Any], x: Any, y: Any) -> dict[str, np.ndarray]:
-            xa, ya = self._arrays(x, y)
-            raw = fn(self._params(params), xa, ya)
-            return {k: np.reshape(v, shapes[k]) for k, v in raw.items()}
-        return gradient
-
-    def input_gradient_fn(self) -> Callable[[Mapping[str, Any], Any, Any], np.ndarray]:
-        """``f(params, x, y) -> ∂L/∂x`` of shape (N, D)."""
-        fn = self._function("inputs")
-
-        def inputs(params: Mapping[str, Any], x: Any, y: Any) -> np.ndarray:
-            xa, ya = self._arrays(x, y)
-            dx = fn(self._params(params), xa, ya)
-            return dx.T if self.graph.layout == "columns" else dx
-        return inputs
-
-    def loss_fn(self) -> Callable[[Mapping[str, Any], Any, Any], float]:
-        """``f(params, x, y) -> L`` with the spec's reduction (and penalty)."""
-        fn = self._function("loss")
-
-        def loss(params: Mapping[str, Any], x: Any, y: Any) -> float:
-            xa, ya = self._arrays(x, y)
-            return float(fn(self._params(params), xa, ya))
-        return loss
-
-    def values(self, params: Mapping[str, Any], x: Any, y: Any) -> dict[str, np.ndarray]:
-        """Every node, every adjoint ('dL/d<name>') and the gradients, as arrays."""
+    def values(self, params: Params, x: Any, y: Any) -> dict[str, np.ndarray]:
+        """Every node, ``'dL/d<node>'`` and ``'dL/d<input>'`` (the adjoint of the per-sample
+        loss, as in scalar form) and ``'dL/d<parameter>'`` (the gradient of the reduced loss).
+        Arrays in the layout of the generated code (samples along the batch axis)."""
         xa, ya = self._arrays(x, y)
-        return self._function("values")(self._params(params), xa, ya)
-
-    def kink_distance(self, params: Mapping[str, Any], x: Any, y: Any) -> float:
-        """Smallest |argument| of any ReLU/LeakyReLU/|·| over the batch (inf if none)."""
-        xa, ya = self._arrays(x, y)
-        found = self._function("kinks")(self._params(params), xa, ya)
-        return min((float(np.min(np.abs(v))) for v in found), default=float("inf"))
+        raw = self._function("values")(self._params(params), xa, ya)
+        # the generated adjoints are of the reduced loss: per sample, undo the 1/N of a mean
+        n = xa.shape[0 if self.graph.layout == "rows" else 1]
+        scale = float(n) if self.graph.reduction == "mean" else 1.0
+        params_ = {f"dL/d{p}" for p in self.parameters}
+        return {k: (v * scale if k.startswith("dL/d") and k not in params_ else v)
+                for k, v in raw.items()}
 
     # ---- the scalar form of the same network ----
     @cached_property
-    def scalar(self):
+    def scalar(self) -> Model:
         """The same network in scalar form (documents' per-unit formulas are judged there)."""
         net = self.spec.network
         if net.l2:
@@ -193,4 +136,3 @@ class MatrixModel:
                 values = np.array([flat[m] for m in members.ravel()], dtype=float)
                 params[name] = values.reshape(shape) if shape else float(values[0])
         return params, x, y
-

@@ -1,4 +1,4 @@
-"""Model: a validated spec, its graph, its derivation and its NumPy functions."""
+"""Model: a spec in scalar form, one symbol per parameter and one node per unit."""
 from __future__ import annotations
 
 from functools import cached_property
@@ -8,67 +8,47 @@ import numpy as np
 import sympy as sp
 
 from derivgen.codegen.scalar import compile_function
-from derivgen.engine.reverse import Derivation, reverse_pass
-from derivgen.errors import SpecError, UnsupportedError
-from derivgen.engine.graph import Graph, build_freeform
-from derivgen.engine.network import build_network
-from derivgen.spec.records import Network, Spec
+from derivgen.engine.graph import SAMPLE_COUNT, SAMPLE_INDEX, Graph
+from derivgen.engine.rules import ScalarRules
+from derivgen.engine.scalar import build_scalar_graph
+from derivgen.errors import SpecError
+from derivgen.model.base import BaseModel, Params, batch_arrays
 
 GradientFn = Callable[[Mapping[str, Any], np.ndarray, np.ndarray], dict]
 
 
-def batch_arrays(x: Any, y: Any, inputs: int, outputs: int,
-                 single: bool) -> tuple[np.ndarray, np.ndarray]:
-    """x as (N, inputs) and y as (N, outputs) float arrays, or a ValueError saying why not."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    x = x.reshape(-1, 1) if x.ndim == 1 and inputs == 1 else np.atleast_2d(x)
-    y = y.reshape(-1, 1) if y.ndim == 1 and outputs == 1 else np.atleast_2d(y)
-    if x.shape[1:] != (inputs,) or y.shape[1:] != (outputs,):
-        raise ValueError(f"expected x of shape (N, {inputs}) and y of shape "
-                         f"(N, {outputs}); got {x.shape} and {y.shape}")
-    if x.shape[0] != y.shape[0]:
-        raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
-    if single and x.shape[0] != 1:
-        raise ValueError("this spec's reduction is 'single': pass exactly one sample")
-    return x, y
-
-
-class Model:
-    """Everything derivgen knows about one spec.
+class Model(BaseModel):
+    """Everything derivgen knows about one spec, in scalar form.
 
     Build one with :func:`derivgen.load` or :func:`derivgen.mlp`.
     """
 
-    def __init__(self, spec: Spec) -> None:
-        self.spec = spec
-        try:
-            self.graph: Graph = (build_network(spec) if isinstance(spec.network, Network)
-                                 else build_freeform(spec))
-            self.derivation: Derivation = reverse_pass(self.graph)
-        except SpecError as exc:
-            if exc.source != "<spec>":
-                raise
-            pos = getattr(spec.network, "names_pos", None)  # names come from the templates
-            raise SpecError(exc.message, spec.source,
-                            *((pos.line, pos.column) if pos else (None, None))) from None
-        except UnsupportedError as exc:
-            raise UnsupportedError(f"{spec.source}: {exc}") from None
+    form = "scalar"
+    graph: Graph
 
-    def _repr_markdown_(self) -> str:
-        """Jupyter and Colab show a model as its derivation."""
-        from derivgen.render.document import render
-        return render(self, "markdown")
+    def _build_graph(self) -> Graph:
+        return build_scalar_graph(self.spec)
+
+    def _rules(self) -> ScalarRules:
+        return ScalarRules(self.graph)
+
+    def _compile(self, what: str) -> tuple[Callable, str]:
+        return compile_function(self.derivation, what)
 
     def __repr__(self) -> str:
         return (f"Model({self.spec.name!r}, {len(self.parameters)} parameters, "
                 f"loss={self.spec.loss}, reduction={self.spec.reduction})")
 
     # ---- names and shapes ----
-    @property
+    @cached_property
     def parameters(self) -> list[str]:
         """Parameter names in spec order."""
         return [p.name for p in self.graph.params]
+
+    @cached_property
+    def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
+        """Every parameter is a number; arrays are accepted for groups (``graph.groups``)."""
+        return {p: () for p in self.parameters}
 
     @property
     def input_size(self) -> int:
@@ -78,34 +58,25 @@ class Model:
     def output_size(self) -> int:
         return len(self.graph.outputs)
 
-    form = "scalar"
-
     @property
     def scalar(self) -> "Model":
         """This model (a matrix-form model answers with its scalar twin)."""
         return self
 
-    def random_params(self, rng: np.random.Generator) -> dict[str, float]:
-        """Every parameter ~ N(0, 1): the draw of gradient checks."""
-        return {p: float(rng.normal()) for p in self.parameters}
+    def _fan_in(self, name: str) -> int:
+        return self.graph.fan_in.get(self._symbols[name], 1)
 
-    def initial_params(self, seed: int = 0) -> dict[str, float]:
-        """Random parameters: weights ~ N(0, 1/fan_in), biases and free parameters ~ N(0, 0.5²)."""
-        rng = np.random.default_rng(seed)
-        out = {}
-        for p in self.graph.params:
-            fan_in = self.graph.fan_in.get(p, 1)
-            scale = 1.0 / np.sqrt(fan_in) if fan_in else 0.5
-            out[p.name] = float(rng.normal(0.0, scale))
-        return out
+    @cached_property
+    def _symbols(self) -> dict[str, sp.Symbol]:
+        return {p.name: p for p in self.graph.params}
 
-    def flat_params(self, params: Mapping[str, Any], partial: bool = False) -> dict[str, float]:
+    def flat_params(self, params: Params, partial: bool = False) -> dict[str, float]:
         """Scalar parameter values from scalars and/or group arrays (W_1, b_1, …).
 
         Every parameter must be given unless ``partial`` is true.
         """
         flat: dict[str, float] = {}
-        names = set(self.parameters)
+        names = self._symbols
         for key, value in params.items():
             if key in names and np.ndim(value) == 0:
                 flat[key] = float(value)
@@ -122,6 +93,15 @@ class Model:
         if missing and not partial:
             raise ValueError("missing parameters: " + ", ".join(missing))
         return flat
+
+    _params = flat_params
+
+    def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        return batch_arrays(x, y, self.input_size, self.output_size,
+                            self.graph.reduction == "single")
+
+    def _shaped(self, raw: dict[str, Any]) -> dict[str, Any]:
+        return {k: np.float64(v) for k, v in raw.items()}
 
     # ---- formulas ----
     @cached_property
@@ -148,64 +128,24 @@ class Model:
         g = self.graph
         if g.reduction == "single":
             return dict(self.sample_gradients)
-        n = sp.Symbol("n", integer=True, positive=True)
-        big_n = sp.Symbol("N", integer=True, positive=True)
+        n, big_n = SAMPLE_INDEX, SAMPLE_COUNT
         indexed = {s: sp.IndexedBase(s.name)[n] for s in (*g.inputs, *g.targets)}
         scale = 1 / big_n if g.reduction == "mean" else 1
         return {k: scale * sp.Sum(e.xreplace(indexed), (n, 1, big_n))
                 for k, e in self.sample_gradients.items()}
 
     # ---- numbers ----
-    @cached_property
-    def _gradient(self) -> Callable:
-        return compile_function(self.derivation, "gradient")[0]
-
-    @cached_property
-    def _loss(self) -> Callable:
-        return compile_function(self.derivation, "loss")[0]
-
-    @cached_property
-    def _kinks(self) -> Callable:
-        return compile_function(self.derivation, "kinks")[0]
-
-    def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        return batch_arrays(x, y, self.input_size, self.output_size,
-                            self.graph.reduction == "single")
-
-    def gradient_fn(self) -> GradientFn:
-        """``f(params, x (N, D), y (N, C)) -> {name: ∂L/∂name}``, vectorised over the batch."""
-        def gradient(params: Mapping[str, Any], x: Any, y: Any) -> dict[str, np.float64]:
-            xa, ya = self._arrays(x, y)
-            raw = self._gradient(self.flat_params(params), xa, ya)
-            return {k: np.float64(v) for k, v in raw.items()}
-        return gradient
-
-    def loss_fn(self) -> Callable[[Mapping[str, Any], Any, Any], float]:
-        """``f(params, x, y) -> L`` with the spec's reduction."""
-        def loss(params: Mapping[str, Any], x: Any, y: Any) -> float:
-            xa, ya = self._arrays(x, y)
-            return float(self._loss(self.flat_params(params), xa, ya))
-        return loss
-
-    @cached_property
-    def _values(self) -> Callable:
-        return compile_function(self.derivation, "values")[0]
-
-    def values(self, params: Mapping[str, Any], x: Any, y: Any) -> dict[str, np.ndarray]:
-        """Every node and every per-sample adjoint ('dL/d<name>', inputs too), shape (N,).
-
-        Adjoints are of the per-sample loss; multiply by 1/N for a mean reduction.
-        """
+    def values(self, params: Params, x: Any, y: Any) -> dict[str, np.ndarray]:
+        """Every node and every per-sample adjoint ('dL/d<name>', inputs too), shape (N,),
+        and the gradients of the reduced loss ('dL/d<parameter>')."""
         xa, ya = self._arrays(x, y)
-        raw = self._values(self.flat_params(params), xa, ya)
+        flat = self.flat_params(params)
+        raw = self._function("values")(flat, xa, ya)
         n = xa.shape[0]
-        return {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in raw.items()}
-
-    def kink_distance(self, params: Mapping[str, Any], x: Any, y: Any) -> float:
-        """Smallest |argument| of any ReLU/LeakyReLU/|·| over the batch (inf if none)."""
-        xa, ya = self._arrays(x, y)
-        values = self._kinks(self.flat_params(params), xa, ya)
-        return min((float(np.min(np.abs(v))) for v in values), default=float("inf"))
+        out = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in raw.items()}
+        grads = self._function("gradient")(flat, xa, ya)
+        out.update({f"dL/d{k}": np.float64(v) for k, v in grads.items()})
+        return out
 
     # ---- the worked example ----
     def example_arrays(self) -> tuple[dict[str, float], np.ndarray, np.ndarray | None] | None:

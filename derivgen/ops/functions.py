@@ -121,3 +121,12 @@ class LogSumExp(sp.Function):
         from derivgen.errors import UnsupportedError
         raise UnsupportedError("LogSumExp is differentiated by derivgen.rules only")
 
+
+
+def as_expr(value: object) -> sp.Basic:
+    """A SymPy object from one derivgen built or a plain int/float; never parses text."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a SymPy expression or a number, got {type(value).__name__}")
+    return sp.Integer(value) if isinstance(value, int) else sp.Float(value)

@@ -103,7 +103,8 @@ class BatchLoss(sp.Expr):
 
     ``Z`` holds the outputs (logits for cross_entropy and bce), ``Y`` the
     targets; ``axis`` is the axis of the classes (1 in the rows layout).
-    The per-sample averaging over outputs of mse and mae is part of the kind.
+    The per-sample averaging over outputs of mse and mae is part of the kind;
+    :func:`derivgen.ops.losses.explicit_loss` writes it out at concrete sizes.
     """
 
     def __new__(cls, kind: str, z: MatrixExpr, y: MatrixExpr, axis: int):
@@ -128,13 +129,3 @@ class BatchLoss(sp.Expr):
     @property
     def classes(self) -> sp.Expr:
         return self.z.shape[self.axis]
-
-    def explicit(self) -> sp.Expr:
-        """The loss as one scalar expression (concrete sizes only)."""
-        from derivgen.engine.matrules import LOSS_ENTRIES
-        z = self.z.as_explicit()
-        y = self.y.as_explicit()
-        if self.axis == 0:
-            z, y = z.T, y.T
-        return sp.Add(*(LOSS_ENTRIES[self.kind](list(z.row(n)), list(y.row(n)))
-                        for n in range(z.rows)))

@@ -11,18 +11,16 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 
 from derivgen.errors import DerivgenError
 from derivgen.render.notation import Notation
-from derivgen.render.profiles import read_notation
-from derivgen.render.sections import CHAIN_MAX_PATHS, Builder
+from derivgen.render.profiles import PROFILES, read_notation
+from derivgen.render.sections import CHAIN_MAX_PATHS, DocumentBuilder
 from derivgen.render.text import md_code, md_text, tex_text
+from derivgen.engine.protocol import GradientModel
 
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
 
 FORMATS = ("markdown", "latex", "pdf")
 LANGUAGES = ("ru", "en")
@@ -53,7 +51,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(model: "Model", format: str = "markdown", lang: str | None = None,
+def render(model: GradientModel, format: str = "markdown", lang: str | None = None,
            example: bool = False, values: str | Path | None = None) -> str:
     """The derivation of ``model`` as Markdown or LaTeX source.
 
@@ -71,7 +69,7 @@ def render(model: "Model", format: str = "markdown", lang: str | None = None,
     profile = read_notation(model)
     lang = lang or profile.language
     notation = Notation(model, profile)
-    builder = Builder(model, notation)
+    builder = DocumentBuilder(model, notation)
     doc = builder.build()
     worked = None
     if example or values is not None:
@@ -86,9 +84,8 @@ def render(model: "Model", format: str = "markdown", lang: str | None = None,
 def _render_matrix(model, format: str, lang: str | None) -> str:
     """A matrix-form derivation; notation overrides are validated on the scalar twin."""
     from derivgen.render.matsections import build_matrix_document
-    from derivgen.render.profiles import default_profile
     profile = (read_notation(model.scalar) if "notation" in model.spec.extra
-               else default_profile(model.spec.name))
+               else PROFILES["default"])
     doc = build_matrix_document(model, profile)
     text = environment().get_template("matrix.j2").render(
         format=format, lang=lang or profile.language, name=model.spec.name, doc=doc,

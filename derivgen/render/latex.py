@@ -6,7 +6,7 @@ whose symbol and function printing follow the model's
 (activation names, function templates, kink templates), one line per rule.
 Nothing edits printed text afterwards, and only constructs that
 ``derivgen.refparse`` reads back are emitted, so every rendered formula can be
-checked against the engine (:mod:`derivgen.readback`).
+checked against the engine (the tests read every display back).
 """
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Iterable
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus
+from derivgen.errors import UnsupportedError
+from derivgen.ops.activations import ACTIVATIONS, BY_FUNCTION
+from derivgen.ops.functions import LeakyRelu, LogSumExp, Sign
 
 if TYPE_CHECKING:
     from derivgen.render.notation import Notation
@@ -25,11 +27,11 @@ if TYPE_CHECKING:
 GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi "
                   "rho sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
                   "Upsilon Phi Psi Omega".split())
-#: activation → its LaTeX name unless the profile says otherwise
-FUNCTION_NAMES = {"sigmoid": r"\sigma", "relu": r"\text{ReLU}", "tanh": r"\tanh",
-                  "leaky_relu": r"\text{LeakyReLU}", "softplus": r"\text{softplus}"}
-ACTIVATION_KEYS = {Sigmoid: "sigmoid", Relu: "relu", sp.tanh: "tanh", LeakyRelu: "leaky_relu",
-                   Softplus: "softplus"}
+#: activation → its LaTeX name unless the profile says otherwise (from the registry)
+FUNCTION_NAMES = {op.name: op.latex for op in ACTIVATIONS.values()
+                  if op.function is not None}
+#: SymPy function of an activation → the activation's name
+ACTIVATION_KEYS = {f: op.name for f, op in BY_FUNCTION.items()}
 
 
 class LeakyPrime(sp.Function):
@@ -41,7 +43,7 @@ class LeakyPrime(sp.Function):
 CALL = r"{name}\left({0}\right)"
 #: function → template; {name} is the activation's name, {0} the printed argument
 FUNCTION_TEMPLATES = {
-    Sigmoid: CALL, Relu: CALL, LeakyRelu: CALL, Softplus: CALL, sp.tanh: CALL,
+    **{f: CALL for f in BY_FUNCTION},
     LeakyPrime: r"{name}'\left({0}\right)",
     sp.exp: r"e^{{{0}}}",
     sp.log: r"\log\left({0}\right)",
@@ -64,15 +66,17 @@ STEP_TEMPLATES = {
 }
 
 
-def head_latex(head: str) -> str:
-    """theta → \\theta, yhat → \\hat{y}, yprime → y', target → \\text{target}."""
-    if head in GREEK:
-        return "\\" + head
+def head_latex(head: str, bold: bool = False) -> str:
+    """theta → \\theta, yhat → \\hat{y}, yprime → y', target → \\text{target}.
+
+    ``bold`` sets the letter in bold inside any accent: yhat → \\hat{\\mathbf{y}}.
+    """
     if head.endswith("hat") and len(head) > 3:
-        return r"\hat{" + head_latex(head[:-3]) + "}"
+        return r"\hat{" + head_latex(head[:-3], bold) + "}"
     if head.endswith("prime") and len(head) > 5:
-        return head_latex(head[:-5]) + "'"
-    return head if len(head) == 1 else r"\text{" + head + "}"
+        return head_latex(head[:-5], bold) + "'"
+    core = "\\" + head if head in GREEK else head if len(head) == 1 else r"\text{" + head + "}"
+    return r"\mathbf{" + core + "}" if bold else core
 
 
 def split_name(name: str) -> tuple[str, tuple[str, ...]]:
@@ -199,19 +203,19 @@ class NotationPrinter(LatexPrinter):
     def _print_table(self, expr: sp.Expr, exp: str | None = None) -> str:
         key = ACTIVATION_KEYS.get(expr.func) or ("leaky_relu" if expr.func is LeakyPrime else "")
         name = self.notation.function_name(key, expr.args[0]) if key else ""
+        # every argument is printed exactly once: printing stays linear in the expression
+        args = [self._print(a) for a in expr.args]
+        sumexp = " + ".join(r"e^{" + a + "}" for a in args) if expr.func is LogSumExp else ""
         template = FUNCTION_TEMPLATES[expr.func]
         if expr.func is LeakyRelu and self.notation.alpha is None:
             template = LEAKY_CALL if expr.args[0].has(LeakyRelu) else LEAKY_EXPLICIT
-        # each argument is printed once, and only when the template uses it: printing
-        # stays linear in the size of the expression however deep it nests
-        first = self._print(expr.args[0])
-        fields = {"name": name}
-        if "{sumexp}" in template:
-            fields["sumexp"] = " + ".join(r"e^{" + (first if i == 0 else self._print(a)) + "}"
-                                          for i, a in enumerate(expr.args))
-        if "{alpha}" in template:
-            fields["alpha"] = self._print(expr.args[-1])
-        return self._wrap(template.format(first, **fields), exp)
+        body = template.format(args[0], name=name, sumexp=sumexp, alpha=args[-1])
+        return self._wrap(body, exp)
+
+    def _print_Function(self, expr: sp.Expr, exp: str | None = None) -> str:
+        # SymPy's fallback would print an unknown function in its own notation, which the
+        # reader may not read back; refusing keeps every rendered formula checkable
+        raise UnsupportedError(f"no LaTeX printing rule for {type(expr).__name__}")
 
     _print_Sigmoid = _print_Relu = _print_LeakyRelu = _print_Softplus = _print_tanh = _print_table
     _print_LeakyPrime = _print_exp = _print_log = _print_Abs = _print_Sign = _print_table

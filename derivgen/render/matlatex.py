@@ -12,24 +12,15 @@ import sympy as sp
 from sympy import MatrixSymbol, OneMatrix
 from sympy.printing.latex import LatexPrinter
 
-from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Sigmoid, Sign, Softplus, Step
-from derivgen.render.latex import FUNCTION_NAMES
+from derivgen.ops.functions import Sign, Step
+from derivgen.errors import UnsupportedError
+from derivgen.ops.activations import BY_FUNCTION
+from derivgen.ops.losses import loss
 from derivgen.ops.matexpr import BatchLoss, Elementwise, Softmax, Total
 
-#: the loss summed over the batch; {z} outputs (logits), {p} the output node, {y} targets,
-#: {c} the number of outputs
-LOSS_LATEX: dict[str, str] = {
-    "half_sse":      r"\frac{{1}}{{2}} \left\| {p} - {y} \right\|_F^2",
-    "sse":           r"\left\| {p} - {y} \right\|_F^2",
-    "mse":           r"\frac{{1}}{{{c}}} \left\| {p} - {y} \right\|_F^2",
-    "mae":           r"\frac{{1}}{{{c}}} \sum \left| {p} - {y} \right|",
-    "cross_entropy": r"- \sum {y} \odot \log {p}",
-    "bce":           r"- \sum \left( {y} \odot \log {p} + (1 - {y}) \odot \log (1 - {p}) \right)",
-}
-#: scalar functions inside an entrywise body
-ENTRY_FUNCTIONS = {Sigmoid: FUNCTION_NAMES["sigmoid"], Relu: FUNCTION_NAMES["relu"],
-                   LeakyRelu: FUNCTION_NAMES["leaky_relu"], Softplus: FUNCTION_NAMES["softplus"],
-                   sp.tanh: r"\tanh", sp.exp: r"\exp", sp.log: r"\log"}
+#: scalar functions inside an entrywise body: the activations' LaTeX names (registry), exp, log
+ENTRY_FUNCTIONS = {**{f: op.latex for f, op in BY_FUNCTION.items()},
+                   sp.exp: r"\exp", sp.log: r"\log"}
 
 
 class MatrixLatexPrinter(LatexPrinter):
@@ -73,13 +64,17 @@ class MatrixLatexPrinter(LatexPrinter):
         coeff, rest = expr.as_coeff_Mul()
         if isinstance(rest, (BatchLoss, Total)) or (
                 rest.is_Mul and any(isinstance(a, BatchLoss) for a in rest.args)):
-            scale = self._print(sp.Mul(*(a for a in sp.Mul.make_args(expr)
-                                         if not isinstance(a, (BatchLoss, Total)))))
-            terms = [a for a in sp.Mul.make_args(expr) if isinstance(a, (BatchLoss, Total))]
+            factors = sp.Mul.make_args(expr)
+            scale = sp.Mul(*(a for a in factors if not isinstance(a, (BatchLoss, Total))))
+            terms = [a for a in factors if isinstance(a, (BatchLoss, Total))]
             body = " ".join(self._print(t) for t in terms)
-            if scale == "1":
+            if scale == 1:
                 return body
-            return rf"{scale} \left({body}\right)" if body.startswith("-") else f"{scale} {body}"
+            # a loss printed with a leading minus (cross-entropy) is bracketed after a factor
+            negative = any(isinstance(t, BatchLoss) and loss(t.kind).latex.startswith("-")
+                           for t in terms[:1])
+            text = self._print(scale)
+            return rf"{text} \left({body}\right)" if negative else f"{text} {body}"
         return super()._print_Mul(expr)
 
     def _print_MatMul(self, expr: sp.MatMul) -> str:
@@ -94,10 +89,10 @@ class MatrixLatexPrinter(LatexPrinter):
         return f"{self._print(coeff)} {body}"
 
     def _print_MatAdd(self, expr: sp.MatAdd) -> str:
-        parts = [self._print(a) for a in expr.args]
-        text = parts[0]
-        for p in parts[1:]:
-            text += f" {p}" if p.startswith("- ") or p.startswith("-") else f" + {p}"
+        text = self._print(expr.args[0])
+        for term in expr.args[1:]:
+            # a negated term prints its own "- " (MatMul with coefficient −1): no "+" before it
+            text += f" {self._print(term)}" if _negated(term) else f" + {self._print(term)}"
         return text
 
     def _print_HadamardProduct(self, expr) -> str:
@@ -112,6 +107,10 @@ class MatrixLatexPrinter(LatexPrinter):
         inner.update({s: self._factor(m) for s, m in zip(stand_ins, expr.mats)})
         return _EntryPrinter(inner, self._matmul).doprint(expr.body(stand_ins))
 
+    def _print_Function(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # SymPy's fallback notation is not derivgen's: an unknown function is an error
+        raise UnsupportedError(f"no LaTeX printing rule for {type(expr).__name__}")
+
     def _print_Softmax(self, expr: Softmax) -> str:
         return rf"\operatorname{{softmax}}\left({self._print(expr.arg)}\right)"
 
@@ -122,7 +121,7 @@ class MatrixLatexPrinter(LatexPrinter):
 
     def _print_BatchLoss(self, expr: BatchLoss) -> str:
         output = self._outputs.get(expr.z, expr.z)
-        return LOSS_LATEX[expr.kind].format(z=self._print(expr.z), p=self._print(output),
+        return loss(expr.kind).latex.format(z=self._print(expr.z), p=self._print(output),
                                             y=self._print(expr.y),
                                             c=self._print(expr.classes))
 
@@ -155,11 +154,19 @@ class _EntryPrinter(MatrixLatexPrinter):
 
     def _print_Function(self, expr, exp=None) -> str:
         name = ENTRY_FUNCTIONS.get(expr.func)
-        if name is None or isinstance(expr, LogSumExp):
+        if name is None:
             return super()._print_Function(expr, exp)
         return rf"{name}\left({self._print(expr.args[0])}\right)"
 
     _print_Sigmoid = _print_Relu = _print_Softplus = _print_LeakyRelu = _print_Function
+
+
+def _negated(term: sp.Basic) -> bool:
+    """A term that prints with a leading minus: a product with a negative coefficient."""
+    if isinstance(term, sp.MatMul):
+        coeff = sp.Mul(*(a for a in term.args if not a.is_Matrix))
+        return bool(coeff.is_number and coeff.is_negative)
+    return bool(getattr(term, "could_extract_minus_sign", lambda: False)())
 
 
 def bold(name: str) -> str:

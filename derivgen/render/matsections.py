@@ -7,16 +7,17 @@ of every forward equation and every gradient.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sympy as sp
 
 from derivgen.render.matlatex import MatrixLatexPrinter, bold, shape_latex
 from derivgen.render.profiles import Profile
-from derivgen.render.sections import Display
+from derivgen.ops.activations import ACTIVATIONS
+from derivgen.ops.losses import loss as loss_op
+from derivgen.render.display import Display
+from derivgen.engine.protocol import GradientModel
 
-if TYPE_CHECKING:
-    from derivgen.model.matrix import MatrixModel
 
 
 @dataclass
@@ -37,7 +38,7 @@ def _under(symbol: str, shape: tuple) -> str:
     return rf"\underset{{{shape_latex(shape)}}}{{{symbol}}}"
 
 
-def build_matrix_document(model: "MatrixModel", profile: Profile) -> MatrixDocument:
+def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocument:
     """The derivation of a matrix-form model, printed in ``profile``'s notation."""
     g, d = model.graph, model.derivation
     loss_symbol = profile.loss or (r"\mathcal{L}" if str(g.loss) == "L" and
@@ -64,22 +65,23 @@ def build_matrix_document(model: "MatrixModel", profile: Profile) -> MatrixDocum
             sides.append(compact)
         gradients.append(Display("gradient", tuple(sides), str(param)))
     inputs = []
-    if d.input_adjoint is not None:
+    if g.x in d.leaves:
         lhs = _under(rf"\frac{{\partial {loss_symbol}}}{{\partial {p(g.x)}}}", g.x.shape)
-        inputs.append(Display("input", (lhs, p(d.input_adjoint), p(d.compact(g.x)))))
+        inputs.append(Display("input", (lhs, p(d.input_adjoints[g.x]), p(d.compact(g.x)))))
     updates = [Display("update", (p(param), rf"{p(param)} - {profile.learning_rate} "
                                   rf"\frac{{\partial {loss_symbol}}}{{\partial {p(param)}}}"),
                        str(param), profile.assign) for param in g.params]
     acts = [layer.activation for layer in g.layers]
     architecture = {
         "layout": g.layout, "reduction": g.reduction, "loss": model.spec.loss,
+        "loss_prose": loss_op(model.spec.loss).prose,
         "loss_symbol": loss_symbol, "subgradient": int(g.at0),
         "x": _under(p(g.x), g.x.shape), "y": _under(p(g.y), g.y.shape),
         "sizes": ", ".join(f"{sp.latex(s)} = {v}" for s, v in g.sizes.items()),
         "layers": [{"index": i + 1, "hidden": i < len(g.layers) - 1, "units": layer_units,
                     "activation": layer.activation,
-                    "alpha": (f"{float(spec_layer.activation.alpha):g}"  # not "α = None"
-                              if spec_layer.activation.alpha is not None else None),
+                    "prose": ACTIVATIONS[layer.activation].prose,
+                    "alpha": None if layer.alpha is None else f"{float(layer.alpha):g}",
                     "weight": _under(p(layer.weight), layer.weight.shape),
                     "bias": (None if layer.bias is None else
                              _under(p(layer.bias), layer.bias.shape) if layer.bias.is_Matrix

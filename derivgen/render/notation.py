@@ -8,24 +8,22 @@ bias first or last as the document does), then printed with ``order='none'``.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
-from derivgen.ops.functions import LeakyRelu, LogSumExp, Relu, Step
+from derivgen.ops.functions import as_expr, LeakyRelu, LogSumExp, Relu, Step
 from derivgen.render.latex import (ACTIVATION_KEYS, FUNCTION_NAMES, LeakyPrime, NotationPrinter, SymbolLatex,
                     head_latex, name_latex, split_name, subscript)
 from derivgen.render.profiles import Call, Profile
+from derivgen.engine.protocol import GradientModel
 
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
 
 
 class Notation:
     """The symbol table of one model under one profile, and the arranging of expressions."""
 
-    def __init__(self, model: "Model", profile: Profile) -> None:
+    def __init__(self, model: GradientModel, profile: Profile) -> None:
         self.model, self.profile, self.graph = model, profile, model.graph
         g = self.graph
         self.per_sample = g.reduction != "single"
@@ -187,7 +185,7 @@ class Notation:
     def latex(self, expr: sp.Expr, sample: bool = True, inline: bool | None = None,
               expand: bool = False, mul: str | None = None) -> str:
         """Arrange and print one expression; ``expand`` writes nodes by their definitions."""
-        arranged = self.arrange(sp.sympify(expr), inline, expand)
+        arranged = self.arrange(as_expr(expr), inline, expand)
         return self.printer(sample, mul).doprint(arranged)
 
     def product(self, factors: list[sp.Expr], sample: bool = True) -> str:

@@ -1,6 +1,6 @@
 """The architecture, the layer view and the notes of a derivation document.
 
-Functions of a :class:`~derivgen.sections.Builder`: what the network is (layers,
+Functions of a :class:`~derivgen.render.sections.DocumentBuilder`: what the network is (layers,
 units, activations, parameter shapes), its whole-layer equations (W_1·x + b_1;
 Input ⊗ w_0 + bias_0 in seed 002), and the notes at the end (activation
 derivatives, the value at kinks, the loss without ½).
@@ -11,20 +11,20 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Softplus, Step
+from derivgen.ops.activations import ACTIVATIONS, BY_FUNCTION, elementwise
+from derivgen.ops.losses import loss as loss_op
+from derivgen.ops.functions import LeakyRelu, Step
 from derivgen.render.latex import FUNCTION_NAMES, head_latex, name_latex, split_name
-from derivgen.judge.arrays import Binding
 from derivgen.spec.naming import format_name
-from derivgen.engine.network import ACTIVATION_FUNCTIONS
 from derivgen.engine.rules import local_diff
-from derivgen.render.sections import Display, Z
+from derivgen.render.display import Display, Z
 from derivgen.spec.records import Activation, Network
 
 if TYPE_CHECKING:
-    from derivgen.render.sections import Builder
+    from derivgen.render.sections import DocumentBuilder
 
 
-def architecture(b: "Builder") -> dict[str, Any]:
+def architecture(b: "DocumentBuilder") -> dict[str, Any]:
     """What the model is: inputs, outputs, parameters, loss and reduction; layers of a network."""
     g, net = b.graph, b.model.spec.network
     info: dict[str, Any] = {
@@ -34,6 +34,7 @@ def architecture(b: "Builder") -> dict[str, Any]:
         "outputs": [b.nt.symbol(s, False) for s in g.outputs],
         "parameters": [b.nt.symbol(p, False) for p in g.params],
         "reduction": g.reduction, "sample": b.nt.sample, "loss": b.model.spec.loss,
+        "loss_prose": loss_op(b.model.spec.loss).prose,
         "loss_symbol": b.nt.loss_symbol(), "subgradient": int(g.at0),
     }
     info["input_shape"] = None
@@ -44,7 +45,7 @@ def architecture(b: "Builder") -> dict[str, Any]:
     return info
 
 
-def _layers(b: "Builder", net: Network) -> list[dict[str, Any]]:
+def _layers(b: "DocumentBuilder", net: Network) -> list[dict[str, Any]]:
     """Units, activation, bias mode, parameters and weight shape of every layer."""
     out, names, depth = [], net.names, len(net.layers)
     sizes = [net.inputs] + [layer.units for layer in net.layers]
@@ -59,6 +60,7 @@ def _layers(b: "Builder", net: Network) -> list[dict[str, Any]]:
             letters[li + 1], letters[li])
         out.append({"hidden": li < depth - 1, "units": layer.units, "index": li + 1,
                     "activation": layer.activation.name, "bias": layer.bias,
+                    "prose": ACTIVATIONS[layer.activation.name].prose,
                     "alpha": (f"{float(layer.activation.alpha):g}"
                               if layer.activation.alpha is not None else None),
                     "act": _act_named(b, layer.activation, li),
@@ -69,19 +71,19 @@ def _layers(b: "Builder", net: Network) -> list[dict[str, Any]]:
     return out
 
 
-def _layer_of(b: "Builder", p: sp.Symbol) -> int | None:
+def _layer_of(b: "DocumentBuilder", p: sp.Symbol) -> int | None:
     node = next((n for n in b.graph.nodes.values() if p in n.expr.free_symbols), None)
     return node.layer if node is not None else None
 
 
-def _act_named(b: "Builder", act: Activation, li: int) -> str:
+def _act_named(b: "DocumentBuilder", act: Activation, li: int) -> str:
     """The activation's symbol when the document names it (σ_h, a), else ""."""
     prof = b.nt.profile
     named = prof.layer_functions or act.name in prof.functions
     return _act_latex(b, act, li) if named else ""
 
 
-def _act_latex(b: "Builder", act: Activation, li: int) -> str:
+def _act_latex(b: "DocumentBuilder", act: Activation, li: int) -> str:
     depth = len(b.model.spec.network.layers)
     if b.nt.profile.layer_functions and act.name not in ("identity", "custom"):
         return r"\sigma_{o}" if li == depth - 1 else r"\sigma_{h}"
@@ -90,7 +92,7 @@ def _act_latex(b: "Builder", act: Activation, li: int) -> str:
     return b.nt.profile.functions.get(act.name, FUNCTION_NAMES.get(act.name, ""))
 
 
-def layer_view(b: "Builder") -> list[Display]:
+def layer_view(b: "DocumentBuilder") -> list[Display]:
     """Whole-layer equations: z_1 = W_1·x + b_1, h_1 = σ_h(z_1) (Input ⊗ w_0 in seed 002)."""
     net = b.model.spec.network
     if not isinstance(net, Network):
@@ -100,14 +102,12 @@ def layer_view(b: "Builder") -> list[Display]:
 
     def vector(name: str, layer: int | None) -> str:
         head, parts = split_name(name)
-        base = prof.heads.get(head) or head_latex(head)
-        if prof.bold_vectors:
-            base = (r"\hat{\mathbf{" + base[5:-1] + "}}" if base.startswith(r"\hat{")
-                    else r"\mathbf{" + base + "}")
+        base = prof.heads.get(head) or head_latex(head, bold=prof.bold_vectors)
         return base + (f"_{{{layer}}}" if layer is not None else "")
 
     previous = vector(g.inputs[0].name, None)
-    bound: dict[str, object] = {previous: Binding("inputs")}
+    # each matrix's LaTeX and what it holds: (kind, names), see Display.matrices
+    bound: dict[str, tuple[str, tuple[str, ...]]] = {previous: ("inputs", ())}
     for li, layer in enumerate(net.layers):
         nodes = [n for n in g.nodes.values() if n.layer == li]
         pre = next(n.symbol for n in nodes if n.role == "pre")
@@ -117,20 +117,20 @@ def layer_view(b: "Builder") -> list[Display]:
         product = (f"{matrix} {prof.matmul} {previous}" if names.matrix_layout == "out_in"
                    else f"{previous} {prof.matmul} {matrix}")
         group = format_name(names.weight_matrix, l=(lval, 2))
-        bound[matrix] = Binding("group", (group,))
+        bound[matrix] = ("group", (group,))
         if layer.bias == "shared":  # one scalar per layer: \text{bias}_0 in seed 002
             shared = _shared_bias(b, pre)
             bias = nt.symbol(shared, False)
-            bound[bias] = Binding("param", (shared.name,))
+            bound[bias] = ("param", (shared.name,))
         elif layer.bias == "neuron":
             vec = format_name(names.bias_vector, l=(lval, 2))
             bias = vector(split_name(vec)[0], lval)
-            bound[bias] = Binding("group", (vec,))
+            bound[bias] = ("group", (vec,))
         else:
             bias = None
         z = vector(pre.name, lval)
         members = [n for n in nodes if n.role == "pre"]
-        bound[z] = Binding("nodes", tuple(n.symbol.name for n in members))
+        bound[z] = ("nodes", tuple(n.symbol.name for n in members))
         out.append(Display("layer", (z, product + (f" + {bias}" if bias else "")),
                            matrices=tuple(bound.items())))
         last = li == depth - 1
@@ -138,27 +138,25 @@ def layer_view(b: "Builder") -> list[Display]:
         posts = [n for n in nodes if n.role in ("post", "output")]
         act = _act_latex(b, layer.activation, li)
         if act:
-            bound[h] = Binding("nodes", tuple(n.symbol.name for n in posts))
+            bound[h] = ("nodes", tuple(n.symbol.name for n in posts))
             out.append(Display("layer", (h, act + r"\left(" + z + r"\right)"),
                                matrices=tuple(bound.items())))
         previous = h if act else z
     return out
 
 
-def _shared_bias(b: "Builder", pre: sp.Symbol) -> sp.Symbol:
+def _shared_bias(b: "DocumentBuilder", pre: sp.Symbol) -> sp.Symbol:
     return next(s for s in b.graph.nodes[pre].expr.free_symbols
                 if s in b.graph.params and b.graph.fan_in.get(s) == 0)
 
 
-def notes(b: "Builder") -> dict[str, Any]:
+def notes(b: "DocumentBuilder") -> dict[str, Any]:
     """Derivatives of the activations used, the value at kinks, the loss without ½."""
     nt, g = b.nt, b.graph
     used: dict[str, sp.Expr] = {}
     for node in g.nodes.values():
-        for f in node.expr.atoms(Sigmoid, Relu, LeakyRelu, Softplus, sp.tanh, sp.Abs):
-            key = {Sigmoid: "sigmoid", Relu: "relu", LeakyRelu: "leaky_relu",
-                   Softplus: "softplus", sp.tanh: "tanh", sp.Abs: "abs"}[f.func]
-            used.setdefault(key, f)
+        for f in node.expr.atoms(*BY_FUNCTION, sp.Abs):
+            used.setdefault(BY_FUNCTION[f.func].name if f.func in BY_FUNCTION else "abs", f)
     activations, kinks = [], []
     for key in ("sigmoid", "tanh", "softplus", "relu", "leaky_relu"):
         if key not in used:
@@ -168,8 +166,7 @@ def notes(b: "Builder") -> dict[str, Any]:
             alpha = sp.Symbol("alpha", real=True)
             value = alpha + (1 - alpha) * Step(Z, g.at0)
         else:
-            act = Activation(key)
-            value = local_diff(ACTIVATION_FUNCTIONS[key](Z, act), Z, g.at0)
+            value = local_diff(elementwise(key, Z), Z, g.at0)
         lhs = (r"\frac{\partial}{\partial z} " + name + r"\left(z\right)" if key == "tanh"
                else name + r"'\left(z\right)")
         activations.append(Display("note", (lhs, nt.latex(value, sample=False))))

@@ -7,21 +7,18 @@ textbook notation.  A spec chooses a profile and may override single symbols:
 
     notation: {profile: seed001, symbols: {yhat: '\\hat{y}'}, learning_rate: '\\alpha'}
 
-Until specs carry ``notation:``, the profile follows the spec name's prefix
-(``seed000…`` → seed000 and so on).
+A spec without ``notation:`` (or without ``profile:`` in it) gets ``default``.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 from derivgen.errors import ReferenceParseError, SpecError
 from derivgen.limits import clip
 from derivgen.spec.fields import Fields
+from derivgen.engine.protocol import GradientModel
 
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
 
 
 @dataclass(frozen=True)
@@ -87,13 +84,6 @@ PROFILES: dict[str, Profile] = {
                                               "yprime": "y'"}),
 }
 STEP_STYLES = ("g", "prime", "iverson", "indicator")
-_PREFIX = re.compile(r"(seed00[0-4])")
-
-
-def default_profile(spec_name: str) -> Profile:
-    """The profile a spec gets without ``notation:``: by its name's seedNNN prefix."""
-    match = _PREFIX.match(spec_name)
-    return PROFILES[match.group(1)] if match else PROFILES["default"]
 
 
 #: commands the reader accepts that the LaTeX output does not define (\bm needs the bm
@@ -120,14 +110,13 @@ def _check_latex(fields: Fields, key: str, text: str, pos=None) -> str:
     return text
 
 
-def read_notation(model: "Model") -> Profile:
+def read_notation(model: GradientModel) -> Profile:
     """The spec's profile with its overrides; errors name the spec's line and column."""
     raw = model.spec.extra.get("notation")
     if raw is None:
-        return default_profile(model.spec.name)
+        return PROFILES["default"]
     top = Fields(raw, "'notation'", model.spec.source)
-    name = top.take("profile", str, default=default_profile(model.spec.name).name,
-                    choices=tuple(PROFILES))
+    name = top.take("profile", str, default="default", choices=tuple(PROFILES))
     profile = PROFILES[name]
     changes: dict = {}
     language = top.take("language", str, choices=("ru", "en"))

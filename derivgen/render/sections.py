@@ -9,59 +9,26 @@ prose lives there.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
 from derivgen import limits
+from derivgen.engine.graph import SAMPLE_COUNT
+from derivgen.engine.protocol import GradientModel
 from derivgen.limits import ops_at_most
 from derivgen.ops.functions import Step
+from derivgen.ops.losses import loss as loss_op
+from derivgen.render.display import Display
 from derivgen.render.notation import Notation
-
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
+from derivgen.render.overview import architecture, layer_view, notes
 
 #: longest expanded formula (sympy.count_ops of model.sample_gradients) that is still shown
 EXPANDED_MAX_OPS = limits.EXPANDED_MAX_OPS
 #: more chain-rule paths than this and the chain is shown one step deep
 CHAIN_MAX_PATHS = 4
-N = sp.Symbol("N", integer=True, positive=True)
-Z = sp.Symbol("z", real=True)
-Half = sp.Rational(1, 2)
-
-
-def _sum(terms: Sequence[sp.Expr]) -> sp.Expr:
-    return sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
-
-
-#: loss → (coefficient, per-sample body) in the documents' form (r, outputs, targets)
-LOSS_FORMS: dict[str, Callable[[list, list, list], tuple[sp.Expr, sp.Expr]]] = {
-    "half_sse": lambda r, f, y: (Half, _sum([ri ** 2 for ri in r])),
-    "sse":      lambda r, f, y: (sp.Integer(1), _sum([ri ** 2 for ri in r])),
-    "mse":      lambda r, f, y: (sp.Rational(1, len(r)), _sum([ri ** 2 for ri in r])),
-    "mae":      lambda r, f, y: (sp.Rational(1, len(r)), _sum([sp.Abs(ri) for ri in r])),
-    "cross_entropy": lambda r, f, y: (sp.Integer(-1), _sum([b * sp.log(a) for a, b in zip(f, y)])),
-    "bce": lambda r, f, y: (sp.Integer(-1), _sum([b * sp.log(a) + (1 - b) * sp.log(1 - a)
-                                                  for a, b in zip(f, y)])),
-}
-
-
-@dataclass(frozen=True)
-class Display:
-    """One display formula: its sides, what it shows, and the parameter it is about."""
-
-    kind: str
-    sides: tuple[str, ...]
-    param: str | None = None
-    op: str = "="
-    #: for a whole-layer equation: each matrix's LaTeX and what it holds, so that the
-    #: read-back can evaluate it with arrays (see derivgen.matrix)
-    matrices: tuple[tuple[str, object], ...] = ()
-
-    @property
-    def latex(self) -> str:
-        return f" {self.op} ".join(self.sides)
+N = SAMPLE_COUNT
 
 
 @dataclass
@@ -102,16 +69,14 @@ class Document:
             [self.notes["half"]] if self.notes["half"] else [])
 
 
-class Builder:
+class DocumentBuilder:
     """Builds a :class:`Document` for one model under one notation."""
 
-    def __init__(self, model: "Model", notation: Notation) -> None:
+    def __init__(self, model: GradientModel, notation: Notation) -> None:
         self.model, self.nt, self.graph = model, notation, model.graph
         self.d = model.derivation
-        done: dict[sp.Symbol, sp.Expr] = {}
-        for node, expr in self.d.adjoints.items():  # parents first: inline the adjoints
-            done[self.d.adjoint_symbols[node]] = expr.xreplace(done)
-        self.adjoint = {n: done[s] for n, s in self.d.adjoint_symbols.items()}
+        #: node -> ∂ℓ/∂node in forward nodes
+        self.adjoint = {n: self.d.inlined_adjoint(n) for n in self.d.adjoint_symbols}
 
     # ---- helpers ----
     def loss_of(self, sample: bool) -> str:
@@ -152,7 +117,7 @@ class Builder:
         g = self.graph
         outputs = list(g.outputs)
         residuals = [s for s, n in g.nodes.items() if n.role == "residual"]
-        coeff, body = LOSS_FORMS[self.model.spec.loss](residuals, outputs, list(g.targets))
+        coeff, body = loss_op(self.model.spec.loss).document(residuals, outputs, list(g.targets))
         sides = [self.nt.loss_symbol(), self.reduced(body, coeff=coeff)]
         if body.has(*residuals) and not self.nt.profile.residual_inline:
             sides.append(self.reduced(body, coeff=coeff, inline=True))
@@ -211,11 +176,11 @@ class Builder:
             parents = [q for q in self.d.parents.get(p, []) if q in self.adjoint]
             chain = Display("chain", (self.frac(g.loss, p), " + ".join(
                 self.frac(g.loss, q) + r" \cdot " + self.frac(q, p) for q in parents)), p.name)
-        compact = self.model.compact_gradients[p.name]
+        compact = self.d.compact(p)  # this parameter's only (one gradient can be shown alone)
         shown = Display("compact", (total, self.reduced(compact)), p.name)
         expanded = None
         # bounded: a deep network's expanded gradient is huge written out, so it is not counted
-        if ops_at_most(self.model.sample_gradients[p.name], EXPANDED_MAX_OPS):
+        if ops_at_most(self.d.expanded(p), EXPANDED_MAX_OPS):
             expanded = Display("expanded", (total, self.reduced(compact, expand=True)), p.name)
         return Gradient(p.name, nt.symbol(p, False), chain, len(paths), shown, expanded)
 
@@ -235,13 +200,12 @@ class Builder:
 
     def build(self) -> Document:
         """All sections."""
-        from derivgen.render.overview import architecture, layer_view, notes
         return Document(self.nt, architecture(self), layer_view(self), self.forward(),
                         self.loss(), self.residuals(), self.errors(), self.definitions(),
                         [self.gradient(p) for p in self.graph.params], self.updates(),
                         notes(self))
 
 
-def build_document(model: "Model", notation: Notation) -> Document:
+def build_document(model: GradientModel, notation: Notation) -> Document:
     """The formulas of ``model``'s derivation in ``notation``."""
-    return Builder(model, notation).build()
+    return DocumentBuilder(model, notation).build()

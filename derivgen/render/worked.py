@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -18,10 +18,8 @@ from derivgen.errors import SpecError
 from derivgen.spec.fields import Fields
 from derivgen.spec.source import PosDict, load_text, read_file_bytes, read_spec_source
 from derivgen.spec import Example, example_section
-
-if TYPE_CHECKING:
-    from derivgen.model.scalar import Model
-    from derivgen.render.sections import Builder
+from derivgen.engine.protocol import GradientModel
+from derivgen.render.sections import DocumentBuilder
 
 
 def number(value: float) -> str:
@@ -88,7 +86,7 @@ def _example_pos(source: str) -> Any:
         return None
 
 
-def _arrays(model: "Model", ex: Example, source: str, where: Any) -> tuple[dict, Any, Any, dict]:
+def _arrays(model: GradientModel, ex: Example, source: str, where: Any) -> tuple[dict, Any, Any, dict]:
     """(params, x, y, gradients), or a SpecError naming the file and position."""
     def fail(message: str) -> SpecError:
         return SpecError(message, source, *((where.line, where.column) if where else (None,) * 2))
@@ -107,9 +105,13 @@ def _arrays(model: "Model", ex: Example, source: str, where: Any) -> tuple[dict,
     return params, x, y, grads
 
 
-def worked_example(builder: "Builder", values: str | Path | None = None) -> Worked:
-    """Numbers of the spec's ``example:`` (or of a --values file) through one step."""
-    model, nt, g = builder.model, builder.nt, builder.graph
+def example_point(model: GradientModel, values: str | Path | None = None
+                  ) -> tuple[Example, dict, np.ndarray, np.ndarray, dict]:
+    """(example, params, x, y, gradients) of the spec's ``example:`` or of a --values file.
+
+    Every parameter and the targets must be given; a :class:`SpecError` names the file
+    and the position of what is missing or malformed.
+    """
     if values is not None:
         ex, source, where = read_values(values)
     else:
@@ -118,7 +120,13 @@ def worked_example(builder: "Builder", values: str | Path | None = None) -> Work
             raise SpecError("--example needs an 'example:' section in the spec, or --values FILE",
                             source, *((1, 1) if Path(source).is_file() else (None, None)))
         where = _example_pos(source)
-    params, x, y, grads = _arrays(model, ex, source, where)
+    return (ex, *_arrays(model, ex, source, where))
+
+
+def worked_example(builder: DocumentBuilder, values: str | Path | None = None) -> Worked:
+    """Numbers of the spec's ``example:`` (or of a --values file) through one step."""
+    model, nt, g = builder.model, builder.nt, builder.graph
+    ex, params, x, y, grads = example_point(model, values)
     values = model.values(params, x, y)  # every node and per-sample adjoint, from the engine
     data = {**{s: x[:, j] for j, s in enumerate(g.inputs)},
             **{s: y[:, k] for k, s in enumerate(g.targets)}}

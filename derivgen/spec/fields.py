@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import sympy as sp
 
 from derivgen.errors import SpecError
-from derivgen.spec.formula import ExprError, parse_formula
+from derivgen.spec.formula import Derivative, ExprError, parse_formula
 from derivgen.spec.naming import IDENTIFIER
 from derivgen.spec.source import Pos
 
@@ -65,10 +65,11 @@ _KIND = {str: "text", int: "a whole number", float: "a number", bool: "true or f
 
 
 def formula(fields: Fields, key: str, text: Any, names: Mapping[str, sp.Expr],
-            aliases: Mapping[str, str] | None = None, pos: Pos | None = None) -> sp.Expr:
+            aliases: Mapping[str, str] | None = None, pos: Pos | None = None,
+            derivative: Derivative | None = None) -> sp.Expr:
     """Parse a formula value, mapping parser positions onto the spec file."""
     try:
-        return parse_formula(text, names, aliases)
+        return parse_formula(text, names, aliases, derivative)
     except ExprError as exc:
         p = pos or fields.pos(key)
         if p is None:

@@ -13,9 +13,11 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
+from derivgen.errors import DerivgenError
 from derivgen.limits import (MAX_DIGITS, MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH, MAX_MAGNITUDE,
                              clip, power_problem)
-from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Softplus
+from derivgen.ops import activations
+from derivgen.ops.functions import Relu
 from derivgen.spec.stable import stabilize
 
 MAX_LENGTH = MAX_FORMULA_CHARS
@@ -33,12 +35,16 @@ class ExprError(Exception):
         self.message, self.line, self.column = message, line, column
 
 
-def _leaky(args: list[sp.Expr]) -> sp.Expr:
-    if len(args) == 1:
-        return LeakyRelu(args[0], sp.Rational(1, 100))
-    if len(args) == 2 and args[1].is_Number:
-        return LeakyRelu(args[0], args[1])
-    raise ExprError("leaky_relu takes (x) or (x, slope) with a numeric slope")
+def _activation(op: activations.ActivationOp) -> Callable[[list[sp.Expr]], sp.Expr]:
+    """A registry activation as a callable: (x), or (x, slope) when it takes a slope."""
+    def build(args: list[sp.Expr]) -> sp.Expr:
+        if len(args) == 1:
+            return op.build(args[0], None)
+        if len(args) == 2 and op.takes_alpha and args[1].is_Number:
+            return op.build(args[0], args[1])
+        raise ExprError(f"{op.name} takes (x)" + (" or (x, slope) with a numeric slope"
+                                                  if op.takes_alpha else " only"))
+    return build
 
 
 def _max(args: list[sp.Expr]) -> sp.Expr:
@@ -62,16 +68,12 @@ FUNCTIONS: dict[str, Callable[[list[sp.Expr]], sp.Expr]] = {
     "exp": _unary(sp.exp, "exp"),
     "log": _unary(sp.log, "log"),
     "sqrt": _unary(sp.sqrt, "sqrt"),
-    "tanh": _unary(sp.tanh, "tanh"),
     "sin": _unary(sp.sin, "sin"),
     "cos": _unary(sp.cos, "cos"),
     "abs": _unary(sp.Abs, "abs"),
-    "sigmoid": _unary(Sigmoid, "sigmoid"),
-    "relu": _unary(Relu, "relu"),
-    "softplus": _unary(Softplus, "softplus"),
-    "identity": _unary(lambda x: x, "identity"),
-    "leaky_relu": _leaky,
     "max": _max,
+    # every elementwise activation of the registry, by its spec name
+    **{op.name: _activation(op) for op in activations.ACTIVATIONS.values() if op.build},
 }
 
 _BINOPS = {
@@ -82,13 +84,20 @@ _BINOPS = {
 }
 
 
+Derivative = Callable[[str, str], sp.Expr]
+
+
 def parse_formula(text: str, names: Mapping[str, sp.Expr],
-                  aliases: Mapping[str, str] | None = None) -> sp.Expr:
+                  aliases: Mapping[str, str] | None = None,
+                  derivative: Derivative | None = None) -> sp.Expr:
     """Parse ``text`` into a SymPy expression.
 
     ``names`` maps every identifier the formula may use to its symbol;
     ``aliases`` maps extra function names (seed 000's ``a``) to entries of
-    :data:`FUNCTIONS`.  Raises :class:`ExprError` with a position otherwise.
+    :data:`FUNCTIONS`.  With ``derivative``, ``dA/dB`` (a name starting with d over
+    another, as in a claim ``w_2 - eta*dL/dw_2``) is the derivative
+    ``derivative("A", "B")``, never a ratio.  Raises :class:`ExprError` with a
+    position otherwise.
     """
     if not isinstance(text, str):
         raise ExprError("expected a formula as text")
@@ -113,7 +122,7 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
         raise ExprError("formula is too long or nested too deeply to read") from None
     aliases = dict(aliases or {})
     try:
-        expr = _Walker(names, aliases).visit(tree.body)
+        expr = _Walker(names, aliases, derivative).visit(tree.body)
     except RecursionError:
         raise ExprError("formula is nested too deeply") from None
     except ExprError as exc:
@@ -122,7 +131,7 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
         raise ExprError("the formula has an infinite, undefined or complex value")
     if any(abs(n) > MAX_MAGNITUDE for n in expr.atoms(sp.Number)):
         raise ExprError(f"a number in the formula is larger than {MAX_MAGNITUDE:g}")
-    return stabilize(expr)
+    return stabilize(expr)  # log(1 + exp(x)) → softplus(x) and the like: see spec.stable
 
 
 def _column_map(stripped: str, lead: int) -> Callable[[int], int]:
@@ -139,10 +148,37 @@ def _column_map(stripped: str, lead: int) -> Callable[[int], int]:
     return column
 
 
+def _differential(node: ast.AST) -> bool:
+    """A name dX with X a name itself (dL, dw_2): one side of a claim's dA/dB."""
+    return isinstance(node, ast.Name) and node.id[:1] == "d" and node.id[1:2].isalpha()
+
+
 class _Walker:
-    def __init__(self, names: Mapping[str, sp.Expr], aliases: Mapping[str, str]) -> None:
-        self.names, self.aliases = names, aliases
+    def __init__(self, names: Mapping[str, sp.Expr], aliases: Mapping[str, str],
+                 derivative: Derivative | None = None) -> None:
+        self.names, self.aliases, self.derivative = names, aliases, derivative
         self.depth = 0
+
+    def leibniz(self, node: ast.BinOp) -> sp.Expr | None:
+        """``dA/dB`` as a derivative, or None when ``node`` is not one.
+
+        Python reads ``eta*dL/dw`` as ``(eta*dL)/dw`` and ``-dL/dw`` as ``(-dL)/dw``,
+        so the numerator is the last factor of the left operand.
+        """
+        right, left = node.right, node.left
+        if self.derivative is None or not _differential(right):
+            return None
+        lead: sp.Expr = sp.Integer(1)
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult):
+            lead, left = self.visit(left.left), left.right
+        elif isinstance(left, ast.UnaryOp) and isinstance(left.op, ast.USub):
+            lead, left = sp.Integer(-1), left.operand
+        if not _differential(left):
+            return None
+        try:
+            return lead * self.derivative(left.id[1:], right.id[1:])
+        except DerivgenError as exc:
+            raise self.fail(left, str(exc)) from None
 
     def fail(self, node: ast.AST, message: str) -> ExprError:
         return ExprError(message, getattr(node, "lineno", 1) - 1, getattr(node, "col_offset", 0))
@@ -174,6 +210,9 @@ class _Walker:
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             return self.constant(node, self.power(node))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and (
+                found := self.leibniz(node)) is not None:
+            return found
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             return self.chain(node)
         if isinstance(node, ast.Call):
@@ -183,11 +222,13 @@ class _Walker:
 
     def chain(self, node: ast.BinOp) -> sp.Expr:
         """a + b - c + … (or a * b / c …) read along the chain, not by recursion: a long
-        sum is not deep nesting."""
+        sum is not deep nesting.  A derivative dA/dB in the chain is read as one."""
         group = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (
             ast.Mult, ast.Div)
         spine: list[ast.BinOp] = []
-        while isinstance(node, ast.BinOp) and isinstance(node.op, group):
+        while isinstance(node, ast.BinOp) and isinstance(node.op, group) and not (
+                isinstance(node.op, ast.Div) and self.derivative is not None
+                and _differential(node.right)):
             spine.append(node)
             node = node.left
         value = self.visit(node)

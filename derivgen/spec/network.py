@@ -9,6 +9,7 @@ import sympy as sp
 
 from derivgen.errors import SpecError
 from derivgen.limits import MAX_LAYERS, MAX_MATRIX_PARAMETERS
+from derivgen.ops import activations
 from derivgen.spec.fields import Fields, formula
 from derivgen.spec.naming import Names, check_template, format_name
 from derivgen.spec.records import (ACT_VAR, ACTIVATIONS, BIASES, MAX_SCALAR_PARAMETERS,
@@ -26,8 +27,9 @@ def activation(fields: Fields, key: str, value: Any, alpha: float | None) -> Act
     if value not in ACTIVATIONS:
         raise fields.error(key, f"activation {value!r} is unknown; allowed: "
                            + ", ".join(ACTIVATIONS) + ", or {custom: <formula in x>}")
-    if value == "leaky_relu":
-        return Activation(value, alpha=sp.Rational(repr(alpha if alpha is not None else 0.01)))
+    if activations.ACTIVATIONS[value].takes_alpha:
+        slope = activations.DEFAULT_LEAKY_SLOPE if alpha is None else sp.Rational(repr(alpha))
+        return Activation(value, alpha=slope)
     if alpha is not None:
         raise fields.error("alpha", "'alpha' is the slope of leaky_relu only")
     return Activation(value)
@@ -84,8 +86,8 @@ def network_section(fields: Fields) -> Network:
         alpha = sub.take("alpha", float)
         act = activation(sub, "activation", sub.take("activation", (str, dict), required=True,
                                                      choices=None), alpha)
-        if act.name == "softmax" and i != len(raw_layers) - 1:
-            raise sub.error("activation", "softmax is allowed on the output layer only")
+        if activations.ACTIVATIONS[act.name].output_only and i != len(raw_layers) - 1:
+            raise sub.error("activation", f"{act.name} is allowed on the output layer only")
         bias = sub.take("bias", str, default=default_bias, choices=BIASES)
         sub.done()
         layers.append(Layer(units, act, bias))

@@ -7,11 +7,14 @@ from typing import Any, Mapping, Union
 import sympy as sp
 
 from derivgen import limits
+from derivgen.ops import activations, losses
 from derivgen.spec.naming import Names
 
-ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax")
-LOSSES = ("half_sse", "sse", "mse", "mae", "cross_entropy", "bce")
-LOSS_ALIASES = {"softmax_cross_entropy": "cross_entropy", "binary_cross_entropy": "bce"}
+#: activations and losses a spec may name: the registries' (derivgen.ops)
+ACTIVATIONS = activations.SPEC_NAMES
+LOSSES = tuple(losses.LOSSES)
+#: activations of one entry (what a free-form model's function alias may name)
+ELEMENTWISE = tuple(n for n in ACTIVATIONS if activations.ACTIVATIONS[n].build is not None)
 REDUCTIONS = ("single", "sum", "mean")
 MAX_UNITS = limits.MAX_UNITS
 MAX_SCALAR_PARAMETERS = limits.MAX_SCALAR_PARAMETERS

@@ -13,9 +13,10 @@ import sympy as sp
 
 from derivgen.errors import SpecError
 from derivgen.limits import MAX_MAGNITUDE, clip
+from derivgen.ops import losses
 from derivgen.spec.fields import Fields, formula, identifier
 from derivgen.spec.network import network_section
-from derivgen.spec.records import (ACTIVATIONS, LOSS_ALIASES, LOSSES, REDUCTIONS, RESERVED,
+from derivgen.spec.records import (ELEMENTWISE, LOSSES, REDUCTIONS, RESERVED,
                                    Example, FreeForm, Network, Spec)
 from derivgen.spec.source import read_spec_source
 from derivgen.spec.title import safe_title, title_problem
@@ -36,9 +37,9 @@ def model_section(fields: Fields) -> FreeForm:
     aliases_raw = fields.take("functions", dict, default={})
     aliases = {}
     for alias, target in aliases_raw.items():
-        if target not in ACTIVATIONS[:-1]:
+        if target not in ELEMENTWISE:
             raise fields.error("functions", f"function alias {alias!r} must name one of "
-                               + ", ".join(ACTIVATIONS[:-1]))
+                               + ", ".join(ELEMENTWISE))
         aliases[identifier(fields, "functions", alias)] = target
     symbols: dict[str, sp.Expr] = {n: sp.Symbol(n, real=True) for n in inputs + parameters}
     eq_raw = fields.take("equations", dict, required=True)
@@ -161,12 +162,13 @@ def build_spec(data: Any, source: str) -> Spec:
     else:
         net = model_section(Fields(model_raw, "'model'", source, top.pos("model")))
     loss = top.take("loss", str, required=True, choices=None)
-    loss = LOSS_ALIASES.get(loss, loss)
+    loss = losses.SPEC_NAMES.get(loss, loss)
     if loss not in LOSSES:
         raise top.error("loss", f"loss {loss!r} is unknown; allowed: {', '.join(LOSSES)}")
-    needs = {"cross_entropy": "softmax", "bce": "sigmoid"}.get(loss)
-    if needs and (not isinstance(net, Network) or net.layers[-1].activation.name != needs):
-        raise top.error("loss", f"loss {loss} needs a network whose output layer is {needs}")
+    output = net.layers[-1].activation.name if isinstance(net, Network) else None
+    complaint = losses.output_mismatch(loss, output)
+    if complaint:
+        raise top.error("loss", complaint)
     reduction = top.take("reduction", str, required=True, choices=REDUCTIONS)
     subgradient = top.take("subgradient", int, default=0, choices=(0, 1))
     spec = Spec(name=name, source=source, network=net, loss=loss, reduction=reduction,

@@ -19,9 +19,9 @@ from sympy.core.function import AppliedUndef
 from derivgen.ops.functions import LeakyRelu, Step
 from derivgen.render.latex import FUNCTION_NAMES, split_name
 from derivgen.render.notation import Notation
-from derivgen.judge.arrays import Evaluator, ShapeMismatch, close
+from derivgen.judge.arrays import Binding, Evaluator, ShapeMismatch, close
 from derivgen.verify import random_point
-from derivgen.judge.numeric import POINTS, compare, concrete
+from derivgen.judge.numeric import POINTS, SAMPLES, compare, concrete
 from derivgen.judge.mapping import N, Mapper
 from derivgen.reader.latex import DEFAULT_FUNCTIONS, parse_expression, parse_reference
 
@@ -144,14 +144,14 @@ class Reader:
     def judge_layer(self, latex: str, matrices: tuple, seed: int = 0) -> Judgement:
         """A whole-layer equation (z_1 = W_1·x + b_1), evaluated with arrays."""
         functions = self.mapper.parse_functions | {"softmax"}
-        bindings = {str(parse_expression(fragment, functions=functions)): binding
-                    for fragment, binding in matrices}
+        bindings = {str(parse_expression(fragment, functions=functions)): Binding(kind, names)
+                    for fragment, (kind, names) in matrices}
         names = frozenset(n for n, b in bindings.items() if b.kind != "param")
         ref = parse_reference(latex, functions=functions, matrices=names,
                               hadamard=frozenset())  # every product sign here is a matrix one
         net = self.model.spec.network
         layout = "columns" if net.names.matrix_layout == "out_in" else "rows"
-        n = 1 if layout == "columns" or self.model.graph.reduction == "single" else 3
+        n = 1 if layout == "columns" or self.model.graph.reduction == "single" else SAMPLES
         rng = np.random.default_rng(seed)
         for point in range(LAYER_POINTS):
             params, x, y = random_point(self.model, rng, n)

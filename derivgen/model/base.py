@@ -1,0 +1,160 @@
+"""What both model forms share: building, compiled functions, batches, random points.
+
+:class:`BaseModel` implements :class:`derivgen.engine.protocol.GradientModel`
+once; :class:`~derivgen.model.scalar.Model` and
+:class:`~derivgen.model.matrix.MatrixModel` supply the form-specific parts:
+the graph builder and rule table, the code printer, and how parameters and
+batches are laid out for the generated code.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from derivgen.engine.reverse import Derivation, Rules, reverse_pass
+from derivgen.errors import SpecError, UnsupportedError
+from derivgen.render import jupyter
+from derivgen.spec.records import Spec
+
+Params = Mapping[str, Any]
+
+
+def batch_arrays(x: Any, y: Any, inputs: int, outputs: int,
+                 single: bool) -> tuple[np.ndarray, np.ndarray]:
+    """x as (N, inputs) and y as (N, outputs) float arrays, or a ValueError saying why not."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    x = x.reshape(-1, 1) if x.ndim == 1 and inputs == 1 else np.atleast_2d(x)
+    y = y.reshape(-1, 1) if y.ndim == 1 and outputs == 1 else np.atleast_2d(y)
+    if x.shape[1:] != (inputs,) or y.shape[1:] != (outputs,):
+        raise ValueError(f"expected x of shape (N, {inputs}) and y of shape "
+                         f"(N, {outputs}); got {x.shape} and {y.shape}")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
+    if single and x.shape[0] != 1:
+        raise ValueError("this spec's reduction is 'single': pass exactly one sample")
+    return x, y
+
+
+class BaseModel:
+    """The shared half of both model forms; see the module docstring."""
+
+    form = ""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        try:
+            self.graph = self._build_graph()
+            self.derivation: Derivation = reverse_pass(self.graph, self._rules())
+        except SpecError as exc:
+            if exc.source != "<spec>":
+                raise
+            pos = getattr(spec.network, "names_pos", None)  # names come from the templates
+            raise SpecError(exc.message, spec.source,
+                            *((pos.line, pos.column) if pos else (None, None))) from None
+        except UnsupportedError as exc:
+            raise UnsupportedError(f"{spec.source}: {exc}") from None
+        self._compiled: dict[str, Callable] = {}
+
+    # ---- the form-specific parts ----
+    def _build_graph(self) -> Any:
+        raise NotImplementedError
+
+    def _rules(self) -> Rules:
+        raise NotImplementedError
+
+    def _compile(self, what: str) -> tuple[Callable, str]:
+        """(function, source) of the generated code for ``what``."""
+        raise NotImplementedError
+
+    def _params(self, params: Params) -> dict[str, Any]:
+        """Parameters as the generated code takes them (every one given, shapes checked)."""
+        raise NotImplementedError
+
+    def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """x and y as the generated code takes them."""
+        raise NotImplementedError
+
+    def _fan_in(self, name: str) -> int:
+        """Inputs feeding a weight (0 for a bias), for initialisation."""
+        raise NotImplementedError
+
+    # ---- shared ----
+    def _repr_markdown_(self) -> str:
+        """Jupyter and Colab show a model as its derivation (a summary when it is large)."""
+        return jupyter.model_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        """The forward equations, the loss and (small models) the gradients, as LaTeX."""
+        return jupyter.model_latex(self)
+
+    def gradient_markdown(self, name: str) -> str:
+        """One parameter's chain of partials and formulas, as Markdown."""
+        return jupyter.gradient_markdown(self, name)
+
+    def show(self, name: str | None = None) -> None:
+        """Display one gradient, or the whole derivation, in Jupyter (print it elsewhere)."""
+        jupyter.show(self, name)
+
+    def _function(self, what: str) -> Callable:
+        if what not in self._compiled:
+            self._compiled[what] = self._compile(what)[0]
+        return self._compiled[what]
+
+    def source(self, what: str = "gradient") -> str:
+        """The generated NumPy source of gradient, inputs, loss, values or kinks."""
+        return self._compile(what)[1]
+
+    def random_params(self, rng: np.random.Generator, scaled: bool = True) -> dict[str, Any]:
+        """Weights ~ N(0, 1/fan_in), biases and free parameters ~ N(0, 0.5²); every entry
+        ~ N(0, 1) when ``scaled`` is false.  Numbers for scalar parameters, arrays else."""
+        out: dict[str, Any] = {}
+        for name, shape in self.parameter_shapes.items():
+            fan_in = self._fan_in(name)
+            scale = (1 / np.sqrt(fan_in) if fan_in else 0.5) if scaled else 1.0
+            value = rng.normal(0.0, scale, size=shape)
+            out[name] = float(value) if shape == () else value
+        return out
+
+    def initial_params(self, seed: int = 0) -> dict[str, Any]:
+        """``random_params`` of a generator seeded with ``seed``."""
+        return self.random_params(np.random.default_rng(seed))
+
+    def gradient_fn(self) -> Callable[[Params, Any, Any], dict[str, Any]]:
+        """``f(params, x (N, D), y (N, C)) -> {name: ∂L/∂name}``, shaped as the parameters."""
+        fn = self._function("gradient")
+
+        def gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
+            xa, ya = self._arrays(x, y)
+            return self._shaped(fn(self._params(params), xa, ya))
+        return gradient
+
+    def _shaped(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Gradients from the generated code, shaped as the parameters."""
+        return raw
+
+    def loss_fn(self) -> Callable[[Params, Any, Any], float]:
+        """``f(params, x, y) -> L`` with the spec's reduction (and penalty)."""
+        fn = self._function("loss")
+
+        def loss(params: Params, x: Any, y: Any) -> float:
+            xa, ya = self._arrays(x, y)
+            return float(fn(self._params(params), xa, ya))
+        return loss
+
+    def input_gradient_fn(self) -> Callable[[Params, Any, Any], np.ndarray]:
+        """``f(params, x, y) -> ∂L/∂x`` of the reduced loss, shape (N, D)."""
+        fn = self._function("inputs")
+
+        def inputs(params: Params, x: Any, y: Any) -> np.ndarray:
+            xa, ya = self._arrays(x, y)
+            dx = np.asarray(fn(self._params(params), xa, ya), dtype=float)
+            return dx.T if self.form == "matrix" and self.graph.layout == "columns" else dx
+        return inputs
+
+    def kink_distance(self, params: Params, x: Any, y: Any) -> float:
+        """Smallest |argument| of any ReLU/LeakyReLU/|·| over the batch (inf if none)."""
+        xa, ya = self._arrays(x, y)
+        found = self._function("kinks")(self._params(params), xa, ya)
+        return min((float(np.min(np.abs(v))) for v in found), default=float("inf"))
