@@ -1123,10 +1123,10 @@ def test_notation_symbols_that_cannot_compile_are_refused(tmp_path: Path) -> Non
 def _tiny_notation():
     from derivgen import load
     from derivgen.render.notation import Notation
-    from derivgen.render.profiles import default_profile
+    from derivgen.render.profiles import PROFILES
     model = load(sub(GOOD_NET, "{units: 2, activation: sigmoid}", "{units: 1, activation: "
                      '{custom: "leaky_relu(x, 0.2) + leaky_relu(x, 0.3)"}}'))
-    return Notation(model, default_profile("t")), next(iter(model.graph.nodes))
+    return Notation(model, PROFILES["default"]), next(iter(model.graph.nodes))
 
 
 @pytest.mark.parametrize("wrap", ["exp", "sigmoid", "relu", "leaky", "log", "abs"])

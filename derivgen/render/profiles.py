@@ -11,6 +11,7 @@ A spec without ``notation:`` (or without ``profile:`` in it) gets ``default``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
