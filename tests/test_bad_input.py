@@ -501,6 +501,9 @@ T = REF + "    - {id: two, latex: 'a = a', continues: [1, 2]}\n"
 C.append(case("continues_list", T, "'continues'", pos=at(T, "[1, 2]")))
 T = ref("reference:\n", "reference:\n  functions: {a: 1}\n")
 C.append(case("functions_number", T, "functions: 'a'", pos=at(T, "1}")))
+T = ref("reference:\n", "reference:\n  functions: {s: swish}\n")
+C.append(case("functions_unused_unknown_target", T, "functions: s", "'swish'", "sigmoid",
+              pos=at(T, "swish")))
 T = ref("reference:\n", "reference:\n  where: {g: 'a + \\foo'}\n")
 C.append(case("where_unused_bad_latex", T, "where: g", "\\foo", pos=at(T, "\\foo")))
 for ident, power in [("latex_power_tower", "9^{9^{9}}"), ("latex_tiny_power", "10^{-100000000}"),

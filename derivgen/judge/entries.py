@@ -9,10 +9,11 @@ reinterpretation (``each: {i: abc}`` is not the letters a, b, c).  Every
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from derivgen.errors import ReferenceParseError, SpecError
 from derivgen.limits import MAX_EACH_COMBINATIONS, MAX_ENTRIES, clip
+from derivgen.ops.activations import ACTIVATIONS
 from derivgen.spec.source import Pos
 
 
@@ -57,8 +58,18 @@ def check_reference(raw: Any, source: str, parameters: list[str]) -> None:
                 _check_entry(source, entry, parameters)
 
 
-def check_where(raw: Any, source: str, parse: Callable[[str], Any]) -> None:
-    """Parse every ``where:`` entry, used or not; an error points into its text."""
+def check_where(raw: Any, source: str, parse: Callable[[str], Any],
+                names: Collection[str] = ()) -> None:
+    """Parse every ``where:`` entry, used or not, and check every ``functions:`` target
+    (an elementwise activation, a name of the spec, 'node', or a definition with "=");
+    an error points at the entry."""
+    functions = raw.get("functions", {}) if isinstance(raw, dict) else {}
+    targets = {"node", *names, *(n for n, op in ACTIVATIONS.items() if op.build is not None)}
+    for key, value in (functions.items() if isinstance(functions, dict) else ()):
+        if isinstance(value, str) and "=" not in value and value not in targets:
+            raise _at(source, _pos(functions, key), f"functions: {key}: {clip(value)!r} is "
+                      "no activation, name of the spec or 'node'; activations: "
+                      + ", ".join(sorted(n for n, op in ACTIVATIONS.items() if op.build)))
     where = raw.get("where", {}) if isinstance(raw, dict) else {}
     for key, text in (where.items() if isinstance(where, dict) else ()):
         try:

@@ -74,7 +74,7 @@ def read_formulas(model: "Model") -> list[Formula]:
     except DerivgenError as exc:
         key = "loss_arguments" if str(exc).startswith("loss_arguments") else "functions"
         raise top.error(key, str(exc)) from None
-    check_where(raw, model.spec.source, mapper.parse)  # every entry, used or not
+    check_where(raw, model.spec.source, mapper.parse, mapper.by_name)  # used or not
     matrices = None
     if matrices_raw is not None:
         section = Fields(matrices_raw, "'matrices'", model.spec.source, top.pos("matrices"))

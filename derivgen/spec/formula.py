@@ -153,6 +153,16 @@ def _differential(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id[:1] == "d" and node.id[1:2].isalpha()
 
 
+def _leibniz_shape(node: ast.BinOp) -> bool:
+    """Whether ``node`` reads as dA/dB: X*dA/dB, -dA/dB or dA/dB (see _Walker.leibniz)."""
+    left = node.left
+    if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult):
+        left = left.right
+    elif isinstance(left, ast.UnaryOp) and isinstance(left.op, ast.USub):
+        left = left.operand
+    return isinstance(node.op, ast.Div) and _differential(node.right) and _differential(left)
+
+
 class _Walker:
     def __init__(self, names: Mapping[str, sp.Expr], aliases: Mapping[str, str],
                  derivative: Derivative | None = None) -> None:
@@ -227,8 +237,7 @@ class _Walker:
             ast.Mult, ast.Div)
         spine: list[ast.BinOp] = []
         while isinstance(node, ast.BinOp) and isinstance(node.op, group) and not (
-                isinstance(node.op, ast.Div) and self.derivative is not None
-                and _differential(node.right)):
+                self.derivative is not None and _leibniz_shape(node)):
             spine.append(node)
             node = node.left
         value = self.visit(node)

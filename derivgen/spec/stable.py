@@ -3,18 +3,21 @@
 ``log(1 + exp(x))`` overflows at x = 1000 and ``1/(1 + exp(-x))`` at
 x = −1000, although both have finite values (1000 and 0) and finite
 derivatives.  When a spec's formula is parsed, such patterns are rewritten,
-bottom-up, into the activations whose generated code is stable
-(:mod:`derivgen.codegen.runtime`):
+bottom-up, into forms whose generated code is stable (softplus, σ and
+log-sum-exp are shifted in :mod:`derivgen.ops.runtime`).  The idea is one:
+a quantity whose logarithm has a stable form is handled in log space.
 
-- log(1 + eᵘ) → softplus(u); log(e^a + e^b + …) → LogSumExp(a, b, …);
-  log(c + eᵘ) → log c + softplus(u − log c) for a number c > 0;
-- log(eᵘ) → u; log(σ(u)) → −softplus(−u); log(1 − σ(u)) → −softplus(u);
-  log of a product or power splits off its exp and σ factors;
-- (1 + eᵘ)^(−k) → σ(−u)^k; (e^a + e^b + …)^(−k) → exp(−k·LogSumExp(a, b, …));
-- in a product, exp factors are one exp of the summed exponents
-  (eᵃ·eᵇ → e^(a+b)); e^(−u)·σ(u) → σ(−u); an exp times a sum of exps and
-  numbers is distributed, so e^(−x)(1 + eˣ) → e^(−x) + 1 and
-  (eˣ − e^(−x))/(eˣ + e^(−x)) → e^(x − LSE) − e^(−x − LSE).
+- Stable logarithms: log eᵘ = u, log c = log c for a number c > 0,
+  log σ(u) = −softplus(−u), and so for products and powers of these;
+  log of a sum of such terms is a log-sum-exp of their logs
+  (log(1 + eᵘ) = softplus(u), log(eᵃ + eᵇ) = LSE(a, b)).
+- A sum of such terms raised to a negative or fractional power is
+  exp(k·LSE(…)); (1 + eᵘ)^(−k) is written σ(−u)^k.
+- 1 − σ(u) is σ(−u) (no cancellation near 1).
+- In a product, exp factors are one exp of the summed exponents
+  (eᵃ·eᵇ = e^(a+b)); e^(−u)·σ(u) = σ(−u); an exp times a sum of exps and
+  numbers is distributed, so e^(−x)(1 + eˣ) = e^(−x) + 1 and
+  (eˣ − e^(−x))/(eˣ + e^(−x)) = e^(x − LSE) − e^(−x − LSE).
 
 Every rewrite is an identity for real arguments, so values and derivatives do
 not change, only how they are computed.  What stays unstable (e^(−eˣ) at
@@ -22,9 +25,14 @@ x = 1000, say) shows as an explicit non-finite result in ``check``.
 """
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
 from derivgen.ops.functions import LogSumExp, Sigmoid, Softplus
+
+#: terms a power of a sum of exps may be written out into
+MAX_SPREAD = 64
 
 
 def stabilize(expr: sp.Expr) -> sp.Expr:
@@ -40,78 +48,70 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
         return _pow(expr) or expr
     if expr.is_Mul:
         return _mul(expr)
+    if expr.is_Add:
+        return _one_minus_sigmoid(expr)
     return expr
 
 
-def _exp_terms(u: sp.Expr) -> tuple[list[sp.Expr], list[sp.Expr]] | None:
-    """(exponents, other terms) of a sum whose exp terms have coefficient 1; None otherwise."""
-    if not u.is_Add:
-        return None
-    exps = [t.args[0] for t in u.args if t.func is sp.exp]
-    rest = [t for t in u.args if t.func is not sp.exp]
-    return (exps, rest) if exps else None
-
-
-def _log(u: sp.Expr) -> sp.Expr | None:
-    if u.func is sp.exp:
-        return u.args[0]
-    if isinstance(u, Sigmoid):
-        return -Softplus(-u.args[0])
-    if u.is_Mul or (u.is_Pow and _positive(u.base)):
-        factors = sp.Mul.make_args(u)
-        sure = [f for f in factors if _positive(f.base if f.is_Pow else f)]
-        if not sure:
+def stable_log(t: sp.Expr) -> sp.Expr | None:
+    """log(t) in a form that does not overflow, when t is built of exp, σ and positive
+    numbers by products, powers and sums; None otherwise."""
+    if t.func is sp.exp:
+        return t.args[0]
+    if t.is_Number:
+        return sp.log(t) if t > 0 else None
+    if isinstance(t, Sigmoid):
+        return -Softplus(-t.args[0])
+    if t.is_Pow:
+        inner = stable_log(t.base)
+        return None if inner is None else t.exp * inner
+    if t.is_Mul or t.is_Add:
+        logs = [stable_log(a) for a in t.args]
+        if any(v is None for v in logs):
             return None
-        rest = sp.Mul(*(f for f in factors if f not in sure))
-        logs = [f.exp * _log_positive(f.base) if f.is_Pow else _log_positive(f) for f in sure]
-        return sp.Add(*logs) + (sp.log(rest) if rest != 1 else 0)
-    split = _exp_terms(u)
-    if split is not None:
-        exps, rest = split
-        if not rest:
-            return LogSumExp(*exps) if len(exps) > 1 else exps[0]
-        if len(rest) == 1 and rest[0].is_Number and rest[0] > 0:
-            if len(exps) == 1 and rest[0] == 1:
-                return Softplus(exps[0])
-            if len(exps) == 1:
-                c = rest[0]
-                return sp.log(c) + Softplus(exps[0] - sp.log(c))
-            return LogSumExp(sp.log(rest[0]), *exps)
-        return None
-    if u.is_Add and len(u.args) == 2 and sp.Integer(1) in u.args:
-        other = u.args[0] if u.args[1] == 1 else u.args[1]
-        if isinstance(-other, Sigmoid):  # 1 − σ(v) = σ(−v)
-            return -Softplus((-other).args[0])
+        if t.is_Mul:
+            return sp.Add(*logs)
+        if len(logs) == 2 and 0 in logs:  # log(1 + eᵘ)
+            return Softplus(logs[1] if logs[0] == 0 else logs[0])
+        return LogSumExp(*logs)
     return None
 
 
-def _positive(f: sp.Expr) -> bool:
-    """A factor known positive whose log has a stable form."""
-    if f.func is sp.exp or isinstance(f, Sigmoid):
-        return True
-    split = _exp_terms(f)
-    return split is not None and all(t.is_Number and t > 0 for t in split[1])
-
-
-def _log_positive(f: sp.Expr) -> sp.Expr:
-    return _log(f) or sp.log(f)
+def _log(u: sp.Expr) -> sp.Expr | None:
+    whole = stable_log(u)
+    if whole is not None:
+        return whole
+    if u.is_Mul:  # log(R·P) = log R + log P for the factors P with a stable log
+        sure = [(f, stable_log(f)) for f in u.args]
+        sure = [(f, v) for f, v in sure if v is not None]
+        if sure:
+            rest = sp.Mul(*(f for f in u.args if f not in {f for f, _ in sure}))
+            return sp.Add(*(v for _, v in sure)) + sp.log(rest)
+    return None
 
 
 def _pow(e: sp.Pow) -> sp.Expr | None:
     base, k = e.args
-    if not (k.is_Number and k < 0):
+    if not base.is_Add or not k.is_Number or (k.is_Integer and k > 0):
         return None
-    split = _exp_terms(base)
-    if split is None:
-        return None
-    exps, rest = split
-    if len(exps) == 1 and rest == [sp.Integer(1)]:  # (1 + eᵘ)^(−k) = σ(−u)^k
+    exps = [t.args[0] for t in base.args if t.func is sp.exp]
+    rest = [t for t in base.args if t.func is not sp.exp]
+    if k < 0 and len(exps) == 1 and rest == [sp.Integer(1)]:  # (1 + eᵘ)^(−k) = σ(−u)^k
         return Sigmoid(-exps[0]) ** (-k)
-    if not rest:
-        return sp.exp(k * LogSumExp(*exps)) if len(exps) > 1 else None
-    if len(rest) == 1 and rest[0].is_Number and rest[0] > 0:
-        return sp.exp(k * LogSumExp(sp.log(rest[0]), *exps))
-    return None
+    inner = stable_log(base)
+    return None if inner is None else sp.exp(k * inner)
+
+
+def _one_minus_sigmoid(e: sp.Add) -> sp.Expr:
+    """c − c·σ(u) = c·σ(−u) inside a sum."""
+    terms = list(e.args)
+    for t in e.args:
+        coeff, rest = t.as_coeff_Mul()
+        if isinstance(rest, Sigmoid) and coeff < 0 and -coeff in terms and t in terms:
+            terms.remove(t)
+            terms.remove(-coeff)
+            terms.append(-coeff * Sigmoid(-rest.args[0]))
+    return sp.Add(*terms) if len(terms) != len(e.args) or terms != list(e.args) else e
 
 
 def _mul(e: sp.Mul) -> sp.Expr:
@@ -122,7 +122,7 @@ def _mul(e: sp.Mul) -> sp.Expr:
     others = [f for f in factors if f.func is not sp.exp]
     exponent = sp.Add(*(f.args[0] for f in exps))
     # e^(−w) σ(w) = σ(−w): absorb the exponent into sigmoid factors where it cancels
-    for i, f in enumerate(others):
+    for i, f in enumerate(list(others)):
         base, power = (f.base, f.exp) if f.is_Pow else (f, sp.Integer(1))
         if not isinstance(base, Sigmoid) or not (power.is_Integer and power > 0):
             continue
@@ -134,8 +134,12 @@ def _mul(e: sp.Mul) -> sp.Expr:
             exponent, power = reduced, power - 1
             others.append(Sigmoid(-w))
         others[i] = base ** power
-    sums = [f for f in others if _exp_terms(f) is not None
-            and all(t.is_Number or t.func is sp.exp or _neg_exp(t) for t in f.args)]
+    if exponent != 0:  # σ(w)^p·e^E = e^(E − p·softplus(−w)): tiny times huge is never 0·inf
+        folded = [f for f in others if isinstance(f.base if f.is_Pow else f, Sigmoid)]
+        exponent += sp.Add(*(stable_log(f) for f in folded))
+        others = [f for f in others if f not in folded]
+    others = [_expanded(f) for f in others]
+    sums = [f for f in others if _exp_sum(f)]
     if sums:  # e^E (Σ cᵢ e^aᵢ + c) = Σ cᵢ e^(aᵢ + E) + c e^E
         total = sums[0]
         others.remove(total)
@@ -144,11 +148,37 @@ def _mul(e: sp.Mul) -> sp.Expr:
     return sp.Mul(*others) * sp.exp(exponent)
 
 
+def _exp_sum(f: sp.Expr) -> bool:
+    """A sum of numbers and multiples of exps, with at least one exp."""
+    return f.is_Add and any(_exp_term(t) for t in f.args) and all(
+        t.is_Number or _exp_term(t) for t in f.args)
+
+
+def _expanded(f: sp.Expr) -> sp.Expr:
+    """(Σ cᵢ e^aᵢ)^n written out when that gives at most MAX_SPREAD terms, so that an exp
+    factor beside it can be distributed: (eˣ − e⁻ˣ)²·e^(−2·LSE) stays finite."""
+    if not (f.is_Pow and f.exp.is_Integer and f.exp > 1 and _exp_sum(f.base)):
+        return f
+    n, k = int(f.exp), len(f.base.args)
+    if math.comb(n + k - 1, k - 1) > MAX_SPREAD:
+        return f
+    return sp.Add(*(_merge_exps(t) for t in sp.Add.make_args(sp.expand_multinomial(f))))
+
+
+def _merge_exps(t: sp.Expr) -> sp.Expr:
+    """c·e^a·e^b as c·e^(a+b)."""
+    exps = [f for f in sp.Mul.make_args(t) if f.func is sp.exp]
+    if len(exps) < 2:
+        return t
+    rest = [f for f in sp.Mul.make_args(t) if f.func is not sp.exp]
+    return sp.Mul(*rest) * sp.exp(sp.Add(*(f.args[0] for f in exps)))
+
+
 def _terms(x: sp.Expr) -> int:
     return 0 if x == 0 else len(sp.Add.make_args(x))
 
 
-def _neg_exp(t: sp.Expr) -> bool:
+def _exp_term(t: sp.Expr) -> bool:
     coeff, rest = t.as_coeff_Mul()
     return coeff.is_Number and rest.func is sp.exp
 
