@@ -179,3 +179,84 @@ def naive_build(sizes: Sequence[int]) -> Callable:
     params = list(w1) + list(b1) + list(w2) + list(b2)
     grads = [sp.diff(loss, q) for q in params]
     return sp.lambdify([*params, *x, *y], grads, cse=True)
+
+
+# ---------------------------------------------------------------- training loops
+def numpy_train(net: Net, p: Params, x: np.ndarray, y: np.ndarray, steps: int,
+                lr: float) -> dict[str, np.ndarray]:
+    """Full-batch gradient descent as one writes it by hand around :func:`numpy_grad`."""
+    params = {k: np.array(v, dtype=float) for k, v in p.items()}
+    for _ in range(steps):
+        grads = numpy_grad(net, params, x, y)
+        for k in params:
+            params[k] -= lr * grads[k]
+    return params
+
+
+def _jax_loss(net: Net):
+    import jax
+
+    def loss(params: dict, xb: Any, yb: Any) -> Any:
+        a = xb
+        for l in range(1, net.layers + 1):
+            a = a @ params[f"W_{l}"] + params[f"b_{l}"]
+            if l < net.layers:
+                a = jax.nn.relu(a) if net.hidden == "relu" else jax.nn.sigmoid(a)
+        per = 0.5 * ((a - yb) ** 2).sum(axis=1)
+        return per.mean() if net.reduction == "mean" else per.sum()
+    return loss
+
+
+def jax_train_fns(net: Net, p: Params, x: np.ndarray, y: np.ndarray, steps: int, lr: float
+                  ) -> tuple[Callable[[], dict], Callable[[], dict]]:
+    """(a Python loop over a jitted step, one jitted ``fori_loop`` over all steps)."""
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    jax.config.update("jax_platforms", "cpu")
+    import jax.numpy as jnp
+    grad = jax.grad(_jax_loss(net))
+    jx, jy = jnp.asarray(x), jnp.asarray(y)
+    start = {k: jnp.asarray(v) for k, v in p.items()}
+
+    @jax.jit
+    def step(params):
+        g = grad(params, jx, jy)
+        return {k: params[k] - lr * g[k] for k in params}
+
+    @jax.jit
+    def whole(params):
+        return jax.lax.fori_loop(0, steps, lambda i, q: step(q), params)
+
+    def loop() -> dict:
+        params = start
+        for _ in range(steps):
+            params = step(params)
+        return jax.block_until_ready(params)
+
+    return loop, lambda: jax.block_until_ready(whole(start))
+
+
+def torch_train_fn(net: Net, p: Params, x: np.ndarray, y: np.ndarray, steps: int,
+                   lr: float) -> Callable[[], dict]:
+    """torch autograd and an in-place update per step (CPU, one thread, float64)."""
+    import torch
+    torch.set_num_threads(1)
+    tx, ty = torch.tensor(x, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
+
+    def run() -> dict:
+        params = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+                  for k, v in p.items()}
+        for _ in range(steps):
+            a = tx
+            for l in range(1, net.layers + 1):
+                a = a @ params[f"W_{l}"] + params[f"b_{l}"]
+                if l < net.layers:
+                    a = torch.relu(a) if net.hidden == "relu" else torch.sigmoid(a)
+            per = 0.5 * ((a - ty) ** 2).sum(dim=1)
+            loss = per.mean() if net.reduction == "mean" else per.sum()
+            grads = torch.autograd.grad(loss, list(params.values()))
+            with torch.no_grad():
+                for t, g in zip(params.values(), grads):
+                    t -= lr * g
+        return {k: v.detach().numpy() for k, v in params.items()}
+    return run

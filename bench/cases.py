@@ -27,14 +27,21 @@ NAIVE_ALWAYS = {(1, 3, 1), (2, 3, 2), (4, 16, 3)}
 NAIVE_BIG = {(8, 32, 4)}
 
 #: gradient cases: (network, batch size N)
+SEED_111 = Net((1, 1, 1), "sigmoid", "identity", "half_sse", "mean")    # seed 001
 SEED_131 = Net((1, 3, 1), "relu", "identity", "half_sse", "sum")       # seed 000
 SEED_232 = Net((2, 3, 2), "sigmoid", "identity", "half_sse", "mean")
 WIDE_1641 = Net((1, 64, 1), "relu", "identity", "half_sse", "sum")
 MNIST = Net((784, 128, 10), "relu", "softmax", "cross_entropy", "mean")
 GRADIENT_CASES: list[tuple[Net, int]] = [
-    (SEED_131, 4), (SEED_131, 1000), (SEED_232, 4), (SEED_232, 1000), (WIDE_1641, 1000),
-    (MNIST, 64), (MNIST, 256),
+    *((net, n) for net in (SEED_111, SEED_131, SEED_232) for n in (1, 4, 32, 1000)),
+    (WIDE_1641, 1000), (MNIST, 64), (MNIST, 256),
 ]
+#: the training row: full-batch gradient descent
+TRAIN_NET = Net((1, 3, 1), "relu", "identity", "half_sse", "mean")
+TRAIN_STEPS, TRAIN_SAMPLES, TRAIN_LR = 10_000, 100, 0.01
+#: derivation scaling in scalar form, and the depth matrix form must reach
+SCALING = [(16, 64, 8), (32, 128, 16), (56, 224, 28)]
+DEEP_LAYERS = 200
 
 
 class Unavailable(Exception):
@@ -103,13 +110,17 @@ def _scalar_to_rows(model: derivgen.Model, raw: dict[str, float]) -> dict[str, n
 
 def derivgen_grad_fn(net: Net, form: str, p: Params, x: np.ndarray,
                      y: np.ndarray) -> tuple[Callable[[], Any], Callable[[], dict]]:
-    """(timed call, call returning rows-layout gradients) for derivgen in ``form``.
+    """(timed call, call returning rows-layout gradients) for derivgen in ``form``
+    ("scalar", "matrix", or "numba"/"auto": the scalar model with that backend).
 
     The timed call is what a user calls: scalar form takes the scalar parameter
     dict (converted once, outside the timing), matrix form the arrays.
     """
+    backend = "numpy"
+    if form in ("numba", "auto"):
+        form, backend = "scalar", form
     model = build_model(net, form)
-    grad = model.gradient_fn()
+    grad = model.gradient_fn(backend)
     if form == "scalar":
         flat = _scalar_params(model, p)
         return (lambda: grad(flat, x, y)), (lambda: _scalar_to_rows(model, grad(flat, x, y)))
@@ -136,3 +147,15 @@ def mismatch(reference: dict[str, np.ndarray], got: dict[str, Any],
         if err > rtol * scale:
             return f"{name}: max error {err:.2e} > {rtol:g} x {scale:.2e}"
     return None
+
+
+def derivgen_train_fn(net: Net, backend: str, p: Params, x: np.ndarray, y: np.ndarray,
+                      steps: int, lr: float) -> Callable[[], dict]:
+    """A call of ``derivgen.train`` (scalar form) returning rows-layout parameters."""
+    model = build_model(net, "scalar")
+    flat = _scalar_params(model, p)
+
+    def run() -> dict:
+        result = derivgen.train(model, x, y, steps, lr, backend=backend, params=flat)
+        return _scalar_to_rows(model, result.params)
+    return run

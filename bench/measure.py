@@ -157,3 +157,52 @@ def machine() -> dict[str, str]:
     info["derivgen commit"] = commit
     info["threads"] = ", ".join(f"{k}={os.environ.get(k, '')}" for k in SINGLE_THREAD_ENV)
     return info
+
+
+def interleaved(calls: dict[str, Callable[[], Any]], rounds: int, samples: int = 3,
+                min_sample: float = 0.005) -> dict[str, list[float]]:
+    """Per-call seconds of every call, one sample each per round, the calls taking turns.
+
+    A burst of load from the machine's other users then hits every call alike, so the
+    ratios of the minima (and of the medians) over rounds compare like with like.
+    """
+    out: dict[str, list[float]] = {k: [] for k in calls}
+    for _ in range(rounds):
+        for name, fn in calls.items():
+            out[name].append(per_call_time(fn, samples=samples, min_sample=min_sample))
+    return out
+
+
+def interleaved_once(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """Wall seconds of one call of each, taking turns, ``rounds`` times (long calls)."""
+    out: dict[str, list[float]] = {k: [] for k in calls}
+    for _ in range(rounds):
+        for name, fn in calls.items():
+            start = time.perf_counter()
+            fn()
+            out[name].append(time.perf_counter() - start)
+    return out
+
+
+def cold_samples(commands: dict[str, Sequence[str]], rounds: int) -> dict[str, list[float]]:
+    """Wall seconds of fresh processes, the commands taking turns (after one warm-up each)."""
+    def once(cmd: Sequence[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+        return time.perf_counter() - start
+    for cmd in commands.values():
+        once(cmd)
+    out: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(rounds):
+        for name, cmd in commands.items():
+            out[name].append(once(cmd))
+    return out
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages (the machine is shared)."""
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "?"

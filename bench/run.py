@@ -1,22 +1,27 @@
-"""derivgen benchmarks: derivation time, gradient speed, memory and cold start.
+"""derivgen benchmarks: gradients, training, derivation scaling, memory and cold start.
 
-Run (from the repository root, with the ``bench`` extra for torch/JAX columns):
+Run (from the repository root; the ``bench`` extra adds the torch and JAX columns,
+the ``fast`` extra the numba ones):
 
-    python bench/run.py [--quick] [--naive-big] [--markdown BENCHMARKS.md]
+    python bench/run.py --out results.md [--quick]
 
-Everything is measured in this one run on this one machine and reported side
-by side, as medians and as ratios to anchors measured alongside (naive SymPy
-for derivation, hand-written NumPy for gradients).  Every thread pool is pinned
-to one thread before NumPy, torch or JAX is imported.  Every gradient is
-checked against hand-written NumPy before it is timed.  Unit tests never time
-anything; this script is the place for speed.
+Everything is measured in this one run on this one machine, as ratios to an
+anchor measured alongside (hand-written NumPy for gradients and training,
+``import sympy`` for cold start), with the minimum over interleaved samples
+next to the median.  Every thread pool is pinned to one thread before NumPy,
+torch or JAX is imported.  Every gradient and every trained result is checked
+against hand-written NumPy before it is timed.  The report goes to stdout, and
+to ``--out FILE`` when given (nothing is written otherwise).
 """
 from __future__ import annotations
 
 import argparse
-import re
+import os
 import shlex
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from measure import single_thread_env
@@ -24,156 +29,192 @@ from measure import single_thread_env
 single_thread_env()  # before NumPy/torch/JAX are imported, below or in anchors/cases
 
 import numpy as np  # noqa: E402
-import sympy as sp  # noqa: E402
 
 import anchors  # noqa: E402
 import cases  # noqa: E402
 import measure  # noqa: E402
-from report import Cell, DeriveRow, GradRow, render  # noqa: E402
+from report import Timed, render  # noqa: E402
 
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-
-
-def _params(sizes: tuple[int, ...]) -> int:
-    return sum(a * b + b for a, b in zip(sizes, sizes[1:]))
-
-
-def derivations(args: argparse.Namespace) -> list[DeriveRow]:
-    """(a) spec → callable against naive SymPy, and (c) peak memory of each."""
-    rows = []
-    # untimed warm-up: the first build imports SymPy's printers, lambdify and codegen,
-    # a once-per-process cost that (d) measures, not a cost of any one size
-    cases.derivgen_build((1, 3, 1), "scalar")
-    anchors.naive_build((1, 3, 1))
-    plan = [("scalar", s) for s in cases.DERIVE_SCALAR]
-    plan += [("matrix", s) for s in cases.DERIVE_MATRIX]
-    for form, sizes in plan:
-        # a second build in one process would reuse SymPy's cache; clear it each time
-        repeat = 1 if args.quick else (5 if sizes[1] <= 16 else 3)
-        try:
-            ours: Cell = measure.median_time(lambda: cases.derivgen_build(sizes, form),
-                                                   repeat, before=sp.core.cache.clear_cache)
-            mem = measure.peak_memory("derivgen", sizes, form)
-        except cases.Unavailable as exc:
-            ours, mem = str(exc), "-"
-        row = DeriveRow(form, sizes, _params(sizes), ours, derivgen_mem=mem)
-        if form == "scalar":
-            if sizes in cases.NAIVE_ALWAYS or (args.naive_big and sizes in cases.NAIVE_BIG):
-                repeat = 1 if args.quick or sizes[1] > 3 else 3
-                row.naive = measure.median_time(lambda: anchors.naive_build(sizes), repeat,
-                                                before=sp.core.cache.clear_cache)
-                if not args.quick:
-                    row.naive_mem = measure.peak_memory("naive", sizes)
-            elif sizes in cases.NAIVE_BIG:
-                row.naive = "--naive-big"
-        rows.append(row)
-        print(f"  derive {form} {'-'.join(map(str, sizes))}: {row.derivgen} / {row.naive}",
-              file=sys.stderr)
-    return rows
+GRAD_IMPLS = {"derivgen scalar": "scalar", "derivgen matrix": "matrix",
+              "derivgen numba": "numba", "derivgen auto": "auto"}
 
 
 def _as_numpy(grads: dict) -> dict[str, np.ndarray]:
-    out = {}
-    for k, v in grads.items():
-        v = v.detach().numpy() if hasattr(v, "detach") else v
-        out[k] = np.asarray(v, dtype=float)
-    return out
+    return {k: np.asarray(v.detach().numpy() if hasattr(v, "detach") else v, dtype=float)
+            for k, v in grads.items()}
 
 
-def gradients(args: argparse.Namespace) -> list[GradRow]:
-    """(b) gradient time against hand-written NumPy, torch and JAX, each checked first."""
+def _timed(samples: dict[str, list[float]], checks: dict[str, str]) -> dict[str, Timed]:
+    return {k: Timed(v) for k, v in samples.items()} | {k: v for k, v in checks.items()}
+
+
+def gradients(args: argparse.Namespace) -> list[tuple[str, int, dict]]:
+    """Gradient per call against hand NumPy, torch and JAX, each checked first."""
     rows = []
     for net, n in cases.GRADIENT_CASES:
+        if args.quick and n == 1000 and net.sizes[1] < 64:
+            continue
         p = anchors.random_params(net)
         x, y = anchors.batch(net, n)
         reference = anchors.numpy_grad(net, p, x, y)
-        timed = {"numpy": lambda: anchors.numpy_grad(net, p, x, y)}
-        row = GradRow(net.label, n)
-        makers = {
-            "derivgen scalar": lambda: cases.derivgen_grad_fn(net, "scalar", p, x, y),
-            "derivgen matrix": lambda: cases.derivgen_grad_fn(net, "matrix", p, x, y),
-            "torch": lambda: (lambda f: (f, f))(anchors.torch_grad_fn(net, p, x, y)),
-            "jax": lambda: (lambda f: (f, f))(anchors.jax_grad_fn(net, p, x, y)),
-        }
+        calls = {"hand NumPy": lambda: anchors.numpy_grad(net, p, x, y)}
+        notes: dict[str, str] = {}
+        makers = {impl: (lambda f=form: cases.derivgen_grad_fn(net, f, p, x, y))
+                  for impl, form in GRAD_IMPLS.items()}
+        makers["torch"] = lambda: (lambda f: (f, f))(anchors.torch_grad_fn(net, p, x, y))
+        makers["jax.jit(grad)"] = lambda: (lambda f: (f, f))(anchors.jax_grad_fn(net, p, x, y))
         for impl, make in makers.items():
             try:
                 call, rows_call = make()
+                problem = cases.mismatch(reference, _as_numpy(rows_call()))
             except ImportError:
-                row.times[impl] = "not installed"
+                notes[impl] = "not installed"
                 continue
             except cases.Unavailable as exc:
-                row.times[impl] = str(exc)
+                notes[impl] = str(exc)
                 continue
-            problem = cases.mismatch(reference, _as_numpy(rows_call()))
-            row.checks[impl] = problem or "ok"
-            if problem:  # never time a wrong function
-                row.times[impl] = "WRONG (see checks)"
+            except derivgen_errors() as exc:
+                notes[impl] = f"refused: {str(exc)[:40]}"
                 continue
-            timed[impl] = call
-        # rounds interleave the implementations, so a burst of load elsewhere hits all
-        rounds = 2 if args.quick else 5
-        samples: dict[str, list[float]] = {k: [] for k in timed}
-        for _ in range(rounds):
-            for impl, call in timed.items():
-                samples[impl].append(measure.per_call_time(call, samples=5))
-        row.times.update({k: float(np.median(v)) for k, v in samples.items()})
-        rows.append(row)
+            if problem:
+                notes[impl] = f"WRONG: {problem}"
+                continue
+            calls[impl] = call
+        samples = measure.interleaved(calls, rounds=3 if args.quick else 7)
+        rows.append((net.label, n, _timed(samples, notes)))
         print(f"  gradient {net.label} N={n}: done", file=sys.stderr)
     return rows
 
 
-def cold_start(args: argparse.Namespace) -> tuple[dict[str, Cell], Cell]:
-    """(d) `derivgen derive` in a fresh process, next to bare-interpreter anchors."""
-    runs = 3 if args.quick else 7
-    script = Path(sys.executable).with_name("derivgen")
-    derive = [str(script)] if script.exists() else [sys.executable, "-m", "derivgen"]
-    derive += ["derive", "specs/seed000_relu_1_3_1.yaml"]
+def derivgen_errors() -> tuple[type, ...]:
+    import derivgen
+    return (derivgen.DerivgenError,)
+
+
+def training(args: argparse.Namespace) -> tuple[dict, dict[str, float]]:
+    """10,000 full-batch GD steps of 1-3-1 on 100 samples; compile time of the kernels."""
+    net, steps, lr = cases.TRAIN_NET, cases.TRAIN_STEPS, cases.TRAIN_LR
+    if args.quick:
+        steps = 1000
+    p = anchors.random_params(net)
+    x, y = anchors.batch(net, cases.TRAIN_SAMPLES)
+    reference = anchors.numpy_train(net, p, x, y, steps, lr)
+    calls = {"hand NumPy loop": lambda: anchors.numpy_train(net, p, x, y, steps, lr)}
+    notes: dict[str, str] = {}
+    makers = {
+        "derivgen.train numpy": lambda: cases.derivgen_train_fn(net, "numpy", p, x, y, steps, lr),
+        "derivgen.train numba": lambda: cases.derivgen_train_fn(net, "numba", p, x, y, steps, lr),
+        "torch loop": lambda: anchors.torch_train_fn(net, p, x, y, steps, lr),
+    }
+    try:
+        jit_loop, fori = anchors.jax_train_fns(net, p, x, y, steps, lr)
+        makers["jax.jit step loop"] = lambda: jit_loop
+        makers["jax.jit fori_loop"] = lambda: fori
+    except ImportError:
+        notes["jax.jit fori_loop"] = "not installed"
+    for impl, make in makers.items():
+        try:
+            call = make()
+            problem = cases.mismatch(reference, _as_numpy(call()), rtol=1e-7)
+        except ImportError:
+            notes[impl] = "not installed"
+            continue
+        except derivgen_errors() as exc:
+            notes[impl] = f"refused: {str(exc)[:40]}"
+            continue
+        if problem:
+            notes[impl] = f"WRONG: {problem}"
+            continue
+        calls[impl] = call  # the check above was its warm-up (compiles, caches)
+    samples = measure.interleaved_once(calls, rounds=2 if args.quick else 5)
+    print("  training: done", file=sys.stderr)
+    return _timed(samples, notes), compile_times()
+
+
+def compile_times() -> dict[str, float]:
+    """Fresh processes: first use of the numba backend with an empty and a warm cache."""
+    code = ("import time, numpy as np, derivgen; m = derivgen.mlp([1, 3, 1], hidden='relu'); "
+            "p = m.initial_params(0); x = np.ones((4, 1)); "
+            "t = time.perf_counter(); m.gradient_fn('numba')(p, x, x); "
+            "g = time.perf_counter() - t; t = time.perf_counter(); "
+            "derivgen.train(m, x, x, 10, 0.01, backend='numba'); "
+            "print(g, time.perf_counter() - t)")
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, DERIVGEN_CACHE_DIR=cache,
+                   PYTHONPATH=str(measure.ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        for label in ("empty cache", "warm cache"):
+            try:
+                done = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                      text=True, env=env, cwd=measure.ROOT, timeout=900)
+                grad, train = map(float, done.stdout.split())
+            except (ValueError, subprocess.TimeoutExpired):
+                return {"failed": float("nan")}
+            out[f"gradient kernel, {label}"] = grad
+            out[f"training kernel, {label}"] = train
+    return out
+
+
+def scaling(args: argparse.Namespace) -> list[tuple[str, object]]:
+    """Scalar derivation time and peak memory at growing width; matrix form at depth."""
+    rows: list[tuple[str, object]] = []
+    sizes_list = cases.SCALING[:2] if args.quick else cases.SCALING
+    repeats = 1 if args.quick else 2
+    found: dict[tuple, list] = {s: [] for s in sizes_list}
+    for _ in range(repeats):  # interleaved: each size once per round, in fresh processes
+        for sizes in sizes_list:
+            found[sizes].append(measure.peak_memory("derivgen", sizes, "scalar", timeout=900))
+    for sizes, runs in found.items():
+        good = [r for r in runs if isinstance(r, dict)]
+        rows.append(("-".join(map(str, sizes)), good or runs[0]))
+    deep = [2] + [3] * cases.DEEP_LAYERS + [2]
+    start = time.perf_counter()
+    try:
+        cases.derivgen_build(deep, "matrix")
+        rows.append((f"matrix, {cases.DEEP_LAYERS} hidden layers",
+                     time.perf_counter() - start))
+    except RecursionError:
+        rows.append((f"matrix, {cases.DEEP_LAYERS} hidden layers", "RecursionError"))
+    print("  scaling: done", file=sys.stderr)
+    return rows
+
+
+def cold_start(args: argparse.Namespace) -> dict[str, list[float]]:
+    """`derivgen derive` in fresh processes, interleaved with interpreter anchors."""
+    env_root = str(measure.ROOT)
+    derive = [sys.executable, "-c", f"import sys; sys.path.insert(0, {env_root!r}); "
+              "from derivgen.cli import main; sys.exit(main())",
+              "derive", "specs/seed000_relu_1_3_1.yaml"]
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "python -c 'import numpy'": [sys.executable, "-c", "import numpy"],
         "python -c 'import sympy'": [sys.executable, "-c", "import sympy"],
-        "python -c 'import derivgen'": [sys.executable, "-c", "import derivgen"],
         "derivgen derive specs/seed000_relu_1_3_1.yaml": derive,
     }
-    latency: dict[str, Cell] = {}
-    for label, cmd in commands.items():
-        try:
-            latency[label] = measure.cold_latency(cmd, runs)
-        except Exception as exc:  # noqa: BLE001  a failing command is a table cell
-            latency[label] = f"failed: {type(exc).__name__}"
-    return latency, latency["derivgen derive specs/seed000_relu_1_3_1.yaml"]
-
-
-def write_markdown(path: Path, text: str) -> None:
-    """Replace the text between the bench markers, keeping the hand-written parts."""
-    block = f"{BEGIN}\n{text}\n{END}"
-    if path.exists() and BEGIN in path.read_text():
-        old = path.read_text()
-        path.write_text(re.sub(re.escape(BEGIN) + ".*?" + re.escape(END),
-                               lambda _: block, old, flags=re.S))
-    else:
-        path.write_text(f"# derivgen benchmarks\n\n{block}\n")
+    return measure.cold_samples(commands, rounds=3 if args.quick else 9)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="one repeat per derivation, fewer gradient rounds, no naive memory")
-    parser.add_argument("--naive-big", action="store_true",
-                        help="also run naive SymPy at 8-32-4 (about 20 s)")
-    parser.add_argument("--markdown", type=Path, metavar="FILE",
-                        help="write the report between the bench markers of FILE")
+                        help="fewer rounds, 1,000 training steps, scaling to 32-128-16 only")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="also write the Markdown report to FILE")
     args = parser.parse_args(argv)
     command = "python bench/run.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     machine = measure.machine()
+    machine["load average at start"] = measure.load_average()
     print("machine:", *(f"  {k}: {v}" for k, v in machine.items()), sep="\n", file=sys.stderr)
-    derive = derivations(args)
     grads = gradients(args)
-    latency, cold = cold_start(args)
-    text = render(machine, derive, grads, latency, cold, command.strip())
+    train, compiles = training(args)
+    scale = scaling(args)
+    cold = cold_start(args)
+    machine["load average at end"] = measure.load_average()
+    text = render(machine, command.strip(), grads, train, compiles, scale, cold)
     print(text)
-    if args.markdown:
-        write_markdown(args.markdown, text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 

@@ -13,24 +13,19 @@ The package is a pipeline, one subpackage per stage:
 - :mod:`derivgen.judge`: documents' formulas and numbers against the engine;
 - :mod:`derivgen.learn`: gradient descent with the derived gradients, CSV data;
 - :mod:`derivgen.cli`: the ``derivgen`` command.
-
-The public names are imported on first use (PEP 562), so that ``import
-derivgen`` is instant: the command line can install its signal handling before
-SymPy and NumPy load, and a Ctrl-C during start-up exits quietly.
 """
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from derivgen.errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 
-#: public name -> the module that defines it
-_PUBLIC = {
-    "DerivgenError": "derivgen.errors", "ReferenceParseError": "derivgen.errors",
-    "SpecError": "derivgen.errors", "UnsupportedError": "derivgen.errors",
-    "from_spec": "derivgen.model.load", "load": "derivgen.model.load",
-    "mlp": "derivgen.model.load", "MatrixModel": "derivgen.model.matrix",
+#: public name -> the module that defines it; imported on first use, so that
+#: ``import derivgen`` (and the command line) load only what they need
+_LAZY = {
+    "load": "derivgen.model.load", "mlp": "derivgen.model.load",
+    "from_spec": "derivgen.model.load", "MatrixModel": "derivgen.model.matrix",
     "Model": "derivgen.model.scalar", "Names": "derivgen.spec.naming",
     "Activation": "derivgen.spec", "Layer": "derivgen.spec", "Network": "derivgen.spec",
     "Spec": "derivgen.spec", "build_spec": "derivgen.spec", "read_spec": "derivgen.spec",
@@ -38,31 +33,31 @@ _PUBLIC = {
     "TrainResult": "derivgen.learn.train", "train": "derivgen.learn.train",
 }
 
-__all__ = ["load", "mlp", "from_spec", "check_gradients", "Model", "MatrixModel",
-           "GradientReport", "DerivgenError", "SpecError", "UnsupportedError",
-           "ReferenceParseError", "Names", "Activation", "Layer", "Network", "Spec",
-           "read_spec", "build_spec", "train", "TrainResult"]
-
-
-def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'derivgen' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
-
-
-if TYPE_CHECKING:  # what type checkers and IDEs see
-    from derivgen.errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
+if TYPE_CHECKING:
+    from derivgen.learn.train import TrainResult, train
     from derivgen.model.load import from_spec, load, mlp
     from derivgen.model.matrix import MatrixModel
     from derivgen.model.scalar import Model
     from derivgen.spec import Activation, Layer, Network, Spec, build_spec, read_spec
     from derivgen.spec.naming import Names
     from derivgen.verify import GradientReport, check_gradients
-    from derivgen.learn.train import TrainResult, train
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'derivgen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = ["load", "mlp", "from_spec", "check_gradients", "Model", "MatrixModel",
+           "GradientReport", "DerivgenError", "SpecError", "UnsupportedError",
+           "ReferenceParseError", "Names", "Activation", "Layer", "Network", "Spec",
+           "read_spec", "build_spec", "train", "TrainResult"]
+__version__ = "0.1.0"

@@ -11,8 +11,10 @@ Layer 0: this module imports nothing from derivgen.
 """
 from __future__ import annotations
 
+import contextlib
 import math
-from typing import Any
+import sys
+from typing import Any, Iterator
 
 # ---- files and YAML ----
 #: bytes of a spec or a --values file
@@ -50,7 +52,12 @@ MAX_ENTRIES = 2000
 #: units of one layer, and inputs
 MAX_UNITS = 4096
 #: dense layers of one network (matrix form nests one expression per layer)
-MAX_LAYERS = 64
+MAX_LAYERS = 256
+#: dense layers in scalar form, whose derivation prints every chain of partials:
+#: its size grows with the square of the depth (64 layers: 0.9 MB of Markdown)
+MAX_SCALAR_LAYERS = 64
+#: Python frames the printers may use for the deepest allowed network (MAX_LAYERS)
+RECURSION_ROOM = 20_000
 #: parameters of a network in scalar form (one symbol each)
 MAX_SCALAR_PARAMETERS = 20_000
 #: parameters of a network in matrix form (float64 arrays, 40 MB; checks copy one at a time)
@@ -139,3 +146,15 @@ def out_of_range(numbers: Any) -> Any:
         if size > MAX_MAGNITUDE or (size != 0 and size < 1 / MAX_MAGNITUDE):
             return n
     return None
+
+
+@contextlib.contextmanager
+def recursion_room(frames: int = RECURSION_ROOM) -> Iterator[None]:
+    """Let SymPy's recursive printers nest as deep as the deepest allowed network needs
+    (a 256-layer matrix form nests each gradient 256 products deep); restored after."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, frames))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)

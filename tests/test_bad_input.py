@@ -463,7 +463,12 @@ T = sub(GOOD_NET, "name: good_net", "name: " + "n" * 200)
 C.append(case("name_too_long", T, "'name'", "longer than 120", pos=(1, 127)))
 T = sub(GOOD_NET, "    - {units: 2, activation: sigmoid}\n",
         "    - {units: 1, activation: tanh}\n" * 64)
-C.append(case("layers_65", T, "65 layers", "at most 64", pos=at(T, "- {units: 1, activation: t")))
+C.append(case("scalar_layers_65", T, "65 layers", "scalar form derives at most 64",
+              "form: matrix", pos=at(T, "- {units: 1, activation: t")))
+T = sub(sub(GOOD_NET, "  inputs: 1\n", "  inputs: 1\n  form: matrix\n"),
+        "    - {units: 2, activation: sigmoid}\n", "    - {units: 1, activation: tanh}\n" * 256)
+C.append(case("matrix_layers_257", T, "257 layers", "at most 256",
+              pos=at(T, "- {units: 1, activation: t")))
 T = sub(sub(GOOD_NET, "  inputs: 1\n", "  inputs: 4096\n  form: matrix\n"),
         "    - {units: 2, activation: sigmoid}\n", "    - {units: 4096, activation: relu}\n" * 30)
 C.append(case("matrix_30_layers_of_4096", T, "parameters; at most 5000000",
@@ -1202,3 +1207,14 @@ def test_within_size_stops_early() -> None:
         node = Node(node)
     assert not within_size(node, 1000) and visits[0] <= 1001
     assert within_size(Node(Node()), 3)
+
+
+def test_a_deep_matrix_network_renders(tmp_path: Path) -> None:
+    """120 layers in matrix form nest every gradient 120 products deep: more than Python's
+    default recursion limit allows SymPy's printers (it was RecursionError, exit 70)."""
+    layers = "    - {units: 2, activation: tanh}\n" * 120
+    write(tmp_path, "s.yaml", sub(sub(GOOD_NET, "  inputs: 1\n", "  inputs: 1\n  form: matrix\n"),
+                                  "    - {units: 2, activation: sigmoid}\n", layers))
+    run = run_in(tmp_path, ["derive", "s.yaml", "-o", "out.md"])
+    assert run.rc == 0 and "Traceback" not in run.err, run.err
+    assert (tmp_path / "out.md").stat().st_size > 10_000

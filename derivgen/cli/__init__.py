@@ -8,23 +8,34 @@ stdout went away, 70 for a bug (never a traceback).
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
+from types import ModuleType
 from typing import Sequence
 
 from derivgen import __version__
-from derivgen.cli import check, derive, graph, train
 from derivgen.cli.guard import EXIT_INTERRUPTED, Terminated, guarded, quiet_broken_pipe
 from derivgen.limits import MAX_ECHO, clip
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
-#: subcommand name -> (module with add_arguments and run, one-line help)
+#: subcommand name -> (its module, with add_arguments and run; one-line help).  Modules are
+#: imported when their command runs: `derive` need not load the judge, lark or matplotlib.
 COMMANDS = {
-    "check": (check, "check gradients of specs against central differences"),
-    "derive": (derive, "write the derivation as Markdown, LaTeX or PDF"),
-    "train": (train, "gradient descent on a CSV data set with the derived gradients"),
-    "graph": (graph, "draw the computation graph with values and gradients (graphviz)"),
+    "check": ("derivgen.cli.check", "check gradients of specs against central differences"),
+    "derive": ("derivgen.cli.derive", "write the derivation as Markdown, LaTeX or PDF"),
+    "train": ("derivgen.cli.train",
+              "gradient descent on a CSV data set with the derived gradients"),
+    "graph": ("derivgen.cli.graph",
+              "draw the computation graph with values and gradients (graphviz)"),
+    "codegen": ("derivgen.cli.codegen",
+                "write a standalone loss and gradient module (numpy, numba, jax, torch)"),
 }
+
+
+def command(name: str) -> ModuleType:
+    """The module of subcommand ``name``."""
+    return importlib.import_module(COMMANDS[name][0])
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,22 +46,27 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_INPUT)
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, the options of that subcommand alone are added
+    (the others are listed with their help, unimported)."""
     top = _Parser(prog="derivgen", description="Symbolic gradients for small networks.")
     top.add_argument("--version", action="version", version=f"derivgen {__version__}")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, (module, text) in COMMANDS.items():
-        module.add_arguments(sub.add_parser(name, help=text))
+    for name, (_, text) in COMMANDS.items():
+        child = sub.add_parser(name, help=text)
+        if only is None or name == only:
+            command(name).add_arguments(child)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
     try:
-        with guarded():
-            args = parser().parse_args(argv)
-            code = COMMANDS[args.command][0].run(args)
+        with guarded():  # the command's modules load in here: a Ctrl-C then is quiet too
+            args = parser(chosen if chosen in COMMANDS else None).parse_args(argv)
+            code = command(args.command).run(args)
             sys.stdout.flush()  # here, where a closed pipe is still caught below
             return code
     except KeyboardInterrupt:

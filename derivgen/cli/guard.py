@@ -5,8 +5,9 @@ Every subcommand runs inside :func:`guarded`.  SIGTERM and SIGHUP raise
 its pdflatex and removes its temporary folder, and a file being written is
 never left half-done.  A reader that goes away (``derivgen check … | head``)
 ends the run quietly with 141, the status of a process killed by SIGPIPE.
-NumPy's overflow warnings are silenced: a non-finite number is reported as
-such by the check that meets it, never as a warning on stderr.
+NumPy's overflow warnings (RuntimeWarning) are silenced without importing NumPy:
+a non-finite number is reported as such by the check that meets it, never as a
+warning on stderr.
 """
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from typing import Iterator
-
-import numpy as np
 
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
@@ -54,7 +54,8 @@ def guarded() -> Iterator[None]:
         for signum in _CLEANUP_SIGNALS:
             saved[signum] = signal.signal(signum, _raise)
     try:
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings():  # NumPy's overflow warnings (loaded later, if at all)
+            warnings.simplefilter("ignore", RuntimeWarning)
             yield
     finally:
         for signum, handler in saved.items():

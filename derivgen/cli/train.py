@@ -107,8 +107,11 @@ def _train_one(path: str, args: argparse.Namespace, table, stem: str) -> Run:
             first = start or model.initial_params(args.seed)
             flat = model.flat_params(first)
             run.trajectory.append([float(flat[n]) for n in run.names])
+        # a trajectory needs every step's parameters: the plain loop calls back each step,
+        # the compiled one once per chunk
         run.result = train(model, x, y, args.steps, args.lr, args.batch_size, args.optimizer,
-                           args.seed, callback=callback, params=start)
+                           args.seed, backend="numpy" if record else "auto",
+                           callback=callback, params=start)
     except ValueError as exc:  # shapes, a 'single' spec with a batch: the user's choice
         raise DerivgenError(f"{path}: {exc}") from None
     finally:

@@ -103,18 +103,57 @@ class MatrixNumPyPrinter(ScalarNumPyPrinter):
         raise UnsupportedError("a matrix of ones outside a sum or broadcast")
 
 
-def matrix_source(derivation: Derivation, what: str) -> str:
-    """Python source of ``generated(params, x, y)`` for gradient/inputs/loss/values/kinks."""
+def flat_layout(graph) -> list[tuple[str, int, int, tuple[int, ...]]]:
+    """(name, start, stop, shape) of each parameter in one flat vector, in order.
+
+    Weight matrices are raveled in C order; a bias vector is (units,) in the rows
+    layout and (units, 1) in the columns layout, as the generated code reads it.
+    """
+    out, start = [], 0
+    for p in graph.params:
+        shape = graph.shape(p)
+        if shape and shape[1] == 1 and graph.layout == "rows":
+            shape = (shape[0],)
+        size = 1
+        for s in shape:
+            size *= s
+        out.append((str(p), start, start + size, shape))
+        start += size
+    return out
+
+
+def _prologue(g, names: dict, flat: bool) -> list[str]:
+    if not flat:
+        return [f"    {names[p]} = params[{str(p)!r}]" for p in g.params]
+    lines = []
+    for p, (_, a, b, shape) in zip(g.params, flat_layout(g)):
+        if not shape:
+            lines.append(f"    {names[p]} = theta[{a}]")
+        elif len(shape) == 1:
+            lines.append(f"    {names[p]} = theta[{a}:{b}]")
+        else:
+            lines.append(f"    {names[p]} = theta[{a}:{b}].reshape({shape})")
+    return lines
+
+
+def matrix_source(derivation: Derivation, what: str, flat: bool = False) -> str:
+    """Python source of ``generated(params, x, y)`` for gradient/inputs/loss/values/kinks.
+
+    ``params`` maps names to arrays (a bias vector is (units,) in the rows layout and
+    a column in the columns layout).  With ``flat`` the function is
+    ``generated(theta, x, y)`` over one flat vector laid out by :func:`flat_layout`
+    and the gradient comes back as one flat vector in the same layout.
+    """
     g = derivation.graph
     names: dict[sp.Basic, str] = {s: f"v_{s}" for s in (g.x, g.y, *g.params, *g.nodes)}
     names.update({adj: f"d_{node}" for node, adj in derivation.adjoint_symbols.items()})
     names.update({d: str(size) for d, size in g.sizes.items()})
     names[g.batch] = "n"
     printer = MatrixNumPyPrinter(names)
-    lines = ["def generated(params, x, y):",
+    lines = [f"def generated({'theta' if flat else 'params'}, x, y):",
              f"    n = x.shape[{0 if g.layout == 'rows' else 1}]",
              f"    {names[g.x]} = x", f"    {names[g.y]} = y"]
-    lines += [f"    {names[p]} = params[{str(p)!r}]" for p in g.params]
+    lines += _prologue(g, names, flat)
     forward = [(s, n.expr) for s, n in g.nodes.items() if s != g.loss]
     if what in ("loss", "values"):
         forward.append((g.loss, g.nodes[g.loss].expr))
@@ -122,8 +161,14 @@ def matrix_source(derivation: Derivation, what: str) -> str:
     if what in ("gradient", "inputs", "values"):
         lines += [f"    {names[derivation.adjoint_symbols[s]]} = {printer.doprint(e)}"
                   for s, e in derivation.adjoints.items() if s != g.loss]
-    if what == "gradient":
-        pairs = [f"{str(p)!r}: {printer.doprint(e)}" for p, e in derivation.param_adjoints.items()]
+    if what == "gradient" and flat:
+        parts = [f"numpy.ravel({printer.doprint(e)})" for e in derivation.param_adjoints.values()]
+        lines.append("    return numpy.concatenate((" + ", ".join(parts) + ",))")
+    elif what == "gradient":  # bias vectors come back as (units,), as callers pass them
+        vectors = {layer.bias for layer in getattr(g, "layers", ())}
+        pairs = [f"{str(p)!r}: " + (f"numpy.ravel({printer.doprint(e)})" if p in vectors
+                                    and g.shape(p) else printer.doprint(e))
+                 for p, e in derivation.param_adjoints.items()]
         lines.append("    return {" + ", ".join(pairs) + "}")
     elif what == "inputs":
         lines.append(f"    return {printer.doprint(derivation.input_adjoints[g.x])}")
@@ -145,8 +190,8 @@ def matrix_source(derivation: Derivation, what: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compile_matrix_function(derivation: Derivation, what: str = "gradient"
-                            ) -> tuple[Callable, str]:
+def compile_matrix_function(derivation: Derivation, what: str = "gradient",
+                            flat: bool = False) -> tuple[Callable, str]:
     """Return (function, its source) for ``what``: gradient, inputs, loss, values or kinks."""
-    source = matrix_source(derivation, check_kind(what))
+    source = matrix_source(derivation, check_kind(what), flat)
     return compile_source(source, f"matrix {what}"), source

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Protocol, runtime_checkable
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 
 from derivgen.engine.reverse import Derivation
 from derivgen.spec.records import Spec
+
+np = lazy("numpy")  # imported when first used: derive never needs it
 
 Params = Mapping[str, Any]
 GradientFn = Callable[[Params, Any, Any], dict[str, Any]]

@@ -23,12 +23,15 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from derivgen.errors import UnsupportedError
+from derivgen.errors import DerivgenError, UnsupportedError
+from derivgen.learn.fused import fused_train
+from derivgen.model.backends import MISSING, kernel, note_once, numba_installed, small_enough
 from derivgen.model.base import batch_arrays
 
 OPTIMIZERS = ("gd", "sgd", "momentum")
-#: "auto" and "numpy" are the plain loop; a compiled backend will add its name here
-BACKENDS = ("auto", "numpy")
+#: "numpy" is the plain loop, "numba" the compiled one (derivgen.learn.fused), "auto" the
+#: compiled one where numba is installed and the network small enough
+BACKENDS = ("auto", "numpy", "numba")
 MOMENTUM = 0.9
 
 Callback = Callable[[int, float, Mapping[str, Any]], Any]
@@ -93,9 +96,12 @@ def train(model: Any, x: Any, y: Any, steps: int, learning_rate: float,
 
     ``optimizer`` is "gd" (the whole batch unless ``batch_size`` says otherwise),
     "sgd" (batches of ``batch_size``, 1 when not given) or "momentum".  ``backend``
-    "auto" and "numpy" both run the plain loop over ``model.gradient_fn()``.
-    ``callback(step, loss, params)`` is called after every step, ``step`` counting
-    from 1; it must not change ``params``.  ``params`` are the starting values
+    "numpy" runs the plain loop over ``model.gradient_fn()``; "numba" runs the whole
+    loop compiled (:mod:`derivgen.learn.fused`), in chunks; "auto" is numba when it is
+    installed and the network small enough, NumPy otherwise.
+    ``callback(step, loss, params)`` is called after every step (numba: after every
+    chunk, about a hundredth of the run), ``step`` counting from 1; it must not change
+    ``params``.  ``params`` are the starting values
     (default ``model.initial_params(seed)``).
     """
     if backend not in BACKENDS:
@@ -120,8 +126,16 @@ def train(model: Any, x: Any, y: Any, steps: int, learning_rate: float,
         raise ValueError("this spec's reduction is 'single' (one sample per loss): train it "
                          "with batch_size=1 (optimizer 'sgd' does that by default)")
     current = _start(model, params, seed)
-    gradient, loss = model.gradient_fn(), model.loss_fn()
     batches = _batches(n, batch_size, np.random.default_rng(seed)) if batch_size else None
+    if _compiled(model, backend):
+        with np.errstate(all="ignore"):
+            current, losses, diverged = fused_train(
+                model, xa, ya, steps, learning_rate, batches,
+                MOMENTUM if optimizer == "momentum" else None, current, callback)
+            final = _full_loss(model.loss_fn("numba"), current, xa, ya, single)
+        return TrainResult(current, losses, final, float(learning_rate), optimizer,
+                           batch_size, seed, model.spec.name, diverged)
+    gradient, loss = model.gradient_fn(), model.loss_fn()
     velocity = {k: np.zeros_like(v) for k, v in current.items()}
     losses = np.empty(steps)
     diverged = None
@@ -149,6 +163,28 @@ def train(model: Any, x: Any, y: Any, steps: int, learning_rate: float,
         final = _full_loss(loss, current, xa, ya, single)
     return TrainResult(current, losses, final, float(learning_rate), optimizer, batch_size,
                        seed, model.spec.name, diverged)
+
+
+def _compiled(model: Any, backend: str) -> bool:
+    """Whether ``backend`` means the compiled loop for this model."""
+    if backend == "numpy":
+        return False
+    if not numba_installed():
+        if backend == "numba":
+            raise UnsupportedError("training backend 'numba' is not available: numba is not "
+                                   "installed (pip install 'derivgen[fast]')")
+        note_once(MISSING)
+        return False
+    if backend == "numba":
+        kernel(model)  # an UnsupportedError says why there is none
+        return True
+    if not small_enough(model):
+        return False
+    try:
+        kernel(model)
+    except DerivgenError:
+        return False
+    return True
 
 
 def _full_loss(loss: Callable, params: Mapping[str, Any], x: np.ndarray, y: np.ndarray,

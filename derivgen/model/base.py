@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 
 from derivgen.engine.reverse import Derivation, Rules, reverse_pass
 from derivgen.errors import SpecError, UnsupportedError
 from derivgen.render import jupyter
 from derivgen.spec.records import Spec
+
+np = lazy("numpy")  # imported when first used: derive never needs it
 
 Params = Mapping[str, Any]
 
@@ -121,27 +123,52 @@ class BaseModel:
         """``random_params`` of a generator seeded with ``seed``."""
         return self.random_params(np.random.default_rng(seed))
 
-    def gradient_fn(self) -> Callable[[Params, Any, Any], dict[str, Any]]:
-        """``f(params, x (N, D), y (N, C)) -> {name: ∂L/∂name}``, shaped as the parameters."""
-        fn = self._function("gradient")
+    def gradient_fn(self, backend: str = "numpy") -> Callable[[Params, Any, Any], dict[str, Any]]:
+        """``f(params, x (N, D), y (N, C)) -> {name: ∂L/∂name}``, shaped as the parameters.
 
-        def gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
-            xa, ya = self._arrays(x, y)
-            return self._shaped(fn(self._params(params), xa, ya))
-        return gradient
+        ``backend`` is "numpy" (generated NumPy, vectorised over the batch), "numba"
+        (one compiled loop over the samples, cached on disk; needs the ``fast`` extra)
+        or "auto" (numba where it is installed and wins at this size, NumPy otherwise).
+        """
+        from derivgen.model.backends import select
+        return select(self, backend).gradient
 
-    def _shaped(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """Gradients from the generated code, shaped as the parameters."""
-        return raw
+    def loss_fn(self, backend: str = "numpy") -> Callable[[Params, Any, Any], float]:
+        """``f(params, x, y) -> L`` with the spec's reduction (and penalty); ``backend`` as
+        for :meth:`gradient_fn`."""
+        from derivgen.model.backends import select
+        return select(self, backend).loss
 
-    def loss_fn(self) -> Callable[[Params, Any, Any], float]:
-        """``f(params, x, y) -> L`` with the spec's reduction (and penalty)."""
-        fn = self._function("loss")
+    # ---- the NumPy backend (the form-specific halves are in the subclasses) ----
+    def _numpy_gradient(self) -> Callable[[Params, Any, Any], dict[str, Any]]:
+        raise NotImplementedError
 
-        def loss(params: Params, x: Any, y: Any) -> float:
-            xa, ya = self._arrays(x, y)
-            return float(fn(self._params(params), xa, ya))
-        return loss
+    def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
+        raise NotImplementedError
+
+    def _flat_params(self, params: Params) -> np.ndarray:
+        """All parameter values in one float vector, in :meth:`_flat_names` order."""
+        raise NotImplementedError
+
+    def _unflatten(self, flat: np.ndarray) -> dict[str, Any]:
+        """A flat gradient in :meth:`_flat_names` order, shaped as the parameters."""
+        raise NotImplementedError
+
+    def _flat_names(self) -> list:
+        """The scalar-form parameter symbols in the order of :meth:`_flat_params`."""
+        raise NotImplementedError
+
+    def _batch(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """x (N, D) and y (N, C) as float arrays, samples as rows, checked; no copy when the
+        caller already passes them so."""
+        if (type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 and y.ndim == 2
+                and x.dtype == np.float64 and y.dtype == np.float64
+                and x.shape[1] == self.input_size and y.shape[1] == self.output_size
+                and x.shape[0] == y.shape[0]
+                and (x.shape[0] == 1 or self.graph.reduction != "single")):
+            return x, y
+        return batch_arrays(x, y, self.input_size, self.output_size,
+                            self.graph.reduction == "single")
 
     def input_gradient_fn(self) -> Callable[[Params, Any, Any], np.ndarray]:
         """``f(params, x, y) -> ∂L/∂x`` of the reduced loss, shape (N, D)."""

@@ -10,15 +10,17 @@ import dataclasses
 from functools import cached_property
 from typing import Any, Callable
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 
 from derivgen.codegen.matrix import compile_matrix_function
 from derivgen.engine.matgraph import MatGraph, build_matrix_network
 from derivgen.engine.matrules import MatrixRules
 from derivgen.errors import UnsupportedError
-from derivgen.model.base import BaseModel, Params, batch_arrays
+from derivgen.model.base import BaseModel, Params
 from derivgen.model.scalar import Model
 from derivgen.spec.records import Network
+
+np = lazy("numpy")  # imported when first used: derive never needs it
 
 
 class MatrixModel(BaseModel):
@@ -76,28 +78,82 @@ class MatrixModel(BaseModel):
 
     # ---- numbers ----
     def _params(self, params: Params) -> dict[str, Any]:
+        """Arrays as the generated code reads them; a caller's float64 arrays of the right
+        shapes are passed through untouched (the common case costs a few comparisons)."""
+        shapes = self.parameter_shapes
+        if len(params) == len(shapes) and self.graph.layout == "rows":
+            try:
+                if all(type(v) is np.ndarray and v.dtype == np.float64 and v.shape == shapes[k]
+                       or type(v) is float and shapes[k] == () for k, v in params.items()):
+                    return params  # type: ignore[return-value]
+            except KeyError:
+                pass
         missing = [p for p in self.parameters if p not in params]
-        unknown = [k for k in params if k not in self.parameter_shapes]
+        unknown = [k for k in params if k not in shapes]
         if missing or unknown:
             raise ValueError(f"expected parameters {', '.join(self.parameters)}; "
                              + (f"missing {', '.join(missing)}" if missing
                                 else f"unknown {', '.join(unknown)}"))
         out = {}
-        for name, shape in self.parameter_shapes.items():
+        columns = self.graph.layout == "columns"
+        for name, shape in shapes.items():
             value = np.asarray(params[name], dtype=float)
             if value.shape != shape:
                 raise ValueError(f"{name} has shape {value.shape}, expected {shape}")
-            out[name] = value.reshape(-1, 1) if len(shape) == 1 else value
+            out[name] = value.reshape(-1, 1) if len(shape) == 1 and columns else value
         return out
 
     def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """x (N, D) and y (N, C) checked, then transposed for the columns layout."""
-        x, y = batch_arrays(x, y, self.input_size, self.output_size,
-                            self.graph.reduction == "single")
+        x, y = self._batch(x, y)
         return (x.T, y.T) if self.graph.layout == "columns" else (x, y)
 
-    def _shaped(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return {k: np.reshape(v, self.parameter_shapes[k]) for k, v in raw.items()}
+    def _numpy_gradient(self) -> Callable[[Params, Any, Any], dict[str, Any]]:
+        fn = self._function("gradient")
+
+        def gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
+            xa, ya = self._arrays(x, y)
+            return fn(self._params(params), xa, ya)
+        return gradient
+
+    def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
+        fn = self._function("loss")
+
+        def loss(params: Params, x: Any, y: Any) -> float:
+            xa, ya = self._arrays(x, y)
+            return float(fn(self._params(params), xa, ya))
+        return loss
+
+    # ---- one flat vector, for the compiled backend (in the scalar twin's terms) ----
+    @cached_property
+    def _flat_order(self) -> list[tuple[str, tuple[int, ...], np.ndarray]]:
+        """(name, shape, scalar-form parameter names in this array's C order) per parameter."""
+        scalar = self.scalar
+        groups, layout = scalar.graph.groups, self.spec.network.names.matrix_layout
+        out = []
+        for name, shape in self.parameter_shapes.items():
+            members = np.array(groups.get(name, [name]), dtype=object)
+            if len(shape) == 2:  # groups are written in the spec's layout
+                canonical = members.T if layout == "in_out" else members  # (units, fan_in)
+                members = canonical if self.graph.layout == "columns" else canonical.T
+            out.append((name, shape, members.reshape(shape)))
+        return out
+
+    def _flat_names(self) -> list:
+        symbols = {p.name: p for p in self.scalar.graph.params}
+        return [symbols[str(n)] for _, _, m in self._flat_order for n in np.ravel(m)]
+
+    def _flat_params(self, params: Params) -> np.ndarray:
+        checked = self._params(params)
+        return np.concatenate([np.ravel(checked[name]) for name, _, _ in self._flat_order])
+
+    def _unflatten(self, flat: np.ndarray) -> dict[str, Any]:
+        out, start = {}, 0
+        for name, shape, members in self._flat_order:
+            size = members.size
+            out[name] = flat[start:start + size].reshape(shape) if shape else float(flat[start])
+            start += size
+        return out
 
     def values(self, params: Params, x: Any, y: Any) -> dict[str, np.ndarray]:
         """Every node, ``'dL/d<node>'`` and ``'dL/d<input>'`` (the adjoint of the per-sample

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, Callable, Mapping
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 import sympy as sp
 
 from derivgen.codegen.scalar import compile_function
@@ -12,9 +12,12 @@ from derivgen.engine.graph import SAMPLE_COUNT, SAMPLE_INDEX, Graph
 from derivgen.engine.rules import ScalarRules
 from derivgen.engine.scalar import build_scalar_graph
 from derivgen.errors import SpecError
-from derivgen.model.base import BaseModel, Params, batch_arrays
+from derivgen.model.base import BaseModel, Params
+from derivgen.model.dense import DenseTwin, dense_twin
 
-GradientFn = Callable[[Mapping[str, Any], np.ndarray, np.ndarray], dict]
+np = lazy("numpy")  # imported when first used: derive never needs it
+
+GradientFn = Callable[[Mapping[str, Any], "np.ndarray", "np.ndarray"], dict]
 
 
 class Model(BaseModel):
@@ -94,14 +97,77 @@ class Model(BaseModel):
             raise ValueError("missing parameters: " + ", ".join(missing))
         return flat
 
-    _params = flat_params
+    def _flat_params(self, params: Params) -> np.ndarray:
+        """Every parameter's value in ``graph.params`` order (numbers or group arrays)."""
+        names = self.parameters
+        if len(params) == len(names):  # the common case: one number per name, no groups
+            try:
+                theta = np.array([params[n] for n in names], dtype=float)
+            except (KeyError, TypeError, ValueError):
+                theta = None
+            if theta is not None and theta.ndim == 1:
+                return theta
+        flat = self.flat_params(params)
+        return np.array([flat[n] for n in names], dtype=float)
+
+    _params = _flat_params
+
+    def _flat_names(self) -> list[sp.Symbol]:
+        return list(self.graph.params)
+
+    def _unflatten(self, flat: np.ndarray) -> dict[str, Any]:
+        return dict(zip(self.parameters, flat.tolist()))
 
     def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        return batch_arrays(x, y, self.input_size, self.output_size,
-                            self.graph.reduction == "single")
+        return self._batch(x, y)
 
-    def _shaped(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return {k: np.float64(v) for k, v in raw.items()}
+    @cached_property
+    def _dense(self) -> DenseTwin | None:
+        """The matrix code this dense network runs its gradient and loss with (None: per unit)."""
+        return dense_twin(self.spec, self.graph)
+
+    def _numpy_gradient(self) -> GradientFn:
+        names, dense = self.parameters, self._dense
+        if dense is None:
+            fn = self._function("gradient")
+
+            def gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
+                xa, ya = self._batch(x, y)
+                return dict(zip(names, fn(self._flat_params(params), xa, ya)))
+            return gradient
+        flat_fn, inv = dense.gradient, dense.inv
+        theta = self._dense_theta
+
+        def dense_gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
+            xa, ya = self._batch(x, y)
+            return dict(zip(names, flat_fn(theta(params), xa, ya)[inv].tolist()))
+        return dense_gradient
+
+    def _dense_theta(self, params: Params) -> np.ndarray:
+        """The parameters in the matrix code's flat order (one pass over the names)."""
+        order = self._dense_order
+        if len(params) == len(order):
+            try:
+                theta = np.array([params[n] for n in order], dtype=float)
+            except (KeyError, TypeError, ValueError):
+                theta = None
+            if theta is not None and theta.ndim == 1:
+                return theta
+        return self._flat_params(params)[self._dense.perm]
+
+    @cached_property
+    def _dense_order(self) -> list[str]:
+        return [self.parameters[i] for i in self._dense.perm]
+
+    def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
+        dense = self._dense
+        fn = self._function("loss") if dense is None else dense.loss
+        theta = self._flat_params if dense is None else self._dense_theta
+
+        def loss(params: Params, x: Any, y: Any) -> float:
+            xa, ya = self._batch(x, y)
+            return float(fn(theta(params), xa, ya))
+        return loss
 
     # ---- formulas ----
     @cached_property
@@ -139,12 +205,12 @@ class Model(BaseModel):
         """Every node and every per-sample adjoint ('dL/d<name>', inputs too), shape (N,),
         and the gradients of the reduced loss ('dL/d<parameter>')."""
         xa, ya = self._arrays(x, y)
-        flat = self.flat_params(params)
-        raw = self._function("values")(flat, xa, ya)
+        theta = self._flat_params(params)
+        raw = self._function("values")(theta, xa, ya)
         n = xa.shape[0]
         out = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in raw.items()}
-        grads = self._function("gradient")(flat, xa, ya)
-        out.update({f"dL/d{k}": np.float64(v) for k, v in grads.items()})
+        grads = self._function("gradient")(theta, xa, ya)
+        out.update({f"dL/d{k}": np.float64(v) for k, v in zip(self.parameters, grads)})
         return out
 
     # ---- the worked example ----

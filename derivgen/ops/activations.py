@@ -17,19 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
 
-import numpy as np
+from derivgen.ops.lazy import lazy
 import sympy as sp
 
 from derivgen.errors import UnsupportedError
 from derivgen.ops import runtime
 from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid, Softplus, Step
 
+np = lazy("numpy")  # imported when first used: derive never needs it
+
 #: the slope of a leaky ReLU when a spec or document gives none
 DEFAULT_LEAKY_SLOPE = sp.Rational(1, 100)
 
 #: rule(args, at0) -> one partial per argument (None: not differentiable in it)
 Rule = Callable[[Sequence[sp.Expr], sp.Expr], Sequence[Optional[sp.Expr]]]
-ArrayFn = Callable[[np.ndarray, float], np.ndarray]
+ArrayFn = Callable[["np.ndarray", float], "np.ndarray"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,15 @@ class ActivationOp:
     output_only: bool = False
     #: takes the slope parameter alpha
     takes_alpha: bool = False
+    #: code templates over the printed arguments ({0}, {1}) per dialect of generated code:
+    #: "math" (one sample's floats: the compiled loop), "numpy", "jax" and "torch" (arrays)
+    code: Mapping[str, str] = None  # type: ignore[assignment]
+
+
+def _each(template: str, *skip: str) -> dict[str, str]:
+    """One template for every array dialect, {m} standing for its module."""
+    modules = {"math": "math", "numpy": "numpy", "jax": "jnp", "torch": "torch"}
+    return {d: template.format(m=m) for d, m in modules.items() if d not in skip}
 
 
 def _sigmoid_d(a, k):
@@ -74,7 +85,8 @@ ACTIVATIONS: dict[str, ActivationOp] = {op.name: op for op in (
     ActivationOp("sigmoid", lambda z, a: Sigmoid(z), Sigmoid, _sigmoid_d, "_rt.sigmoid({0})",
                  r"\sigma", {"en": "the sigmoid", "ru": "сигмоида"}, ("sigma",),
                  lambda v, a: runtime.sigmoid(v),
-                 lambda v, a, k: runtime.sigmoid(v) * (1 - runtime.sigmoid(v))),
+                 lambda v, a, k: runtime.sigmoid(v) * (1 - runtime.sigmoid(v)),
+                 code=_each("(0.5 + 0.5 * {m}.tanh(0.5 * {{0}}))")),
     ActivationOp("tanh", lambda z, a: sp.tanh(z), sp.tanh,
                  lambda a, k: (1 - sp.tanh(a[0]) ** 2,), None, r"\tanh",
                  {"en": "the hyperbolic tangent", "ru": "гиперболический тангенс"}, ("tanh",),
@@ -82,18 +94,26 @@ ACTIVATIONS: dict[str, ActivationOp] = {op.name: op for op in (
     ActivationOp("softplus", lambda z, a: Softplus(z), Softplus,
                  lambda a, k: (Sigmoid(a[0]),), "_rt.softplus({0})", r"\text{softplus}",
                  {"en": "softplus", "ru": "softplus"}, ("softplus",),
-                 lambda v, a: runtime.softplus(v), lambda v, a, k: runtime.sigmoid(v)),
+                 lambda v, a: runtime.softplus(v), lambda v, a, k: runtime.sigmoid(v),
+                 code={"math": "(max({0}, 0.0) + math.log1p(math.exp(-abs({0}))))",
+                       "numpy": "numpy.logaddexp(0.0, {0})", "jax": "jnp.logaddexp(0.0, {0})",
+                       "torch": "(torch.clamp({0}, min=0.0) + torch.log1p(torch.exp("
+                                "-torch.abs({0}))))"}),
     # ---- kinks: k is the spec's value of [x > 0] at x = 0 ----
     ActivationOp("relu", lambda z, a: Relu(z), Relu, lambda a, k: (Step(a[0], k),),
                  "_rt.relu({0})", r"\text{ReLU}", {"en": "ReLU", "ru": "ReLU"},
                  ("ReLU",), lambda v, a: runtime.relu(v),
-                 lambda v, a, k: runtime.step(v, k), kink=True),
+                 lambda v, a, k: runtime.step(v, k), kink=True,
+                 code={"math": "max({0}, 0.0)", "numpy": "numpy.maximum({0}, 0.0)",
+                       "jax": "jnp.maximum({0}, 0.0)", "torch": "torch.clamp({0}, min=0.0)"}),
     ActivationOp("leaky_relu", lambda z, a: LeakyRelu(z, DEFAULT_LEAKY_SLOPE if a is None else a),
                  LeakyRelu, lambda a, k: (a[1] + (1 - a[1]) * Step(a[0], k), None),
                  "_rt.leaky_relu({0}, {1})", r"\text{LeakyReLU}",
                  {"en": "leaky ReLU", "ru": "Leaky ReLU"}, ("LeakyReLU",),
                  lambda v, a: runtime.leaky_relu(v, a),
-                 lambda v, a, k: a + (1 - a) * runtime.step(v, k), kink=True, takes_alpha=True),
+                 lambda v, a, k: a + (1 - a) * runtime.step(v, k), kink=True, takes_alpha=True,
+                 code={"math": "({0} if {0} > 0 else {1} * {0})",
+                       **_each("{m}.where({{0}} > 0, {{0}}, {{1}} * {{0}})", "math")}),
     # ---- whole layers and formulas ----
     ActivationOp("softmax", None, None, None, None, r"\text{softmax}",
                  {"en": "softmax", "ru": "softmax"}, (), output_only=True),

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from derivgen.errors import DerivgenError
+from derivgen.limits import recursion_room
 from derivgen.render.notation import Notation
 from derivgen.render.profiles import PROFILES, read_notation
 from derivgen.render.sections import CHAIN_MAX_PATHS, DocumentBuilder
@@ -65,7 +66,8 @@ def render(model: GradientModel, format: str = "markdown", lang: str | None = No
         if example or values is not None:
             raise DerivgenError("worked examples are printed per unit, in scalar form; "
                                 "drop --example/--values or use --form scalar")
-        return _render_matrix(model, format, lang)
+        with recursion_room():  # a 256-layer network nests its gradients 256 deep
+            return _render_matrix(model, format, lang)
     profile = read_notation(model)
     lang = lang or profile.language
     notation = Notation(model, profile)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+from derivgen.ops.lazy import lazy
+
+np = lazy("numpy")  # imported when first used
 
 #: more parameter values than this and a model displays as a summary
 LARGE_VALUES = 40

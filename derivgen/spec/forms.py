@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from derivgen.errors import SpecError
-from derivgen.limits import MAX_SCALAR_PARAMETERS
+from derivgen.limits import MAX_SCALAR_LAYERS, MAX_SCALAR_PARAMETERS
 from derivgen.spec.records import Network, Spec
 
 FORMS = ("scalar", "matrix")
@@ -33,6 +33,9 @@ def with_form(spec: Spec, form: str | None) -> Spec:
     if form == "scalar" and count > MAX_SCALAR_PARAMETERS:
         raise SpecError(f"{count} parameters; scalar form derives at most "
                         f"{MAX_SCALAR_PARAMETERS} (one symbol each)", spec.source)
+    if form == "scalar" and len(net.layers) > MAX_SCALAR_LAYERS:
+        raise SpecError(f"{len(net.layers)} layers; scalar form derives at most "
+                        f"{MAX_SCALAR_LAYERS}", spec.source)
     layout = "rows" if net.names.matrix_layout == "in_out" else "columns"
     return dataclasses.replace(spec, network=dataclasses.replace(
         net, form=form, layout=layout if form == "matrix" else net.layout,

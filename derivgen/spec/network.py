@@ -8,7 +8,7 @@ from typing import Any
 import sympy as sp
 
 from derivgen.errors import SpecError
-from derivgen.limits import MAX_LAYERS, MAX_MATRIX_PARAMETERS
+from derivgen.limits import MAX_LAYERS, MAX_MATRIX_PARAMETERS, MAX_SCALAR_LAYERS
 from derivgen.ops import activations
 from derivgen.spec.fields import Fields, formula
 from derivgen.spec.naming import Names, check_template, format_name
@@ -93,6 +93,10 @@ def network_section(fields: Fields) -> Network:
         layers.append(Layer(units, act, bias))
     sizes = [inputs] + [layer.units for layer in layers]
     count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    if form == "scalar" and len(layers) > MAX_SCALAR_LAYERS:
+        raise fields.error("layers", f"{len(layers)} layers; scalar form derives at most "
+                           f"{MAX_SCALAR_LAYERS} (its derivation grows with the square of "
+                           "the depth); try form: matrix")
     if form == "scalar" and count > MAX_SCALAR_PARAMETERS:
         raise fields.error("layers", f"{count} parameters; scalar form derives at most "
                            f"{MAX_SCALAR_PARAMETERS} (one symbol each); try form: matrix")

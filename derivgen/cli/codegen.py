@@ -1,0 +1,39 @@
+"""``derivgen codegen``: a standalone gradient module for NumPy, numba, JAX or torch."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from derivgen.codegen.export import BACKENDS, export_source
+from derivgen.errors import DerivgenError
+from derivgen.model.load import load
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``derivgen codegen``."""
+    parser.add_argument("spec", help="a .yaml spec file")
+    parser.add_argument("--backend", choices=BACKENDS, default="numpy",
+                        help="the package the module computes with (default numpy)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the module here instead of stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    """``derivgen codegen``: 0 written, 2 unusable input or an unwritable output."""
+    try:
+        model = load(Path(args.spec), form="scalar")
+        text = export_source(model.derivation, args.backend,
+                             f"{model.spec.name} ({Path(args.spec).name})")
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"derivgen: wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+    except DerivgenError as exc:
+        print(f"derivgen: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"derivgen: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,102 @@
+"""The compiled backend's source: the scalar derivation as one fused loop over samples.
+
+Every node, adjoint and parameter gradient of the scalar form becomes one
+statement on plain floats inside a loop over the samples of the batch; the
+gradient accumulates in local variables, so nothing is allocated per sample.
+numba compiles the module (``@njit(cache=True)``); :mod:`derivgen.codegen.cache`
+keeps it on disk.  The module defines
+
+- ``batch_pass(theta, x, y, rows, start, stop, full, want_grad, grad) -> loss``:
+  the reduced loss over samples ``rows[start:stop]`` (all of x when ``full``),
+  and with ``want_grad`` its gradient written into ``grad``;
+- ``gradient(theta, x, y, grad) -> loss`` and ``loss(theta, x, y)``: the same over
+  all of x, with fewer arguments to dispatch (a call costs a microsecond or two);
+- ``train(theta, x, y, order, bounds, full, steps, lr, opt, mu, velocity, losses)
+  -> diverged step or -1``: ``steps`` descent steps in one call, step k on the
+  rows ``order[bounds[k]:bounds[k + 1]]`` (all of x when ``full``); opt 0 is
+  plain descent, 1 the heavy ball with momentum ``mu``; ``losses[k]`` is the
+  loss of step k's batch before its update.
+
+Parameters are one float vector ``theta`` in the order the caller chose.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from derivgen.codegen.dialects import logsumexp_helper, make_printer
+from derivgen.codegen.scalar import hoist_calls, prune
+from derivgen.engine.reverse import Derivation
+
+DECORATOR = "@numba.njit(cache=True, nogil=True, error_model='numpy')"
+
+_TRAIN = '''
+
+{decorator}
+def gradient(theta, x, y, grad):
+    rows = numpy.zeros(1, dtype=numpy.int64)
+    return batch_pass(theta, x, y, rows, 0, x.shape[0], True, True, grad)
+
+
+{decorator}
+def loss(theta, x, y):
+    rows = numpy.zeros(1, dtype=numpy.int64)
+    return batch_pass(theta, x, y, rows, 0, x.shape[0], True, False, numpy.zeros(0))
+
+{decorator}
+def train(theta, x, y, order, bounds, full, steps, lr, opt, mu, velocity, losses):
+    grad = numpy.empty(theta.shape[0])
+    for k in range(steps):
+        lo = 0 if full else bounds[k]
+        hi = x.shape[0] if full else bounds[k + 1]
+        loss = batch_pass(theta, x, y, order, lo, hi, full, True, grad)
+        losses[k] = loss
+        if not math.isfinite(loss):
+            return k
+        if opt == 1:
+            for i in range(theta.shape[0]):
+                velocity[i] = mu * velocity[i] + grad[i]
+                theta[i] -= lr * velocity[i]
+        else:
+            for i in range(theta.shape[0]):
+                theta[i] -= lr * grad[i]
+    return -1
+'''
+
+
+def fused_source(derivation: Derivation, order: list[sp.Symbol]) -> str:
+    """The numba module of ``derivation`` with parameters in ``order`` (see the docstring)."""
+    g = derivation.graph
+    names: dict[sp.Basic, str] = {s: f"v_{s.name}" for s in (*g.inputs, *g.targets, *g.nodes)}
+    names.update({p: f"p_{i}" for i, p in enumerate(order)})
+    names.update({a: f"d_{n.name}" for n, a in derivation.adjoint_symbols.items()})
+    printer = make_printer("math", names)
+    grads = [derivation.param_adjoints[p] for p in order]
+    backward = [(derivation.adjoint_symbols[s], e) for s, e in derivation.adjoints.items()]
+    backward = prune(backward, grads)
+    forward = [(s, node.expr) for s, node in g.nodes.items()]
+    forward = hoist_calls(prune(forward, [g.loss, *(e for _, e in backward)]), "f")
+    backward = hoist_calls(backward, "b")
+    for target, _ in forward + backward:
+        names.setdefault(target, target.name)
+    ind = " " * 8
+    lines = [DECORATOR,
+             "def batch_pass(theta, x, y, rows, start, stop, full, want_grad, grad):"]
+    lines += [f"    p_{i} = theta[{i}]" for i in range(len(order))]
+    lines += [f"    a_{i} = 0.0" for i in range(len(order))]
+    lines += ["    total = 0.0", "    for t in range(start, stop):",
+              "        n = t if full else rows[t]"]
+    lines += [f"{ind}{names[s]} = x[n, {i}]" for i, s in enumerate(g.inputs)]
+    lines += [f"{ind}{names[s]} = y[n, {i}]" for i, s in enumerate(g.targets)]
+    lines += [f"{ind}{names[t]} = {printer.doprint(e)}" for t, e in forward]
+    lines.append(f"{ind}total += {names[g.loss]}")
+    lines.append(f"{ind}if want_grad:")
+    lines += [f"{ind}    {names[t]} = {printer.doprint(e)}" for t, e in backward]
+    lines += [f"{ind}    a_{i} += {printer.doprint(e)}" for i, e in enumerate(grads) if e != 0]
+    scale = "1.0 / (stop - start)" if g.reduction == "mean" else "1.0"
+    lines += [f"    scale = {scale}", "    if want_grad:"]
+    lines += [f"        grad[{i}] = a_{i} * scale" for i in range(len(order))]
+    lines.append("    return total * scale")
+    helpers = [logsumexp_helper("math", k, DECORATOR) for k in sorted(printer.arities)]
+    head = ['"""derivgen compiled kernel (generated; do not edit)."""',
+            "import math", "", "import numba", "import numpy", ""]
+    return "\n".join(head + helpers + lines) + "\n" + _TRAIN.format(decorator=DECORATOR)

@@ -1,0 +1,158 @@
+"""Which code computes a model's gradient and loss: NumPy, numba, or the faster of the two.
+
+- ``numpy``: the generated NumPy code, vectorised over the batch (always there);
+- ``numba``: the scalar derivation compiled as one fused loop over the samples
+  (:mod:`derivgen.codegen.fused`), kept on disk (:mod:`derivgen.codegen.cache`);
+  needs ``pip install 'derivgen[fast]'``;
+- ``auto``: numba where it is installed and wins, NumPy elsewhere.  Compiling
+  pays only for small networks (compile time grows with the number of
+  statements), and the fused loop beats vectorised NumPy only while the batch's
+  work is small, so ``auto`` asks both: at most :data:`AUTO_MAX_PARAMS`
+  parameters, and per call at most :data:`AUTO_MAX_WORK` samples × parameters.
+
+Without numba, ``auto`` runs NumPy and says so once per process.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from derivgen.errors import DerivgenError, UnsupportedError
+
+BACKENDS = ("numpy", "numba", "auto")
+#: auto compiles at most this many parameters (compile time grows with the statements)
+AUTO_MAX_PARAMS = 256
+#: auto runs the fused loop while N × parameters stays below this (measured in bench/)
+AUTO_MAX_WORK = 200_000
+_noted: list[bool] = []
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A model's gradient and loss functions from one backend."""
+
+    name: str
+    gradient: Callable[..., dict[str, Any]]
+    loss: Callable[..., float]
+
+
+def numba_installed() -> bool:
+    """numba can be imported (without importing it: that takes a second)."""
+    return importlib.util.find_spec("numba") is not None
+
+
+def note_once(message: str) -> None:
+    """Say ``message`` once per process (a RuntimeWarning)."""
+    if not _noted:
+        _noted.append(True)
+        warnings.warn(message, RuntimeWarning, stacklevel=4)
+
+
+MISSING = ("numba is not installed, so derivgen runs its NumPy backend; "
+           "pip install 'derivgen[fast]' for the compiled one")
+
+
+def select(model: Any, backend: str) -> Backend:
+    """The ``backend`` functions of ``model`` (see the module docstring); cached per model."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    cache = model.__dict__.setdefault("_backend_cache", {})
+    if backend not in cache:
+        cache[backend] = _make(model, backend)
+    return cache[backend]
+
+
+def _make(model: Any, backend: str) -> Backend:
+    if backend == "numpy":
+        return Backend("numpy", model._numpy_gradient(), model._numpy_loss())
+    if backend == "numba":
+        if not numba_installed():
+            raise UnsupportedError("the numba backend needs numba: "
+                                   "pip install 'derivgen[fast]'")
+        return compiled(model)
+    if not numba_installed():
+        note_once(MISSING)
+        return select(model, "numpy")
+    numpy = select(model, "numpy")
+    if not small_enough(model):
+        return numpy
+    try:
+        fast = select(model, "numba")
+    except DerivgenError:
+        return numpy
+    limit = AUTO_MAX_WORK // max(1, flat_size(model))
+
+    def gradient(params, x, y):
+        xa, _ = model._batch(x, y)
+        return (fast if xa.shape[0] <= limit else numpy).gradient(params, x, y)
+
+    def loss(params, x, y):
+        xa, _ = model._batch(x, y)
+        return (fast if xa.shape[0] <= limit else numpy).loss(params, x, y)
+    return Backend("auto", gradient, loss)
+
+
+def flat_size(model: Any) -> int:
+    """The number of scalar parameters (entries of every array)."""
+    return sum(int(np.prod(shape)) for shape in model.parameter_shapes.values())
+
+
+def small_enough(model: Any) -> bool:
+    """Whether ``auto`` compiles this model (compile time grows with the statements)."""
+    return flat_size(model) <= AUTO_MAX_PARAMS and not getattr(model.graph, "penalty", None)
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A model's compiled module and the parameter order of its flat vector."""
+
+    module: Any
+    order: list
+    on_disk: bool
+
+
+def kernel(model: Any) -> Kernel:
+    """The compiled kernel of ``model`` (source printed, module loaded; numba compiles on
+    first call or loads its cache).  Raises UnsupportedError when there is none."""
+    cached = model.__dict__.get("_kernel")
+    if cached is not None:
+        return cached
+    from derivgen.codegen.cache import kernel_module
+    from derivgen.codegen.fused import fused_source
+    if getattr(model.graph, "penalty", None):
+        raise UnsupportedError("the numba backend has no L2 penalty; use backend='numpy'")
+    scalar = model.scalar
+    order = model._flat_names()
+    source = fused_source(scalar.derivation, order)
+    import numba  # only now: importing numba takes a second
+    module, on_disk = kernel_module(source, "numba", {"numba": numba.__version__,
+                                                      "python": sys.version})
+    found = Kernel(module, order, on_disk)
+    model.__dict__["_kernel"] = found
+    return found
+
+
+def compiled(model: Any) -> Backend:
+    """Gradient and loss through the fused loop of :func:`kernel`."""
+    k = kernel(model)
+    grad_kernel, loss_kernel, size = k.module.gradient, k.module.loss, len(k.order)
+    flat, unflatten, batch = model._flat_params, model._unflatten, model._batch
+
+    def contiguous(a: np.ndarray) -> np.ndarray:
+        return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+
+    def gradient(params, x, y):
+        xa, ya = batch(x, y)
+        grad = np.empty(size)
+        grad_kernel(flat(params), contiguous(xa), contiguous(ya), grad)
+        return unflatten(grad)
+
+    def loss(params, x, y):
+        xa, ya = batch(x, y)
+        return float(loss_kernel(flat(params), contiguous(xa), contiguous(ya)))
+    return Backend("numba", gradient, loss)
