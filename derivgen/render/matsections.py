@@ -87,9 +87,8 @@ def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocum
                              _under(p(layer.bias), layer.bias.shape) if layer.bias.is_Matrix
                              else p(layer.bias)),
                     "shared": layer.bias is not None and not layer.bias.is_Matrix}
-                   for i, (layer, spec_layer, layer_units) in enumerate(
-                       zip(g.layers, model.spec.network.layers,
-                           (spec_layer.units for spec_layer in model.spec.network.layers)))],
+                   for i, (layer, layer_units) in enumerate(
+                       zip(g.layers, (spec_layer.units for spec_layer in model.spec.network.layers)))],
         "penalty": [rf"\lambda_{{{bold(name)}}} = {float(lam):g}"
                     for name, lam in g.penalty.items()],
     }
