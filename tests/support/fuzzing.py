@@ -112,7 +112,9 @@ def run_case(folder: Path, argv: list[str], files: Mapping[str, Union[str, bytes
         else:
             path.write_text(content, encoding="utf-8", newline="")
     before = listing(folder.parent)
-    temps = set(Path(tempfile.gettempdir()).glob("derivgen-*"))
+    # this process's temporary folders only: other processes on the machine make theirs
+    pattern = f"derivgen-{os.getpid()}-*"
+    temps = set(Path(tempfile.gettempdir()).glob(pattern))
     out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
     old = os.getcwd()
     rc = None
@@ -130,7 +132,7 @@ def run_case(folder: Path, argv: list[str], files: Mapping[str, Union[str, bytes
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
     out.flush()
     new = listing(folder.parent) - before
-    new |= {str(p) for p in set(Path(tempfile.gettempdir()).glob("derivgen-*")) - temps}
+    new |= {str(p) for p in set(Path(tempfile.gettempdir()).glob(pattern)) - temps}
     return Outcome(rc, out.buffer.getvalue().decode("utf-8", "replace"), err.getvalue(),
                    cpu, wall, dog.fired, frozenset(new))
 
