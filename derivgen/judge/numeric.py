@@ -42,7 +42,10 @@ def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol
     """Fix N, unroll sums, and pin a free per-sample index to the first sample."""
     expr = expr.subs(n_symbol, samples).doit()
     free = [s for s in expr.free_symbols if s.is_integer and s.name == getattr(sample, "name", "")]
-    return expr.subs({s: 1 for s in free})
+    expr = expr.subs({s: 1 for s in free})
+    if expr.has(sp.Sum):  # \sum_{n=\theta}^N: limits that are no numbers once N is fixed
+        raise UnsupportedError("a sum whose limits are not whole numbers once N is fixed")
+    return expr
 
 
 @dataclass

@@ -35,10 +35,16 @@ class Partials:
             if wname in self.model.input_gradients:  # ∂L/∂x of one sample
                 return scale * self.model.input_gradients[wname]
             node = self._node(wname)
+            if node not in d.adjoint_symbols:  # a target, or a node the loss does not read
+                raise UnsupportedError(f"∂L/∂{wname}: the loss is not differentiated with "
+                                       f"respect to {wname}")
             return scale * d.expand(d.inlined_adjoint(node))
         if isinstance(of, sp.Symbol):
             of_node = self._node(of.name)
             target = self._node(wname)
+            if of_node not in self.graph.nodes:  # ∂y/∂z with y a target: no equation
+                raise UnsupportedError(f"∂{of.name}/∂{wname}: {of.name} is computed by no "
+                                       "equation of the model")
             held = {}
             for symbol, node in self.graph.nodes.items():  # expand down to, not past, wrt
                 held[symbol] = node.expr.xreplace(held) if symbol != target else symbol
