@@ -58,8 +58,8 @@ def stable_log(t: sp.Expr) -> sp.Expr | None:
     numbers by products, powers and sums; None otherwise."""
     if t.func is sp.exp:
         return t.args[0]
-    if t.is_Number:
-        return sp.log(t) if t > 0 else None
+    if t.is_number:  # 2, E, pi, sqrt(2): a constant
+        return sp.log(t) if t.is_positive else None
     if isinstance(t, Sigmoid):
         return -Softplus(-t.args[0])
     if t.is_Pow:
@@ -92,13 +92,14 @@ def _log(u: sp.Expr) -> sp.Expr | None:
 
 def _pow(e: sp.Pow) -> sp.Expr | None:
     base, k = e.args
-    if not base.is_Add or not k.is_Number or (k.is_Integer and k > 0):
+    if not k.is_Number or (k.is_Integer and k > 0) or not (base.is_Add or isinstance(
+            base, Sigmoid)):
         return None
-    exps = [t.args[0] for t in base.args if t.func is sp.exp]
-    rest = [t for t in base.args if t.func is not sp.exp]
-    if k < 0 and len(exps) == 1 and rest == [sp.Integer(1)]:  # (1 + eᵘ)^(−k) = σ(−u)^k
-        return Sigmoid(-exps[0]) ** (-k)
-    inner = stable_log(base)
+    if base.is_Add and k < 0:  # (1 + eᵘ)^(−k) = σ(−u)^k
+        exps = [t.args[0] for t in base.args if t.func is sp.exp]
+        if len(exps) == 1 and len(base.args) == 2 and sp.Integer(1) in base.args:
+            return Sigmoid(-exps[0]) ** (-k)
+    inner = stable_log(base)  # σ(u)^(−1) = e^softplus(−u), (eᵃ + eᵇ)^(−1) = e^(−LSE(a, b))
     return None if inner is None else sp.exp(k * inner)
 
 
@@ -149,9 +150,10 @@ def _mul(e: sp.Mul) -> sp.Expr:
 
 
 def _exp_sum(f: sp.Expr) -> bool:
-    """A sum of numbers and multiples of exps, with at least one exp."""
+    """A sum of multiples of numbers, exps and other terms with a stable log (σ), with
+    at least one exp: each term times e^E is then one exp (see _times_exp)."""
     return f.is_Add and any(_exp_term(t) for t in f.args) and all(
-        t.is_Number or _exp_term(t) for t in f.args)
+        stable_log(t.as_coeff_Mul()[1]) is not None for t in f.args)
 
 
 def _expanded(f: sp.Expr) -> sp.Expr:
@@ -184,7 +186,8 @@ def _exp_term(t: sp.Expr) -> bool:
 
 
 def _times_exp(t: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """c·T·e^E as c·e^(log T + E), T an exp, a σ or a constant."""
     coeff, rest = t.as_coeff_Mul()
-    if rest.func is sp.exp:
-        return coeff * sp.exp(rest.args[0] + exponent)
-    return t * sp.exp(exponent)
+    if rest == 1:
+        return coeff * sp.exp(exponent)
+    return coeff * sp.exp(stable_log(rest) + exponent)
