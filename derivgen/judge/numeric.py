@@ -24,6 +24,8 @@ from derivgen.ops.functions import Sigmoid, Softplus, as_expr
 from derivgen.ops.kinks import kink_arguments
 
 SAMPLES = 3
+#: terms a document's sum may unroll into once N = SAMPLES (Σ over samples or classes)
+MAX_TERMS = 64
 POINTS = 64
 RTOL, ATOL = 1e-7, 1e-9
 KINK_MARGIN = 1e-3
@@ -40,12 +42,15 @@ _MODULES = [{**{op.function.__name__: getattr(runtime, op.name)
 def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol | None
              ) -> sp.Expr:
     """Fix N, unroll sums, and pin a free per-sample index to the first sample."""
-    expr = expr.subs(n_symbol, samples).doit()
+    expr = expr.subs(n_symbol, samples)
+    for total in expr.atoms(sp.Sum):  # unrolled below: only short sums of whole numbers
+        for _, low, high in total.limits:  # (SymPy would try symbolic summation instead)
+            if not (low.is_Integer and high.is_Integer and 0 <= high - low + 1 <= MAX_TERMS):
+                raise UnsupportedError(f"a sum from {low} to {high} with N = {samples}: its "
+                                       f"limits must be whole numbers {MAX_TERMS} apart at most")
+    expr = expr.doit()
     free = [s for s in expr.free_symbols if s.is_integer and s.name == getattr(sample, "name", "")]
-    expr = expr.subs({s: 1 for s in free})
-    if expr.has(sp.Sum):  # \sum_{n=\theta}^N: limits that are no numbers once N is fixed
-        raise UnsupportedError("a sum whose limits are not whole numbers once N is fixed")
-    return expr
+    return expr.subs({s: 1 for s in free})
 
 
 @dataclass
