@@ -24,7 +24,8 @@ def test_all_bundled_specs_pass(capsys, root):
     code, out, err = run(capsys, "check", str(root / "specs"), "--json")
     assert code == 0, err
     items = json.loads(out)["items"]
-    assert {i["spec"] for i in items} == {"seed000_relu_1_3_1", "seed001_sigmoid_1_1_1",
+    assert {i["spec"] for i in items} == {"mazur_2_2_2_sigmoid", "seed000_relu_1_3_1",
+                                          "seed001_sigmoid_1_1_1",
                                           "seed001_sigmoid_1_2_1", "seed001_sigmoid_2_3_2",
                                           "seed002_relu_3_2_2_shared_bias",
                                           "seed003_softmax_ce_2layer", "seed004_linear_mse",

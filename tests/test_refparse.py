@@ -148,7 +148,7 @@ REFERENCES = [
     (r"\frac{\partial J}{\partial \theta_1} = y = x", "theta_1", "J"),
     (r"\frac{\partial}{\partial a} \frac{1}{1 + e^{-a}} = x", "a", None),
     (r"\frac{\partial}{\partial W} MAE(y, M(x)) = x", "W", "MAE"),
-    (r"\frac{\partial Loss}{\partial w} = x", "w", None),  # L*o*s*s, not one name
+    (r"\frac{\partial xy}{\partial w} = x", "w", None),  # x*y: two letters are a product
     (r"J = x", None, None),
     (r"x", None, None),
 ]
@@ -247,10 +247,10 @@ ERRORS = [
     (r"\foo + x", 1), (r"x + ", 4), (r"\frac{a}{", 9), (r"a}", 2), (r"{a", 1),
     (r"\begin{pmatrix} a \end{pmatrix}", 1), (r"x = \begin{cases} 1 \end{cases}", 21),
     (r"a + \cdot b", 5), (r"x^23", 2), (r"x_12", 2), (r"2 3", 3), (r"J(a, b)", 1),
-    (r"\sum_{n} x", 8), (r"\sum (f - y)^2", 6), (r"\sum_{ij=1}^N x", 7), (r"x = y", 3),
+    (r"\sum_{n,k} x", 8), (r"\sum (f - y)^2", 1), (r"\frac{\partial Loss}{\partial w}", 16), (r"\sum_{ij=1}^N x", 7), (r"x = y", 3),
     (r"x и", 3), (r"\text{и }", 1), (r"\frac{\partial L}{\partial xy}", 28), (r"", 1),
     (r"\sqrt xy", 7), (r"\frac{1}{0}", 1), (r"|a", 3), (r"w_{1;2}", 5), (r"x^2^3", 4),
-    (r"\log^2 x", 5), (r"x \approx y", 3),
+    (r"\log^{-1} x", 5), (r"x \approx y", 3),
     (r"\frac{|a|}{\partial a b} = 1", 23), (r"\nabla_{W_1}", 13), (r"\frac{1}{", 9),
     (r"\max(x)", 1), (r"\exp(a, b)", 1), (r"x_{1.5}", 4), (r"\frac1.5{2}", 6), (r"\frac{1}23", 9),
     (r"\mathbf{1}_2", 1), (r"\sqrt[3]{x}", 6), (r"\sinh(x)", 1), (r"x > 0", 3),
@@ -335,14 +335,17 @@ def test_grammar_conflicts_are_the_intended_ones() -> None:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-    assert rules == {"_np_base", "np_item", "product"}
+    assert rules == {"_np_base", "np_item", "product", "item"}
     # "(" after a name; "^" after \exp x; and whatever starts a factor after the body of
-    # \sum, \frac{\partial}{\partial x} or \nabla_x (cases and \nabla start factors too)
+    # \sum, \frac{\partial}{\partial x}, \partial_x or \nabla_x (cases, \nabla and
+    # \partial_x start factors too)
     assert terminals == {
         "_np_base": {"LPAR"}, "np_item": {"CIRCUMFLEX", "SUP1"},
+        # "^" after \log \sum_k e^{z_k}: the power stays inside, as after \log x
+        "item": {"CIRCUMFLEX", "SUP1"},
         "product": {"FRAC_DIGITS", "FUNC", "GREEK", "HAT", "LBRACE", "LPAR", "LSQB", "MULOP",
                     "NUMBER", "TEXT", "WORD", "_ABS_OPEN", "_BEGIN_CASES", "_BOLD", "_FRAC",
-                    "_LBRACE_ESC", "_NABLA", "_SQRT", "_SUM", "_BEGIN_BMATRIX"}}
+                    "_LBRACE_ESC", "_NABLA", "_SQRT", "_SUM", "_BEGIN_BMATRIX", "_PARTIAL"}}
 
 
 # -- round trip through an independent printer --------------------------------
@@ -462,7 +465,7 @@ NOTATION_REFERENCES = [
     (r"\frac{MAE\left(y, W_{1}, b_{1}, W_{2}, b_{2}, x\right)}{\partial W_{i}} = x", "W_i", "MAE"),
     (r"\frac{y'}{\partial W_2} = x", "W_2", "y_prime"), (r"\frac{L}{\partial \hat{y}_1} = x", "yhat_1", "L"),
     (r"\frac{|a|}{\partial a} = x", "a", None), (r"\frac{W_i \cdot x + b_i}{\partial W_i} = x", "W_i", None),
-    (r"\frac{Loss}{\partial w} = x", "w", None),  # L*o*s*s, not one name
+    (r"\frac{xy}{\partial w} = x", "w", None),  # x*y, not one name
     (r"\frac{\tanh(x)}{\delta x} = x", "x", None), (r"\frac{L}{\delta w} = x", "w", "L"),
     (r"\nabla_{W_1} L = x", "W_1", "L"), (r"\nabla_{\mathbf{b}_1} L = x", "b_1", "L"),
     (r"\nabla_\theta J = x", "theta", "J"), (r"\nabla_w J = x", "w", "J"),

@@ -30,6 +30,7 @@ COMMANDS = {
               "draw the computation graph with values and gradients (graphviz)"),
     "codegen": ("derivgen.cli.codegen",
                 "write a standalone loss and gradient module (numpy, numba, jax, torch)"),
+    "audit": ("derivgen.cli.audit", "judge the math of Markdown or LaTeX notes, line by line"),
 }
 
 

@@ -78,6 +78,13 @@ def run(args: argparse.Namespace) -> int:
             items.append(ReportItem(str(path), "spec", "input", "error", str(exc)))
             status = EXIT_INPUT
             continue
+        except Exception as exc:  # a bug of derivgen: this spec's error item; the run goes on
+            message = (f"internal error: {type(exc).__name__}: {exc} "
+                       "(please report it with the spec)")
+            print(f"derivgen: {path}: {message}", file=sys.stderr)
+            items.append(ReportItem(str(path), "spec", "input", "error", message))
+            status = max(status, EXIT_FAIL)
+            continue
         rows = report.items() + documents
         items.extend(rows)
         if not all(row.passed for row in rows) and status == EXIT_OK:

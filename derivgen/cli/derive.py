@@ -7,7 +7,10 @@ from pathlib import Path
 
 from derivgen.errors import DerivgenError
 from derivgen.files import default_output, write_atomic
-from derivgen.model.load import load
+from derivgen.model.load import from_spec
+from derivgen.render.compact import COMPACT_ABOVE
+from derivgen.spec import Network, Spec, read_spec
+from derivgen.spec.forms import parameter_count, with_form
 from derivgen.render.document import FORMATS, LANGUAGES, render
 from derivgen.render.pdf import PdflatexFailed, compile_pdf
 
@@ -28,6 +31,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="derive in this form instead of the spec's (matrix: whole batch)")
     parser.add_argument("--values", metavar="FILE",
                         help="YAML shaped like 'example:' to use instead (implies --example)")
+    parser.add_argument("--digits", type=int, default=3, metavar="N",
+                        help="significant digits of the worked example's results (default 3)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed for the example values the spec leaves out (default 0)")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--compact", action="store_true",
+                      help="one generic unit per layer with index letters, the other units "
+                           f"alike (the default for networks of more than {COMPACT_ABOVE} "
+                           "parameters)")
+    size.add_argument("--full", action="store_true",
+                      help="every parameter, one by one, however many there are")
+
+
+def compact_mode(spec: Spec, args: argparse.Namespace) -> bool:
+    """Whether to write the compact derivation: asked for, or a big network in scalar form."""
+    network = isinstance(spec.network, Network)
+    form = args.form or (spec.network.form if network else "scalar")
+    if args.compact:
+        if not network:
+            raise DerivgenError("--compact writes the units of a network; this spec is a "
+                                "model of named equations (model:)")
+        if args.form == "matrix":
+            raise DerivgenError("--compact and --form matrix are two ways to be short: "
+                                "choose one")
+        return True
+    return (network and form == "scalar" and not args.full
+            and parameter_count(spec.network) > COMPACT_ABOVE)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,9 +68,15 @@ def run(args: argparse.Namespace) -> int:
     file name made safe from the spec's name.
     """
     try:
-        model = load(Path(args.spec), form=args.form)
+        spec = read_spec(Path(args.spec))
+        compact = compact_mode(spec, args)
+        model = from_spec(with_form(spec, "matrix" if compact else args.form))
         fmt = "latex" if args.format == "pdf" else args.format
-        text = render(model, fmt, args.lang, args.example, args.values)
+        warnings: list[str] = []
+        text = render(model, fmt, args.lang, args.example, args.values, digits=args.digits,
+                      seed=args.seed, warnings=warnings, compact=compact)
+        for warning in warnings:
+            print(f"derivgen: warning: {warning}", file=sys.stderr)
         if args.format == "pdf":
             output = Path(args.output) if args.output else default_output(model.spec.name,
                                                                           ".pdf")

@@ -62,11 +62,20 @@ def build_network(spec: Spec) -> Graph:
     params: list[sp.Symbol] = []
     previous: list[sp.Expr] = list(graph.inputs)
     depth = len(net.layers)
+    counted = 0  # weights of the layers before: {c} counts through the whole network
+    total = sum(lp.fan_in * lp.units for lp in plan(net))
     for lp in plan(net):
         J, K, li = lp.fan_in, lp.units, lp.index
+        # {c} in document order: each matrix row by row as its layout stores it
+        order = (lambda j, k: k * J + j) if names.matrix_layout == "out_in" else \
+            (lambda j, k: j * K + k)
+        counts = "{c}" in names.weight  # (only then may its range widen the name)
         weights = [[sym(format_name(names.weight, l=lp.label, k=(k + ub, K), j=(j + ub, J),
-                                    m=(j * K + k + ub, J * K)))
+                                    m=(j * K + k + ub, J * K),
+                                    **({"c": (counted + order(j, k) + ub, total)}
+                                       if counts else {})))
                     for j in range(J)] for k in range(K)]
+        counted += J * K
         if lp.layer.bias == "neuron":
             biases = [sym(format_name(names.bias, l=lp.label, k=(k + ub, K))) for k in range(K)]
         elif lp.layer.bias == "shared":

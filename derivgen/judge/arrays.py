@@ -21,7 +21,7 @@ from sympy.core.function import AppliedUndef
 from derivgen.ops.activations import ACTIVATIONS, DEFAULT_LEAKY_SLOPE
 from derivgen.errors import UnsupportedError
 from derivgen.spec.naming import format_name
-from derivgen.reader.tree import BMATRIX
+from derivgen.reader.tree import BMATRIX, ONES
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
@@ -96,7 +96,7 @@ def read_bindings(model: "Model", raw: Mapping[str, Any], error
             family = []
             for k in range(1, 10_000):
                 member = format_name(str(template), k=(k, 2))
-                if member not in nodes:
+                if member not in nodes or member in family:  # "yhat": one node, no {k}
                     break
                 family.append(member)
             if not family:
@@ -163,6 +163,8 @@ class Evaluator:
     def __call__(self, expr: sp.Expr) -> np.ndarray | float:
         if expr.is_Number:
             return float(expr)
+        if expr == ONES:  # 1 added to every entry: broadcast
+            return 1.0
         if isinstance(expr, sp.Symbol):
             if not expr.is_commutative:
                 return self.matrix(expr.name)
@@ -183,8 +185,7 @@ class Evaluator:
                 return total
             if expr.is_Mul:
                 acc: Any = 1.0
-                for a in expr.args:
-                    v = self(a)
+                for v in self._factors(expr.args):
                     both = np.ndim(acc) == 2 and np.ndim(v) == 2
                     acc = acc @ v if both else acc * v
                 return acc
@@ -198,6 +199,24 @@ class Evaluator:
         if isinstance(expr, AppliedUndef):
             return self.apply(str(expr.func), expr.args)
         raise UnsupportedError(f"{type(expr).__name__} is not supported in a matrix formula")
+
+    def _factors(self, args: tuple) -> list:
+        """The factors of a product; \\mathbf{1}^T before a matrix is a row of ones as long
+        as its columns (a sum over the rows: 1ᵀ(P − Y)), \\mathbf{1} after one a column,
+        and elsewhere (−1 · 1 in P − 1) the number 1, added to every entry."""
+        row, values = sp.Function("transpose")(ONES), []
+        for a in args:
+            values.append(a if a in (ONES, row) else self(a))
+        for i, a in enumerate(values):
+            if isinstance(a, sp.Basic) and a == ONES:  # after a matrix: A 1 sums its columns
+                left = values[i - 1] if i else None
+                values[i] = np.ones((np.shape(left)[1], 1)) if np.ndim(left) == 2 else 1.0
+            elif isinstance(a, sp.Basic) and a == row:
+                right = values[i + 1] if i + 1 < len(values) else None
+                if np.ndim(right) != 2:
+                    raise UnsupportedError("\\mathbf{1}^T must stand before a matrix (1^T A)")
+                values[i] = np.ones((1, np.shape(right)[0]))
+        return values
 
     def apply(self, fname: str, args: tuple) -> np.ndarray | float:
         if fname == "transpose":

@@ -1,8 +1,10 @@
 """Judging the worked numbers of documents: a spec's ``claims:`` section.
 
 Each claim is a formula in the spec's names (``w_2 - eta*dL/dw_2``), evaluated
-at the worked example and compared with the printed number to half a unit of
-its last printed digit.
+at the worked example (or, with ``steps: k``, after k gradient steps at the
+example's learning rate: the loss after one update) and compared with the printed
+number to half a unit of its last printed digit, or to ``tolerance``.  A claim
+that cannot be evaluated is that claim's ``error``, never the end of the run.
 """
 from __future__ import annotations
 
@@ -23,9 +25,12 @@ from derivgen.judge.mapping import N, Mapper
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
+#: gradient steps a claim may ask for before it is evaluated
+MAX_STEPS = 1000
 
-def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
-    """The printed number and the half-unit of its last printed digit."""
+
+def _tolerance(value: Any, entry: Fields) -> tuple[float, float, int]:
+    """The printed number, the half-unit of its last printed digit, its decimal places."""
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
@@ -33,8 +38,29 @@ def _tolerance(value: Any, entry: Fields) -> tuple[float, float]:
     if not number.is_finite():
         raise entry.error("value", "'value' must be a finite number")
     printed, given = claim_number(number, entry.take("tolerance", float), entry.error)
-    exponent = number.as_tuple().exponent
-    return printed, given if given is not None else 0.5 * 10.0 ** max(int(exponent), -300)
+    exponent = max(int(number.as_tuple().exponent), -300)
+    return printed, given if given is not None else 0.5 * 10.0 ** exponent, -exponent
+
+
+def shown(value: float, printed: float, tol: float, places: int) -> str:
+    """The engine's value with enough digits to show how it differs from the printed one:
+    two more decimals than printed, and more while the two still look alike."""
+    digits = max(places, 0) + 2
+    while digits < 17 and f"{value:.{digits}f}".rstrip("0") == f"{printed:.{digits}f}".rstrip(
+            "0") and value != printed:
+        digits += 1
+    return (f"engine {value:.{digits}f} vs printed {printed:.{max(places, 0)}f}: off by "
+            f"{abs(value - printed):.3g}, tolerance ±{tol:.3g}")
+
+
+def stepped(model: "Model", params: dict, x: np.ndarray, y: np.ndarray, rate: float,
+            steps: int) -> dict:
+    """The parameters after ``steps`` steps of gradient descent on the example."""
+    grad = model.gradient_fn()
+    for _ in range(steps):
+        g = grad(params, x, y)
+        params = {k: v - rate * float(g[k]) for k, v in params.items()}
+    return params
 
 
 def check_claims(model: "Model") -> list[ReportItem]:
@@ -49,32 +75,48 @@ def check_claims(model: "Model") -> list[ReportItem]:
         raise SpecError("claims are judged at the worked example: give 'example' with x, y "
                         "and every parameter", source)
     params, x, y = example
+    rate = float(model.spec.example.learning_rate or 0.0)
     mapper = Mapper(model, {}, {})
-    data = point_values(model.graph, params, x, y)
     items = []
     for i, raw_entry in enumerate(raw):
         entry = Fields(raw_entry, f"claim {i + 1}", source, raw.item_pos[i])
         ident = entry.take("id", str, required=True)
         text = entry.take("of", str, required=True)
-        printed, tol = _tolerance(entry.take("value", (str, float, int), required=True), entry)
+        printed, tol, places = _tolerance(entry.take("value", (str, float, int), required=True),
+                                          entry)
+        steps = entry.take("steps", int, default=0)
+        if not 0 <= steps <= MAX_STEPS:
+            raise entry.error("steps", f"'steps' is a whole number from 0 to {MAX_STEPS}")
+        if steps and not rate:
+            raise entry.error("steps", "'steps' needs the example's learning_rate")
         expect, note = expect_of(entry)
         entry.done()
-        names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
-        names["eta"] = sp.Float(model.spec.example.learning_rate or 0.0)
-
-        def gradient(of: str, wrt: str) -> sp.Expr:
-            return mapper.derivative(sp.Symbol(of), sp.Symbol(wrt))
-
         try:
-            expr = formula(entry, "of", text, names, derivative=gradient)
-        except DerivgenError as exc:
-            raise entry.error("of", f"claim {ident!r}: {exc}") from None
-        expr = concrete(expr, N, x.shape[0], mapper.sample)
-        [value] = compile_exprs([expr])(data)
-        value = float(np.asarray(value).ravel()[0])
+            value, expr = _evaluate(model, mapper, entry, text,
+                                    stepped(model, params, x, y, rate, steps), x, y, rate)
+        except DerivgenError as exc:  # this claim's verdict (a SpecError names file:line:col)
+            items.append(item(model, "claim", ident, "error", printed, None,
+                              f"claim {ident!r}: {exc}", expect, note))
+            continue
         status = "ok" if abs(value - printed) <= tol + 1e-12 else "mismatch"
-        message = (f"engine {value:.6g} vs printed {printed:g} (±{tol:g} from its digits); "
-                   f"{text} = {sp.sstr(expr)[:200]}")
+        after = f" after {steps} step{'s' * (steps > 1)} at rate {rate:g}" if steps else ""
+        message = (f"{shown(value, printed, tol, places)}; {text}{after} = "
+                   f"{sp.sstr(expr)[:200]}")
         items.append(item(model, "claim", ident, status, printed, value, message,
-                           expect, note))
+                          expect, note))
     return items
+
+
+def _evaluate(model: "Model", mapper: Mapper, entry: Fields, text: str, params: dict,
+              x: np.ndarray, y: np.ndarray, rate: float) -> tuple[float, sp.Expr]:
+    """The value of one claim's formula at ``params`` and the example's data."""
+    names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
+    names["eta"] = sp.Float(rate)
+
+    def gradient(of: str, wrt: str) -> sp.Expr:
+        return mapper.derivative(sp.Symbol(of), sp.Symbol(wrt))
+
+    expr = formula(entry, "of", text, names, derivative=gradient)
+    expr = concrete(expr, N, x.shape[0], mapper.sample)
+    [value] = compile_exprs([expr])(point_values(model.graph, params, x, y))
+    return float(np.asarray(value).ravel()[0]), expr

@@ -15,21 +15,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
+from derivgen.errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from derivgen.judge.claims import check_claims
 from derivgen.judge.items import expect_of, item
 from derivgen.report import ReportItem
-from derivgen.errors import DerivgenError, ReferenceParseError, SpecError, UnsupportedError
 from derivgen.spec.fields import Fields
 from derivgen.judge.arrays import read_bindings
 from derivgen.judge.array_judge import judge_matrix
 from derivgen.judge.entries import check_reference, check_where
-from derivgen.judge.numeric import SAMPLES, compare, concrete
-from derivgen.judge.indices import substitute_indices
-from derivgen.judge.mapping import N, Mapper
+from derivgen.judge.mapping import Mapper
+from derivgen.judge.scalar_judge import judge_scalar
 from derivgen.reader.latex import Reference, parse_reference
 from derivgen.render.tables import ItemRows
 from derivgen.spec.records import LOSSES
-from derivgen.verify import domain_ranges
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
@@ -51,6 +49,10 @@ class Formula:
     matrices: tuple | None = None
     #: index conditions from the formula, (∂p_c/∂s_j)_{c \neq j}: other combinations are skipped
     conditions: tuple = ()
+    #: why the formula cannot be judged (it could not be read): its verdict is this error
+    error: str | None = None
+    #: the ``when:`` conditions under which it holds ("y = 0", "z_1 > 0")
+    when: Any = None
 
 
 def read_formulas(model: "Model") -> list[Formula]:
@@ -93,6 +95,7 @@ def read_formulas(model: "Model") -> list[Formula]:
         loss = entry.take("loss", str, choices=LOSSES)
         form = entry.take("form", str, default="scalar", choices=("scalar", "matrix"))
         continues = entry.take("continues", str)
+        when = entry.take("when", (str, list))
         head = next((f for f in out if f.ident == continues), None)
         if continues is not None and head is None:
             raise entry.error("continues", f"'continues' names {continues!r}, which is no "
@@ -109,29 +112,44 @@ def read_formulas(model: "Model") -> list[Formula]:
             ref = parse_reference(text, sample_index=sample, functions=mapper.parse_functions,
                                   matrices=names,
                                   hadamard=matrices[2] if form == "matrix" else None,
-                                  contraction=matrices[3] if form == "matrix" else frozenset())
-        except ReferenceParseError as exc:
+                                  contraction=matrices[3] if form == "matrix" else frozenset(),
+                                  names=mapper.declared, leibniz=mapper.leibniz)
+        except ReferenceParseError as exc:  # this formula's verdict, not the end of the run
             p = entry.pos("latex")
             col = p.column + p.quoted + (exc.column or 1) - 1 if p else None
-            raise SpecError(f"reference {ident!r}: {exc.message}", model.spec.source,
-                            p.line if p else None, col) from None
+            where_ = SpecError("", model.spec.source, p.line if p else None, col).location()
+            out.append(Formula(ident, latex, Reference(None, None, sp.Integer(0)), each,
+                               expect, note, mapper, mapper,
+                               error=f"{where_}not understood: {exc.message}"))
+            continue
+        except Exception as exc:  # a bug of the reader: this formula's verdict too
+            out.append(Formula(ident, latex, Reference(None, None, sp.Integer(0)), each,
+                               expect, note, mapper, mapper,
+                               error=f"internal error: {type(exc).__name__}: {exc} "
+                                     "(please report it with the spec)"))
+            continue
         lhs_mapper = mapper
         if loss is not None:  # the document's variant loss, e.g. without the 1/2
-            if loss not in variants:  # one model per loss, however many entries use it
-                from derivgen.model.scalar import Model
-                variants[loss] = Mapper(Model(dataclasses.replace(model.spec, loss=loss)),
-                                        where, functions, sample, per_observation,
-                                        loss_arguments=loss_arguments)
+            try:
+                if loss not in variants:  # one model per loss, however many entries use it
+                    from derivgen.model.scalar import Model
+                    variants[loss] = Mapper(Model(dataclasses.replace(model.spec, loss=loss)),
+                                            where, functions, sample, per_observation,
+                                            loss_arguments=loss_arguments)
+            except DerivgenError as exc:
+                out.append(Formula(ident, latex, ref, each, expect, note, mapper, mapper,
+                                   error=f"loss {loss}: {exc}"))
+                continue
             lhs_mapper = variants[loss]
         if head is not None:  # judged against the first side of the chain it continues
             ref = dataclasses.replace(ref, wrt=head.reference.wrt, of=head.reference.of,
                                       sides=head.reference.sides[:1] + ref.sides)
             each = each or head.each
         out.append(Formula(ident, latex, ref, each, expect, note, mapper, lhs_mapper,
-                           matrices if form == "matrix" else None, ref.conditions))
+                           matrices if form == "matrix" else None, ref.conditions, when=when))
         for k, row in enumerate(ref.implies, start=1):  # A ⇒ {rows}: each row on its own
             out.append(Formula(f"{ident} => row {k}", latex, row, each, expect, note, mapper,
-                               lhs_mapper, None, ref.conditions))
+                               lhs_mapper, None, ref.conditions, when=when))
     return out
 
 
@@ -147,11 +165,16 @@ def _open_ends(latex: str, leading: bool, trailing: bool) -> str:
 
 
 def judge_formula(formula: Formula, rng: np.random.Generator,
-                  sides: tuple | None = None) -> list[tuple[str, str, str | None, str]]:
+                  sides: tuple | None = None, symbolic: bool = True
+                  ) -> list[tuple[str, str, str | None, str]]:
     """(label, status, derived formula, message) for each ``each`` combination.
 
-    ``sides`` replaces the parsed sides (tests mutate them to prove checks can fail).
+    ``sides`` replaces the parsed sides (tests mutate them to prove checks can fail);
+    ``symbolic=False`` skips the symbolic confirmation of an agreement (faster).  A
+    formula that cannot be read or judged is an ``error`` row, never an exception.
     """
+    if formula.error is not None:
+        return [(formula.ident, "error", None, formula.error)]
     ref = formula.reference if sides is None else dataclasses.replace(formula.reference,
                                                                       sides=sides)
     rows = []
@@ -168,10 +191,14 @@ def judge_formula(formula: Formula, rng: np.random.Generator,
                 status, derived, message = judge_matrix(ref, formula.mapper,
                                                         formula.matrices, rng)
             else:
-                status, derived, message = _judge(ref, values, formula.mapper,
-                                                  formula.lhs_mapper, rng)
+                status, derived, message = judge_scalar(ref, values, formula.mapper,
+                                                        formula.lhs_mapper, rng, formula.when,
+                                                        symbolic)
         except DerivgenError as exc:
             status, derived, message = "error", None, str(exc)
+        except Exception as exc:  # a bug of derivgen: this item's verdict, not the run's end
+            status, derived, message = "error", None, (
+                f"internal error: {type(exc).__name__}: {exc} (please report it with the spec)")
         rows.append((label, status, derived, message))
     return rows
 
@@ -201,37 +228,6 @@ def _combinations(each: dict, model: "Model", conditions: tuple = ()) -> list[di
         if all(h == sp.true for h in holds):
             out.append(values)
     return out
-
-
-def _instantiate(expr: sp.Expr, values: dict[str, Any]) -> sp.Expr:
-    names = {k: v for k, v in values.items() if isinstance(v, str)}
-    expr = expr.xreplace({s: sp.Symbol(names[s.name]) for s in expr.atoms(sp.Symbol)
-                          if s.name in names})
-    return substitute_indices(expr, {k: v for k, v in values.items() if isinstance(v, int)})
-
-
-def _judge(ref, values, mapper: Mapper, lhs_mapper: Mapper, rng) -> tuple[str, str, str]:
-    sides = [None if s is None else _instantiate(s, values) for s in ref.sides]
-    if sides[0] is None:
-        raise UnsupportedError("the first side of the formula names no value to compare with")
-    derived = lhs_mapper.target(sides[0], ref.assign, tuple(sides[1:]))
-    rest = sides[1:]
-    samples = SAMPLES
-    target = concrete(derived, N, samples, mapper.sample)
-    notes = []
-    for k, side in enumerate(rest, start=1):
-        if side is None:
-            notes.append(f"side {k + 1} names no value and is not judged")
-            continue
-        mapped = concrete(mapper.map(side), N, samples, mapper.sample)
-        verdict = compare(mapped, target, rng, simplex=mapper.simplex,
-                          ranges=lambda atoms: domain_ranges(mapper.model, atoms))
-        if not verdict.equal:
-            return "mismatch", str(derived), (
-                f"side {k + 1} of the formula differs from the derived value (N = {samples}): "
-                f"{verdict.difference()}; derived formula: {derived}")
-        notes.append(f"side {k + 1}: equal at {verdict.points} points, {verdict.symbolic}")
-    return "ok", str(derived), "; ".join(notes)
 
 
 def check_documents(model: "Model", seed: int = 0) -> ItemRows:

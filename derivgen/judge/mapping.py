@@ -9,40 +9,32 @@ compared numerically at many points off kinks, and symbolically when small.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import sympy as sp
 
 from derivgen.errors import ReferenceParseError, UnsupportedError
-from derivgen.engine.layers import apply_activation
-from derivgen.ops.activations import (ACTIVATIONS, DEFAULT_LEAKY_SLOPE, DOCUMENT_NAMES,
-                                      elementwise)
+from derivgen.ops.activations import DOCUMENT_NAMES, elementwise
+from derivgen.judge.applying import LEARNING_RATES, Applying, activation_function
 from derivgen.judge.partials import Partials
 from derivgen.judge.indices import substitute_indices
-from derivgen.reader.latex import parse_expression, parse_reference
-from derivgen.engine.rules import local_diff
-from derivgen.spec.records import Activation, Network
+from derivgen.reader.latex import parse_expression
+from derivgen.reader.tree import ALL, AT_SAMPLE, FIRST, ONES, VECTOR
+from derivgen.spec.records import Network
 
 if TYPE_CHECKING:
     from derivgen.model.scalar import Model
 
+__all__ = ["Mapper", "N", "LOSS_NAMES", "LEARNING_RATES", "activation_function"]
+
 N = Partials.N
 #: names a document may give the whole loss
 LOSS_NAMES = frozenset({"L", "J", "Loss", "MAE", "MSE", "E", "C"})
-#: names a document gives the learning rate in update rules (seed 001: η, seed 004: α)
-LEARNING_RATES = frozenset({"eta", "alpha"})
-_DUMMY = sp.Dummy("u", real=True)
+#: the number of samples a sample number (x^{(2)}) may name: the judge's batch
+SAMPLES = 3
 
 
-def activation_function(name: str) -> Activation:
-    """An activation usable in references: an elementwise one of the registry."""
-    op = ACTIVATIONS.get(name)
-    if op is None or op.build is None:
-        raise UnsupportedError(f"unknown activation {name!r} in reference functions")
-    return Activation(name, alpha=DEFAULT_LEAKY_SLOPE if op.takes_alpha else None)
-
-
-class Mapper(Partials):
+class Mapper(Partials, Applying):
     """Maps parsed reference expressions into the spec's symbols."""
 
     def __init__(self, model: "Model", where: Mapping[str, str],
@@ -63,10 +55,15 @@ class Mapper(Partials):
         known = frozenset(self.functions) | frozenset(f + "_prime" for f in self.functions)
         defined = frozenset(k for k in functions if k not in plain)
         self.parse_functions = known | defined | LOSS_NAMES  # J(θ₀, θ₁), MAE(y', y): the loss
-        for name in defined:
-            self.definitions[name] = self._definition(name, functions[name])
         self.by_name = {s.name: s for s in (*self.graph.params, *self.graph.inputs,
                                             *self.graph.targets, *self.graph.nodes)}
+        #: names of several letters read as one symbol: the document's (where), the spec's
+        self.declared = frozenset(self.where_text) | frozenset(self.by_name) | LOSS_NAMES
+        #: Leibniz's d is a derivative unless d is a name of the spec or the document
+        self.leibniz = "d" not in self.by_name and "d" not in self.where_text
+        self._held: dict[sp.Symbol | None, dict[sp.Symbol, sp.Expr]] = {}
+        for name in defined:
+            self.definitions[name] = self._definition(name, functions[name])
         self._where: dict[str, sp.Expr] = {}
         self._resolving: set[str] = set()
         self._hold: sp.Symbol | None = None  # ∂/∂node of an expression: keep the node
@@ -75,7 +72,6 @@ class Mapper(Partials):
         #: J(θ₀, θ₁) as a function: its arguments replace these parameters, in order
         self.loss_arguments: tuple[sp.Symbol, ...] = ()
         self.loss_arguments = tuple(self._parameter(text) for text in loss_arguments)
-        self._held: dict[sp.Symbol, dict[sp.Symbol, sp.Expr]] = {}
 
     def _layer_functions(self) -> dict[str, str]:
         net = self.model.spec.network
@@ -85,23 +81,6 @@ class Mapper(Partials):
         if len(net.layers) > 1:
             out["sigma_h"] = net.layers[0].activation.name
         return out
-
-    def _definition(self, name: str, text: str) -> tuple[tuple[sp.Symbol, ...], sp.Expr]:
-        """``Linear(W, b, x) = W \\cdot x + b``: the parameters, each a plain name, and the body."""
-        try:
-            ref = parse_reference(text, sample_index=self.sample.name,
-                                  functions=self.parse_functions)
-        except ReferenceParseError as exc:
-            raise UnsupportedError(f"functions: {name}: {exc}") from None
-        head = ref.sides[0]
-        params = head.args if isinstance(head, sp.core.function.AppliedUndef) else ()
-        if len(ref.sides) != 2 or str(getattr(head, "func", "")) != name or not params or \
-                not all(isinstance(p, sp.Symbol) and not p.is_integer for p in params) or \
-                len(set(params)) != len(params):
-            raise UnsupportedError(f"functions: {name}: write the definition as "
-                                   f"'{name}(a, b, ...) = body' with distinct plain names "
-                                   "as the parameters")
-        return params, ref.sides[1]
 
     def _parameter(self, text: str) -> sp.Symbol:
         try:
@@ -114,7 +93,14 @@ class Mapper(Partials):
 
     def parse(self, latex: str) -> sp.Expr:
         return parse_expression(latex, sample_index=self.sample.name,
-                                functions=self.parse_functions)
+                                functions=self.parse_functions, names=self.declared,
+                                leibniz=self.leibniz)
+
+    def knows(self, name: str) -> bool:
+        """Whether a document name stands for something: a spec or ``where`` name, the
+        loss, a learning rate, a free variable, or a spec name of one sample (ŷ_n)."""
+        return name in self.where_text or name in self.by_name or self._is_loss(name) or \
+            name in LEARNING_RATES or name in self.free or self.resolve(name) is not None
 
     # ---- names ----
     def name(self, raw: str, index: sp.Expr | None) -> sp.Expr:
@@ -143,10 +129,15 @@ class Mapper(Partials):
         if raw in LEARNING_RATES and raw not in self.by_name:
             return sp.Symbol(raw, positive=True)  # a free number: any rate must work
         if base in self.by_name:
-            value = self._value(self.by_name[base])
-        elif base.endswith("_" + self.sample.name) and base[:-2] in self.by_name:
-            return self.name(base[:-2], self.sample)
+            symbol = self.by_name[base]
+            if index is not None and symbol in self.graph.params and index == self.sample:
+                raise UnsupportedError(f"{raw!r} carries the sample index {self.sample}, but "
+                                       f"{raw} is a parameter, the same for every sample")
+            value = self._value(symbol)
         else:
+            for name, _ in self._sample_forms(base, self.sample.name):  # ŷ_n, z_{1n}, z_{n1}
+                if name in self.by_name or name in self.where_text:
+                    return self.name(name, self.sample)
             raise UnsupportedError(f"the reference uses {raw!r}, which is not a name of the "
                                    "spec; define it under 'where'")
         return self.per_sample(value, index)
@@ -155,37 +146,11 @@ class Mapper(Partials):
         """A spec name in parameters and data, or, inside ∂/∂node, down to that node."""
         if self._hold is None:
             return self.model.derivation.expand(symbol)
-        if self._hold not in self._held:
-            held: dict[sp.Symbol, sp.Expr] = {}
-            for s, node in self.graph.nodes.items():
-                held[s] = s if s == self._hold else node.expr.xreplace(held)
-            self._held[self._hold] = held
-        return self._held[self._hold].get(symbol, symbol)
+        return self.held(self._hold).get(symbol, symbol)
 
     def _is_loss(self, name: str) -> bool:
         return name in LOSS_NAMES and (name not in self.by_name
                                        or self.by_name[name] == self.graph.loss)
-
-    def total_loss(self) -> sp.Expr:
-        """The loss over the data set: Σₙ ℓₙ, (1/N)Σₙ ℓₙ, or ℓ for a single sample."""
-        per_sample = self.model.derivation.expand(self.graph.loss)
-        if self.graph.reduction == "single" or self.per_observation:
-            return per_sample
-        n = sp.Dummy("n", integer=True)
-        total = sp.Sum(self.per_sample(per_sample, n), (n, 1, N))
-        return total / N if self.graph.reduction == "mean" else total
-
-    def simplex(self, atoms) -> list[list[sp.Basic]]:
-        """Cross-entropy targets are drawn as probability rows, as the documents assume."""
-        if self.model.spec.loss != "cross_entropy":
-            return []
-        targets = {t.name for t in self.graph.targets}
-        rows: dict[Any, list] = {}
-        for a in atoms:
-            name = a.base.label.name if isinstance(a, sp.Indexed) else str(a)
-            if name in targets:
-                rows.setdefault(a.indices if isinstance(a, sp.Indexed) else (), []).append(a)
-        return list(rows.values())
 
     def per_sample(self, value: sp.Expr, index: sp.Expr | None) -> sp.Expr:
         """Index the spec's per-sample data symbols (x, y) by ``index``."""
@@ -212,9 +177,14 @@ class Mapper(Partials):
             if expr.is_integer:
                 return expr
             return self.name(expr.name, None)
+        if expr in (ONES, ALL, FIRST) or getattr(expr, "func", None) == VECTOR:
+            raise UnsupportedError(self._not_scalar(expr))
         if isinstance(expr, sp.Sum):
             (var, lo, hi), *rest = expr.limits
             body = sp.Sum(expr.function, *rest) if rest else expr.function
+            if hi == ALL:  # \sum_k: every value of k the names allow
+                return sp.Add(*(self.map(substitute_indices(body, {var.name: v}))
+                                for v in self.index_values(body, var, lo)))
             lo, hi = self.map(lo), self.map(hi)
             if var.name != self.sample.name and lo.is_Integer and hi.is_Integer:
                 # Σ over outputs or units: unroll, so that y_c and z_{2i} name real symbols
@@ -224,60 +194,55 @@ class Mapper(Partials):
         if isinstance(expr, sp.Max) and len(expr.args) == 2 and 0 in expr.args:
             other = [a for a in expr.args if a != 0][0]
             return elementwise("relu", self.map(other))
+        if isinstance(expr, sp.core.function.AppliedUndef) and expr.func == AT_SAMPLE:
+            return self.at_sample(*expr.args)
         if isinstance(expr, sp.core.function.AppliedUndef):
             return self.apply(str(expr.func), expr.args)
         if expr.is_Atom:
             return expr
         return expr.func(*(self.map(a) for a in expr.args))
 
-    def apply(self, fname: str, args: tuple) -> sp.Expr:
-        if fname == "D":
-            return self.derivative(*args)
-        prime = fname.endswith("_prime")
-        base = fname[:-6] if prime else fname
-        if fname in self.definitions:  # Linear(W_2, b_2, l): the definition's body, filled in
-            params, body = self.definitions[fname]
-            if len(args) != len(params):
-                raise UnsupportedError(f"{fname} is defined with {len(params)} arguments under "
-                                       f"'functions'; the reference gives it {len(args)}")
-            return self.map(body.xreplace(dict(zip(params, args))))
-        if self._is_loss(base) and not prime:  # J(θ₀, θ₁) is the loss itself
-            if self.loss_arguments and len(args) == len(self.loss_arguments):
-                # J(θ₁, θ₁) is not J(θ₀, θ₁): the loss at the arguments given
-                values = dict(zip(self.loss_arguments, (self.map(a) for a in args)))
-                return self.total_loss().xreplace(values)
-            return self.total_loss()
-        target = self.functions.get(base)
-        if target in (None, "node") and base in self.by_name:  # z_1(x_n): the node at x_n
-            target = base
-        if target in self.by_name and not prime:  # f(x_n; φ, θ) names a node
-            index = next((a.indices[-1] for a in args if isinstance(a, sp.Indexed)), None)
-            return self.name(target, index)
-        if target is None or len(args) != 1:
-            raise UnsupportedError(f"the reference applies {fname!r}; map it under 'functions' "
-                                   "to an activation, a node name, or 'node'")
-        act = activation_function(target)
-        inner = self.map(args[0])
-        if not prime:
-            return apply_activation(act, inner)
-        rule = local_diff(apply_activation(act, _DUMMY), _DUMMY, self.graph.at0)
-        return rule.xreplace({_DUMMY: inner})
+    def at_sample(self, name: sp.Symbol, number: sp.Integer) -> sp.Expr:
+        """x^{(2)}: the value of a per-sample name at sample 2 of the judge's batch."""
+        if not 1 <= int(number) <= SAMPLES:
+            raise UnsupportedError(f"{name}^({number}) names sample {number}; formulas are "
+                                   f"judged with {SAMPLES} samples")
+        return self.name(name.name, number)
 
-    def target(self, head: sp.Expr, assign: bool = False,
-               later: tuple = ()) -> sp.Expr:
-        """What a formula's first side stands for: a derivative, an update, or a value.
+    def index_values(self, body: sp.Expr, var: sp.Symbol, lower: sp.Expr) -> list[int]:
+        """The values of a sum's letter written without limits (\\sum_k): from the first
+        (0 or 1, or the lower limit given) up while every name the letter enters exists."""
+        def names(v: int) -> set[str]:
+            out = set()
+            for a in substitute_indices(body, {var.name: v}).atoms(sp.Symbol, sp.Indexed):
+                if isinstance(a, sp.Indexed):  # y[2] is the component y_2, y_1[n] is y_1
+                    index = a.indices[-1]
+                    out.add(f"{a.base.label.name}_{index}" if index.is_Integer
+                            else a.base.label.name)
+                elif isinstance(a, sp.Symbol) and not a.is_integer:
+                    out.add(a.name)
+            for f in substitute_indices(body, {var.name: v}).atoms(sp.Function):
+                out |= {str(a) for a in f.args if isinstance(a, sp.Symbol) and not a.is_integer}
+            return out
+        fixed = names(10 ** 6)  # names the letter does not enter
+        first = [int(lower)] if lower.is_Integer else [0, 1]
+        for start in first:
+            values: list[int] = []
+            v = start
+            while v < 1000:
+                entered = names(v) - fixed
+                if not entered or not all(self.knows(n) for n in entered):
+                    break
+                values.append(v)
+                v += 1
+            if values:
+                return values
+        raise UnsupportedError(f"\\sum_{var}: no value of {var} gives names of the spec; "
+                               f"write the limits (\\sum_{{{var}=1}}^{{K}})")
 
-        In an update rule ``θ ← RHS`` (or ``:=``) the first side is the parameter
-        after one step of gradient descent, θ − η ∂L/∂θ, with the learning rate
-        the ``later`` sides name (η, α), so the rule must hold for any rate.
-        """
-        if isinstance(head, sp.core.function.AppliedUndef) and str(head.func) == "D":
-            return self.derivative(*head.args)
-        value = self.map(head)
-        if not assign:
-            return value
-        if value not in self.graph.params:
-            raise UnsupportedError(f"the update rule assigns {head}, which is not a parameter")
-        named = {s.name for side in later if side is not None for s in side.free_symbols}
-        rate = sorted(named & LEARNING_RATES) or ["eta"]
-        return value - sp.Symbol(rate[0], positive=True) * self.model.gradients[value.name]
+    def _not_scalar(self, expr: sp.Expr) -> str:
+        if expr == ONES:
+            return "\\mathbf{1} (a vector of ones) is read only in matrix formulas (form: matrix)"
+        if getattr(expr, "func", None) == VECTOR:
+            return "a vector [a, b, ...] is compared entry by entry with another vector only"
+        return "a sum without limits must run over an index of the formula"

@@ -7,6 +7,7 @@ stable helpers, and evaluated at many random points at once.
 """
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
 from derivgen.ops import runtime
 from derivgen.errors import UnsupportedError
@@ -39,18 +41,35 @@ _MODULES = [{**{op.function.__name__: getattr(runtime, op.name)
             "numpy"]
 
 
+@functools.lru_cache(maxsize=512)
 def concrete(expr: sp.Expr, n_symbol: sp.Symbol, samples: int, sample: sp.Symbol | None
              ) -> sp.Expr:
-    """Fix N, unroll sums, and pin a free per-sample index to the first sample."""
-    expr = expr.subs(n_symbol, samples)
-    for total in expr.atoms(sp.Sum):  # unrolled below: only short sums of whole numbers
-        for _, low, high in total.limits:  # (SymPy would try symbolic summation instead)
-            if not (low.is_Integer and high.is_Integer and 0 <= high - low + 1 <= MAX_TERMS):
-                raise UnsupportedError(f"a sum from {low} to {high} with N = {samples}: its "
-                                       f"limits must be whole numbers {MAX_TERMS} apart at most")
-    expr = expr.doit()
+    """Fix N, unroll sums, and pin a free per-sample index to one sample: the second of
+    the batch (the first when there is one), so that a formula that names sample 1
+    where it means sample n is caught."""
+    expr = unroll(expr.xreplace({n_symbol: sp.Integer(samples)}))
     free = [s for s in expr.free_symbols if s.is_integer and s.name == getattr(sample, "name", "")]
-    return expr.subs({s: 1 for s in free})
+    return expr.xreplace({s: sp.Integer(min(2, samples)) for s in free}) if free else expr
+
+
+def unroll(expr: sp.Basic) -> sp.Basic:
+    """Sums with whole-number limits written out term by term (``doit`` would first look
+    for a closed form, which is slow and never needed here); others keep ``doit``."""
+    if expr.is_Atom or isinstance(expr, (sp.Indexed, sp.IndexedBase)):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body = unroll(expr.function)
+        for var, lo, hi in expr.limits:
+            # the budget: whole-number limits, at most MAX_TERMS terms (SymPy's symbolic
+            # summation of \sum_{n=\theta}^N or of 10^8 terms would not end in time)
+            if not (lo.is_Integer and hi.is_Integer and int(hi) - int(lo) + 1 <= MAX_TERMS):
+                raise UnsupportedError(f"a sum from {lo} to {hi}: its limits must be whole "
+                                       f"numbers at most {MAX_TERMS} apart once N is fixed")
+            body = sp.Add(*(body.xreplace({var: sp.Integer(v)})
+                            for v in range(int(lo), int(hi) + 1)))
+        return body
+    args = [unroll(a) for a in expr.args]
+    return expr.func(*args) if any(a is not b for a, b in zip(args, expr.args)) else expr
 
 
 @dataclass
@@ -68,8 +87,13 @@ class Compiled:
 
 
 def compile_exprs(exprs: Sequence[sp.Expr]) -> Compiled:
-    """lambdify several expressions over their shared atoms (symbols and x[i])."""
-    exprs = [as_expr(e) for e in exprs]
+    """lambdify several expressions over their shared atoms (symbols and x[i]); the same
+    expressions are compiled once (a derived side is compared with many formulas)."""
+    return _compiled(tuple(as_expr(e) for e in exprs))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(exprs: tuple[sp.Expr, ...]) -> Compiled:
     indexed = {i for e in exprs for i in e.atoms(sp.Indexed)}
     labels = {i.base.label for i in indexed}
     atoms = sorted(indexed | ({s for e in exprs for s in e.free_symbols} - labels), key=str)
@@ -77,8 +101,17 @@ def compile_exprs(exprs: Sequence[sp.Expr]) -> Compiled:
     plain = [sp.Symbol(f"_a{i}") for i in range(len(atoms))]
     swap = dict(zip(atoms, plain))
     function = sp.lambdify(plain, [e.xreplace(swap) for e in exprs], modules=_MODULES,
-                           dummify=False)
+                           dummify=False, printer=_printer(), docstring_limit=0)
     return Compiled(atoms, function)
+
+
+@functools.lru_cache(maxsize=1)
+def _printer() -> NumPyPrinter:
+    """lambdify's own printer, but printing sums in the order they are stored: sorting the
+    terms of big expressions took most of the compile time."""
+    return NumPyPrinter({"fully_qualified_modules": False, "inline": True,
+                         "allow_unknown_functions": True, "order": "none",
+                         "user_functions": {k: k for k in _MODULES[0]}})
 
 
 def draw(atoms: Sequence[sp.Basic], rng: np.random.Generator, points: int,
@@ -118,34 +151,44 @@ class Verdict:
 
 def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
             simplex: Callable[[Sequence[sp.Basic]], Sequence[Sequence[sp.Basic]]] = lambda a: (),
-            need: int = 50, symbolic: bool = True,
+            need: int = 50, symbolic: bool = True, positive: Sequence[sp.Expr] = (),
+            atol: float = ATOL, rtol: float = RTOL,
             ranges: Callable[[Sequence[sp.Basic]], Mapping] = lambda a: {}) -> Verdict:
-    """Numeric comparison at ``need`` or more points off kinks, plus simplify when small."""
-    kinks = kink_arguments(reference) + kink_arguments(derived)
-    compiled = compile_exprs([reference, derived, *kinks])
+    """Numeric comparison at ``need`` or more points off kinks (and where every expression
+    of ``positive`` is > 0: a ``when:`` condition), plus simplify when small."""
+    # two compilations: the derived side's is reused across the formulas judged against it
+    ours = compile_exprs([derived, *kink_arguments(derived)])
+    theirs = compile_exprs([reference, *positive, *kink_arguments(reference)])
+    atoms = sorted(set(ours.atoms) | set(theirs.atoms), key=str)
     values = {}
     with np.errstate(all="ignore"):
-        for _ in range(8):
-            values = draw(compiled.atoms, rng, POINTS * 2, simplex(compiled.atoms),
-                          ranges(compiled.atoms))
-            ref, der, *kink_values = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
-                                      for v in compiled(values)]
+        for _ in range(32 if positive else 8):
+            values = draw(atoms, rng, POINTS * 2, simplex(atoms), ranges(atoms))
+            der, *our_kinks = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
+                               for v in ours(values)]
+            ref, *rest = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
+                          for v in theirs(values)]
+            rest += our_kinks
             ok = np.isfinite(ref) & np.isfinite(der)
-            for k in kink_values:
+            for g in rest[:len(positive)]:
+                ok &= g > 0
+            for k in rest[len(positive):]:
                 ok &= np.abs(k) > KINK_MARGIN
             if ok.sum() >= need:
                 break
         else:
             raise UnsupportedError("could not find enough points away from kinks where both "
-                                   "sides are finite (a model's 'domain:' says where to draw)")
-    close = np.abs(ref - der) <= ATOL + RTOL * np.maximum(np.abs(ref), np.abs(der))
+                                   "sides are finite"
+                                   + (" and the 'when' conditions hold" if positive else "")
+                                   + " (a model's 'domain:' says where to draw)")
+    close = np.abs(ref - der) <= atol + rtol * np.maximum(np.abs(ref), np.abs(der))
     bad = np.flatnonzero(ok & ~close)
     # simplify only backs up an equality the numbers found; it never decides alone
     proof = _symbolic(reference, derived) if symbolic and bad.size == 0 else "not attempted"
     verdict = Verdict(equal=bad.size == 0, points=int(ok.sum()), symbolic=proof)
     if bad.size:
         i = int(bad[0])
-        verdict.where = {str(a): float(values[a][i]) for a in compiled.atoms}
+        verdict.where = {str(a): float(values[a][i]) for a in atoms}
         verdict.reference_value, verdict.derived_value = float(ref[i]), float(der[i])
     return verdict
 

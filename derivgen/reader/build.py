@@ -1,12 +1,14 @@
-"""SymPy from the parse trees of :mod:`derivgen.refparse` (grammar in ``refparse.lark``).
+"""SymPy from the parse trees of :mod:`derivgen.reader.latex` (grammar in ``latex.lark``).
 
 The tree is walked top-down, as an index's meaning depends on enclosing sums;
-SymPy objects are built node by node and the text itself is never evaluated."""
+SymPy objects are built node by node and the text itself is never evaluated.
+Names live in :mod:`~derivgen.reader.names`, sums in :mod:`~derivgen.reader.sums`,
+derivatives in :mod:`~derivgen.reader.derivatives` and :mod:`~derivgen.reader.leibniz`,
+relations and matrices in :mod:`~derivgen.reader.structures`."""
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
 
 import sympy
 from lark import Token, Tree
@@ -14,8 +16,12 @@ from lark import Token, Tree
 from derivgen.errors import ReferenceParseError
 from derivgen.limits import MAX_DIGITS, MAX_LATEX_DEPTH, MAX_MAGNITUDE, digits, power_problem
 from derivgen.reader.derivatives import Derivatives, delta_kind as _delta
+from derivgen.reader.leibniz import Leibniz
+from derivgen.reader.names import Names
 from derivgen.reader.structures import Structures
-from derivgen.reader.tree import D, Name as _Name, fail, is_tree as _is, only as _only
+from derivgen.reader.sums import Sums
+from derivgen.reader.tree import (AT_SAMPLE, D, UPDATED, VECTOR, fail, is_tree as _is,
+                                  only as _only)
 
 __all__ = ["Builder", "D", "HADAMARD", "fail"]
 
@@ -33,14 +39,26 @@ _WRAPPERS = {"group": lambda v: v, "abs": sympy.Abs, "sqrt": sympy.sqrt}
 HADAMARD = frozenset({"odot", "circ", "otimes"})
 
 
-class Builder(Derivatives, Structures):
+#: ^{+}, ^{new}, ^{(new)}, ^{\text{new}}: the value after the update step
+_UPDATE_MARK = re.compile(r"\^\s*(\{\s*)?(\+|(\(\s*)?(new|\\(text|mathrm|textrm)\s*\{\s*new\s*\})"
+                          r"(\s*\))?)(\s*\})?\s*")
+#: ^{(n)}: a label in parentheses (the sample index names a sample; other labels are refused)
+_LABEL = re.compile(r"\^\s*\{\s*\(\s*([A-Za-z0-9]+)\s*\)\s*\}\s*")
+
+
+class Builder(Derivatives, Leibniz, Names, Structures, Sums):
     """Walks the tree top-down, as an index's meaning depends on enclosing sums."""
 
     def __init__(self, src: str, sample_index: str, functions: frozenset[str],
                  matrices: frozenset[str] = frozenset(),
                  hadamard: frozenset[str] = HADAMARD,
-                 contraction: frozenset[str] = frozenset()) -> None:
+                 contraction: frozenset[str] = frozenset(),
+                 names: frozenset[str] = frozenset(), leibniz: bool = True) -> None:
         self.src, self.functions = src, functions
+        #: names of several letters the caller declares (net_h1, E_total, target)
+        self.names = names
+        #: d in derivative position is Leibniz's d (False: the caller binds a variable d)
+        self.leibniz = leibniz
         #: product signs meaning the elementwise product (seed 003 writes · for it)
         self.hadamard = hadamard
         #: product signs that contract the rows of both factors (seed 002's ⊗)
@@ -104,68 +122,6 @@ class Builder(Derivatives, Structures):
             raise self.fail(f"ambiguous argument {str(node)!r}: add braces", node)
         return self.ev(node)
 
-    def piece(self, tok: Token) -> str:
-        """The text one token contributes to a name."""
-        text = {"GREEK": tok[1:], "SUB1": tok[-1], "SUP1": tok[-1]}.get(tok.type, str(tok))
-        if tok.type == "TEXT":
-            text = tok[tok.index("{") + 1:-1].strip()
-        if tok.type == "TEXT" and not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", text) \
-                or tok.type == "NUMBER" and "." in tok or tok == ";":
-            raise self.fail(f"unsupported {text!r} in a name", tok)
-        return text
-
-    def name(self, tree: Tree) -> _Name:
-        head, *decor = tree.children
-        if isinstance(head, Token):
-            nm = _Name(self.piece(head), head.start_pos, word=head.type == "WORD")
-        elif head.data == "hat":
-            kind, arg = head.children
-            if _is(arg, "name") and _is(arg.children[0], "hat"):
-                raise self.fail("nested accents are not supported", arg)
-            inner = self.name(arg) if _is(arg, "name") else _Name(self.piece(arg), arg.start_pos)
-            nm = replace(inner, core=inner.core + ("hat" if "hat" in kind else ""), word=False)
-        else:  # bold keeps all its letters in one name: \mathbf{o1} is "o1"
-            subs = [self.sub(c) for c in head.children if isinstance(c, Tree)]
-            text = "".join(self.piece(c) for c in head.children if isinstance(c, Token))
-            nm = _Name(text, head.meta.start_pos, parts=subs[0] if subs else ())
-        for d in decor:
-            if nm.parts and isinstance(d, Tree):
-                raise self.fail("double subscript", d)
-            nm = replace(nm, parts=self.sub(d)) if isinstance(d, Tree) else \
-                replace(nm, primes=nm.primes + 1)
-        return nm
-
-    def sub(self, tree: Tree) -> tuple[str, ...]:
-        parts = tuple("".join("," if t == "," else self.piece(t) for t in tree.children).split(","))
-        if "" in parts:
-            raise self.fail("empty part in a subscript", tree)
-        return parts
-
-    def split(self, nm: _Name) -> tuple[list[sympy.Expr], _Name]:
-        """Juxtaposed letters are separate factors; decorations bind to the last."""
-        if not nm.word or len(nm.core) == 1:
-            return [], nm
-        return [self.sym(ch) for ch in nm.core[:-1]], replace(nm, core=nm.core[-1])
-
-    def factors(self, nm: _Name) -> list[sympy.Expr]:
-        if nm.core.isdigit():  # \mathbf{1}
-            if nm.parts or nm.primes:
-                raise fail("a number cannot carry a subscript or prime", self.src, nm.pos)
-            return [sympy.Integer(nm.core)]
-        head, nm = self.split(nm)
-        if nm.parts and nm.parts[-1] in self.indices:
-            base = sympy.IndexedBase(nm.text(nm.parts[:-1]))
-            return [*head, base[sympy.Symbol(nm.parts[-1], integer=True)]]
-        return [*head, self.sym(nm.text())]
-
-    def single_name(self, tree: object) -> str | None:
-        """The name a name/call tree stands for; None for a product of letters."""
-        if not _is(tree, "name", "call"):
-            return None
-        nm = self.name(tree.children[0] if tree.data == "call" else tree)  # type: ignore
-        whole = tree.data == "call" and nm.text(primes=False) in self.functions  # type: ignore
-        return None if self.split(nm)[0] and not whole else nm.text()
-
     def r_expr(self, tree: Tree) -> sympy.Expr:
         total, sign = sympy.Integer(0), 1
         for child in tree.children:
@@ -177,7 +133,11 @@ class Builder(Derivatives, Structures):
 
     def r_product(self, tree: Tree) -> sympy.Expr:
         acc, op, sign, prev_num, prev = sympy.Integer(1), None, 1, False, None
-        for child in tree.children:
+        children, skip = tree.children, False
+        for i, child in enumerate(children):
+            if skip:
+                skip = False
+                continue
             if isinstance(child, Token):
                 if child.type == "MULOP":
                     op = child.lstrip("\\")
@@ -191,7 +151,18 @@ class Builder(Derivatives, Structures):
                 # seed 004 writes "\delta x \frac{...}{...}" for d/dx
                 raise self.fail("\\delta as an operator is not supported", prev
                                 if _delta(child) != "call" else child)
-            val = sign * self.ev(child)
+            wrt = self.leibniz_operator(child)
+            if wrt is not None:  # \frac{d}{dx}: applies to every factor after it
+                rest = children[i + 1:]
+                if not any(isinstance(c, Tree) for c in rest):
+                    raise self.fail("\\frac{d}{dx} must be followed by what it differentiates",
+                                    child)
+                operand = self.ev(Tree("product", list(rest), meta=child.meta))
+                return acc * sign * self.derivative(operand, wrt)
+            nxt = children[i + 1] if i + 1 < len(children) else None
+            powered = self.function_power(child, nxt)
+            skip = powered is not None
+            val = sign * (self.ev(child) if powered is None else powered)
             if op in self.contraction:
                 acc = sympy.Function("contract")(acc, val)
             elif op in self.hadamard:
@@ -213,8 +184,26 @@ class Builder(Derivatives, Structures):
     def r_name(self, tree: Tree) -> sympy.Expr:
         return sympy.Mul(*self.factors(self.name(tree)))
 
+    def r_vector(self, tree: Tree) -> sympy.Expr:
+        """``[a, b, c]``: a vector of components."""
+        return VECTOR(sympy.Tuple(*(self.ev(c) for c in tree.children if isinstance(c, Tree))))
+
+    def sup_text(self, sup: Tree) -> str:
+        return self.src[sup.meta.start_pos:sup.meta.end_pos] if not sup.meta.empty else ""
+
     def power(self, base: sympy.Expr, sup: Tree) -> sympy.Expr:
         child, bare = sup.children[0], _only(sup.children[0], "expr", "product", "item", "name")
+        text = self.sup_text(sup)
+        if _UPDATE_MARK.fullmatch(text):  # w_5^{+}: the weight after the step
+            if not isinstance(base, sympy.Symbol) or base.is_integer:
+                raise self.fail("^{+} or ^{new} marks an updated parameter: put it on a name",
+                                sup)
+            return UPDATED(base)
+        if getattr(child, "type", "") == "SIGN":
+            raise self.fail(f"'^{{{child}}}' is not supported (w^{{+}} is the updated w)", sup)
+        label = _LABEL.fullmatch(text)
+        if label:  # x^{(n)}: sample n
+            return self.labelled(base, label.group(1), sup)
         if getattr(child, "type", "") == "TOP" or getattr(child, "type", "") == "SUP1" and \
                 child[-1] == "T" or getattr(bare, "type", "") == "WORD" and bare == "T":
             return sympy.Function("transpose")(base)  # document convention: X^T
@@ -226,6 +215,22 @@ class Builder(Derivatives, Structures):
         if problem:
             raise self.fail(problem, sup)
         return base ** exponent
+
+    def labelled(self, base: sympy.Expr, label: str, sup: Tree) -> sympy.Expr:
+        """``x^{(n)}`` is sample n of x (n the sample index), ``x^{(2)}`` sample 2."""
+        if not isinstance(base, (sympy.Symbol, sympy.Indexed)) or base.is_integer:
+            raise self.fail("a label in parentheses must follow a name", sup)
+        if isinstance(base, sympy.Indexed):
+            raise self.fail("a sample label on a name that already names its sample", sup)
+        if not base.is_commutative:  # \mathbf{W}^{(1)}: a layer label, not a sample
+            raise self.fail(f"^{{({label})}} on the matrix {base}: a layer label in parentheses "
+                            "is not read (declare the name instead)", sup)
+        if label == self.indices[0] or label in self.indices[1:]:
+            return sympy.IndexedBase(base.name)[sympy.Symbol(label, integer=True)]
+        if label.isdigit() and int(label) > 0:
+            return AT_SAMPLE(base, sympy.Integer(label))
+        raise self.fail(f"^{{({label})}} is neither the sample index nor a sample number; a "
+                        "layer label in parentheses is not read (declare the name instead)", sup)
 
     def r_call(self, tree: Tree, sup: Tree | None = None) -> sympy.Expr:
         name, *args = tree.children
@@ -241,51 +246,33 @@ class Builder(Derivatives, Structures):
         group = self.ev(args[0])
         return sympy.Mul(*head, *self.factors(nm), self.power(group, sup) if sup else group)
 
+    def function_power(self, item: Tree | Token, nxt: Tree | Token | None) -> sympy.Expr | None:
+        """``\\sigma^2(z)``: the square of σ(z) when σ is a function (else None)."""
+        if not (_is(item, "item") and len(item.children) == 2 and _is(item.children[0], "name")
+                and _is(nxt, "item") and len(nxt.children) == 1
+                and _is(nxt.children[0], "group")
+                and self.src[nxt.meta.start_pos:nxt.meta.start_pos + 1] in ("(", "\\")):
+            return None
+        nm = self.name(item.children[0])
+        if nm.text(primes=False) not in self.functions:
+            return None
+        value = sympy.Function(nm.text())(self.ev(nxt.children[0].children[0]))
+        return value ** self.exponent(item.children[1])
+
+    def exponent(self, sup: Tree) -> sympy.Integer:
+        """The power written on a function name (\\tanh^2 z): a whole number from 1 up."""
+        child = sup.children[0]
+        value = self.ev(child) if isinstance(child, Tree) or child.type == "SUP1" else None
+        if value is None or not (value.is_Integer and value > 0):
+            raise self.fail("only a whole power of a function value is read (\\tanh^2 z); "
+                            "\\sigma^{-1} (the inverse) and other marks are not", sup)
+        return value
 
     def r_func(self, tree: Tree) -> sympy.Expr:
         fn, *rest = tree.children
+        sup = rest.pop(0) if rest and _is(rest[0], "sup") else None
         key, args = fn.lstrip("\\"), [self.ev(c) for c in rest if isinstance(c, Tree)]
         if len(args) < 2 if key in ("max", "min") else len(args) != 1:
             raise self.fail(f"wrong number of arguments to \\{key}", fn)
-        return _FUNCS[key](*args)
-    def r_sum(self, tree: Tree) -> sympy.Expr:
-        idx, lo, hi, body = tree.children
-        self.index(idx)
-        limits = (self.bound(self.ev(lo), False), self.bound(self.ev(hi.children[0]), True))
-        return self.summed(idx, body, limits)
-
-    def r_sum_except(self, tree: Tree) -> sympy.Expr:
-        """``\\sum_{c \\neq j}``: c from 1 to C (or the upper limit given) but j."""
-        idx, rel, other, *sup, body = tree.children
-        self.index(idx)
-        if rel.lstrip("\\") not in ("ne", "neq"):
-            raise self.fail("only \\neq may restrict a summation index", rel)
-        if len(other) != 1 or other == idx:
-            raise self.fail("the excluded index must be one letter other than the sum's", other)
-        hi = self.ev(sup[0].children[0]) if sup else sympy.Symbol("C")
-        return self.summed(idx, body, (sympy.Integer(1), self.bound(hi, True)),
-                           sympy.Symbol(str(other), integer=True))  # an index: each gives it values
-
-    def index(self, idx: Token) -> None:
-        if len(idx) != 1:
-            raise self.fail("summation index must be a single letter", idx)
-
-    def summed(self, idx: Token, body: Tree, limits: tuple, but: sympy.Expr | None = None
-               ) -> sympy.Expr:
-        self.indices.append(str(idx))
-        var = sympy.Symbol(str(idx), integer=True)
-        try:
-            val = self.ev(body)
-        finally:
-            self.indices.pop()
-        val = val if but is None else val * (1 - sympy.KroneckerDelta(var, but))
-        return sympy.Sum(val, (var, *limits))
-
-    def bound(self, expr: sympy.Expr, upper: bool) -> sympy.Expr:
-        """Summation limits are integers; upper ones (N, C) positive as well."""
-        subs = {}
-        for s in expr.free_symbols:
-            if isinstance(s, sympy.Symbol) and s.name not in self.indices:
-                new = sympy.Symbol(s.name, integer=True, positive=upper or None)
-                self.bounds[s.name] = subs[s] = self.bounds.get(s.name, new)
-        return expr.xreplace(subs)
+        value = _FUNCS[key](*args)
+        return value if sup is None else value ** self.exponent(sup)

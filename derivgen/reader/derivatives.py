@@ -35,11 +35,18 @@ class Derivatives:
         last = tree.children[-1]  # \nabla_\theta and \nabla_w end in a token
         text = self.piece(last) if isinstance(last, Token) else self.single_name(last)
         if text is None:
-            raise self.fail("the subscript of \\nabla must be a single symbol" if _is(
-                tree, "nabla") else "\\partial must be followed by a single symbol", last)
+            raise self.fail("the subscript of \\nabla or \\partial must be a single symbol"
+                            if _is(tree, "nabla", "partial_sub")
+                            else "\\partial must be followed by a single symbol", last)
         return text
 
     def r_frac(self, tree: Tree) -> sympy.Expr:
+        leibniz = self.leibniz_parts(tree)
+        if leibniz is not None:
+            above, var = leibniz
+            if not above:
+                raise self.fail("\\frac{d}{dx} must be followed by what it differentiates", tree)
+            return self.derivative(self.leibniz_of(above, tree), var)
         wrt = self.delta_wrt(tree)
         if wrt is not None:
             return self.derivative(self.top(tree.children[0]), wrt)
@@ -142,8 +149,20 @@ class Derivatives:
 
     def lhs(self, side: Tree) -> tuple[str | None, str | None]:
         """(wrt, of) when ``side`` is a lone derivative, else (None, None)."""
+        product = _only(side, "expr")
+        kids = product.children if _is(product, "product") else []
+        var = self.leibniz_operator(kids[0]) if kids else None
+        if var is not None:  # \frac{d}{dx} f(x)
+            rest = [c for c in kids[1:] if isinstance(c, Tree)]
+            name = _only(rest[0], "item") if len(rest) == 1 else None
+            return var, self.single_name(name) if _is(name, "name", "call") else None
         first = _only(side, "expr", "product")
         first = _only(first, "item") or first
+        leibniz = self.leibniz_parts(first) if _is(first, "frac") else None
+        if leibniz is not None:
+            above, var = leibniz
+            name = _only(above[0], "item") if len(above) == 1 else None
+            return var, self.single_name(name) if _is(name, "name", "call") else None
         wrt = self.delta_wrt(first) if _is(first, "frac") else None
         if _is(first, "deriv") and _is(first.children[-1], "group"):
             return None, None  # ∂ with respect to an expression names no variable

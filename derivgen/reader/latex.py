@@ -22,6 +22,7 @@ from lark.lark import PostLex
 from derivgen.errors import ReferenceParseError
 from derivgen.limits import MAX_LATEX_CHARS, clip, out_of_range
 from derivgen.reader.build import HADAMARD, D as _D, Builder as _Builder, fail as _fail
+from derivgen.reader.tree import UPDATED
 
 DEFAULT_FUNCTIONS: frozenset[str] = frozenset({
     "a", "f", "sigma", "sigma_h", "sigma_o", "h_theta", "g",
@@ -38,11 +39,12 @@ _OPERAND_END = {"WORD", "NUMBER", "GREEK", "TEXT", "PRIME", "SUB1", "SUP1", "RPA
                 "_END_BMATRIX"}
 # In aligned/split, "&" and the row breaks are layout (blanked by _layout).
 _LAYOUT_ENVS = ("aligned", "split")
-_RELATIONS = ("=", ":=", r"\leftarrow")
+_RELATIONS = ("=", ":=", r"\leftarrow", r"\approx")
 _OPERATORS = (*_RELATIONS, "+", "-", "*", r"\cdot", r"\times", r"\odot", r"\circ", r"\otimes")
 _LAYOUT_TOKEN = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}|\\\\|:=|\\[A-Za-z]+|\\.|\s+|.", re.S)
 _GAP = re.compile(r"\s+|~|\\[,;:! ]|\\q?quad")
 _OPTION = re.compile(r"\s*[\[*]")
+_RELATION_NAMES = {"=": "=", ":=": ":=", r"\leftarrow": "leftarrow", r"\approx": "approx"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,18 @@ class Reference:
     implies: tuple["Reference", ...] = field(default=(), compare=False)
     #: index conditions the formula is stated under: (∂p_c/∂s_j)_{c \neq j} gives c ≠ j
     conditions: tuple[sympy.Basic, ...] = field(default=(), compare=False)
+    #: the relation before each side after the first: "=", "approx", ":=" or "leftarrow"
+    relations: tuple[str, ...] = field(default=(), compare=False)
+    #: per side: True when it follows \approx (a rounded value)
+    rounded: tuple[bool, ...] = field(default=(), compare=False)
+    #: per side: the most decimal places of a number printed in it (None: no decimals)
+    places: tuple[int | None, ...] = field(default=(), compare=False)
+
+    @property
+    def update(self) -> bool:
+        """An update rule: ``θ ← …``, ``θ := …`` or ``θ^{+} = …`` (also ``θ^{new}``)."""
+        head = self.sides[0] if self.sides else None
+        return self.assign or getattr(head, "func", None) == UPDATED
 
 
 class _AbsBars(PostLex):
@@ -190,16 +204,24 @@ def _chain(builder: "_Builder", node: Tree) -> Reference:
     if expr.has(sympy.zoo, sympy.nan):
         raise _fail("division by zero", builder.src, 0)
     values = tuple(_side(builder, side, wrt, of) for side in sides[:-1]) + (expr,)
-    relations = [c for c in node.children if isinstance(c, Token)]
-    assign = bool(relations) and relations[0] != "="
-    return Reference(wrt=wrt, of=of, expr=expr, sides=values, assign=assign)
+    relations = tuple(_RELATION_NAMES[str(c)] for c in node.children
+                      if isinstance(c, Token) and c.type == "EQ")
+    assign = bool(relations) and relations[0] in (":=", "leftarrow")
+    places = tuple(max((len(t) - t.index(".") - 1 for t in side.scan_values(
+        lambda v: isinstance(v, Token) and v.type == "NUMBER" and "." in v)), default=None)
+        for side in sides)
+    return Reference(wrt=wrt, of=of, expr=expr, sides=values, assign=assign,
+                     relations=relations, rounded=(False, *(r == "approx" for r in relations)),
+                     places=places)
 
 
 def _run(src: str, sample_index: str, functions: frozenset[str], reference: bool,
          matrices: frozenset[str] = frozenset(), hadamard: frozenset[str] | None = None,
-         contraction: frozenset[str] = frozenset()) -> Reference | sympy.Expr:
+         contraction: frozenset[str] = frozenset(), names: frozenset[str] = frozenset(),
+         leibniz: bool = True) -> Reference | sympy.Expr:
     builder = _Builder(src, sample_index, functions, matrices,
-                       HADAMARD - contraction if hadamard is None else hadamard, contraction)
+                       HADAMARD - contraction if hadamard is None else hadamard, contraction,
+                       names=frozenset(names), leibniz=leibniz)
     try:
         tree = _parse(src)
         builder.delta_d = builder.uses_delta(tree)
@@ -226,22 +248,31 @@ def _run(src: str, sample_index: str, functions: frozenset[str], reference: bool
 
 
 def parse_expression(src: str, *, sample_index: str = "n",
-                     functions: frozenset[str] = DEFAULT_FUNCTIONS) -> sympy.Expr:
+                     functions: frozenset[str] = DEFAULT_FUNCTIONS,
+                     names: frozenset[str] = frozenset(), leibniz: bool = True,
+                     matrices: frozenset[str] = frozenset()) -> sympy.Expr:
     """Parse a formula without ``=`` into a SymPy expression.
 
     Subscripts ending in ``sample_index`` (or in the index of an enclosing
     ``\\sum``) become ``Indexed``; a name in ``functions`` followed by ``(`` is
     an applied function, any other name followed by ``(`` a factor.
+    ``names`` declares names of several letters (``net_h1`` or the stem ``net``,
+    ``E_total``, ``target``), each then read as one symbol; an undeclared run of three
+    or more letters is an error, two letters are a product (TeX's ``xw``).
+    ``leibniz=False`` when the caller binds a variable named d: ``\frac{dL}{dw}`` is
+    then a ratio instead of a derivative.
     Raises :class:`ReferenceParseError` for anything outside the subset.
     """
-    return _run(src, sample_index, functions, reference=False)  # type: ignore[return-value]
+    return _run(src, sample_index, functions, reference=False,  # type: ignore[return-value]
+                matrices=matrices, names=names, leibniz=leibniz)
 
 
 def parse_reference(src: str, *, sample_index: str = "n",
                     functions: frozenset[str] = DEFAULT_FUNCTIONS,
                     matrices: frozenset[str] = frozenset(),
                     hadamard: frozenset[str] | None = None,
-                    contraction: frozenset[str] = frozenset()) -> Reference:
+                    contraction: frozenset[str] = frozenset(),
+                    names: frozenset[str] = frozenset(), leibniz: bool = True) -> Reference:
     """Parse ``LHS = ... = RHS``: the derivative named by LHS, and the last side.
 
     LHS names a derivative as ``\\frac{\\partial X}{\\partial Y}``, ``\\frac{X}{\\partial Y}``,
@@ -255,6 +286,11 @@ def parse_reference(src: str, *, sample_index: str = "n",
     those that sum over the rows of both factors (seed 002's ⊗: ``contract(a, b)``).
     A formula ``A = B \\Rightarrow \\begin{cases} a_1 = b_1 \\\\ … \\end{cases}`` keeps
     its rows in ``implies``; ``(X)_{c \\neq j}`` adds ``c ≠ j`` to ``conditions``.
+    ``\\approx`` relates like ``=`` and marks the side after it in ``rounded``;
+    ``θ^{+} = …``, ``θ^{new} = …``, ``θ ← …`` and ``θ := …`` are update rules
+    (:attr:`Reference.update`).  ``names`` and ``leibniz`` are as for
+    :func:`parse_expression`.
     """
     return _run(src, sample_index, functions, reference=True,  # type: ignore[return-value]
-                matrices=matrices, hadamard=hadamard, contraction=contraction)
+                matrices=matrices, hadamard=hadamard, contraction=contraction,
+                names=names, leibniz=leibniz)

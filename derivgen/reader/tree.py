@@ -20,6 +20,34 @@ D = sympy.Function("D")
 BMATRIX = sympy.Function("bmatrix", commutative=False)
 #: ∂X with a shape note (\frac{\partial o_1}{[N \times H]}): only under a fraction bar
 DIFFERENTIAL = sympy.Function("differential", commutative=False)
+#: a vector of components, [a, b, c]: VECTOR(Tuple(a, b, c)), orientation left open
+VECTOR = sympy.Function("vector", commutative=False)
+#: the value of a parameter after one update step: w_5^{+}, w^{new} (and θ in θ ← …)
+UPDATED = sympy.Function("updated")
+#: x^{(2)}: a per-sample name at sample 2 (AT_SAMPLE(x, 2)), not the component x_2
+AT_SAMPLE = sympy.Function("at_sample")
+#: \mathbf{1} in matrix notation: a vector of ones as long as its neighbour needs
+ONES = sympy.Symbol("ones", commutative=False)
+#: the upper limit of a sum written without one (\sum_k, \sum_n): every value the names allow
+ALL = sympy.Symbol("all_values", integer=True, positive=True)
+#: the lower limit of such a sum: the first value the names allow (0 or 1)
+FIRST = sympy.Symbol("first_value", integer=True)
+
+
+def components(expr: sympy.Basic) -> tuple[sympy.Expr, ...] | None:
+    """The entries of a vector: [a, b, c], a one-row or one-column bmatrix, or either
+    transposed; None for anything else."""
+    if getattr(expr, "func", None) is not None and str(expr.func) == "transpose":
+        expr = expr.args[0]
+    if isinstance(expr, sympy.Basic) and expr.func == VECTOR:
+        return tuple(expr.args[0])
+    if isinstance(expr, sympy.Basic) and expr.func == BMATRIX:
+        rows = expr.args[0]
+        if len(rows) == 1:
+            return tuple(rows[0])
+        if all(len(r) == 1 for r in rows):
+            return tuple(r[0] for r in rows)
+    return None
 
 
 @dataclass(frozen=True)

@@ -46,22 +46,37 @@ def environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, autoescape=False,
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.filters["inline"] = lambda text: f"${text}$"
+    # a command-line option in prose: -{}- keeps LaTeX from making an en dash of --
+    env.globals["option"] = lambda name, fmt: (r"\texttt{-{}-" + name + "}" if fmt == "latex"
+                                               else f"`--{name}`")
     env.filters["tex"] = tex_text
+    # a spec name may be longer than a line: it may break after each _ (titles, prose)
+    env.filters["name"] = lambda text: tex_text(text, breaks=True)
     env.filters["md"] = md_text
     env.filters["mdcode"] = md_code
     return env
 
 
 def render(model: GradientModel, format: str = "markdown", lang: str | None = None,
-           example: bool = False, values: str | Path | None = None) -> str:
+           example: bool = False, values: str | Path | None = None, digits: int = 3,
+           seed: int = 0, warnings: list[str] | None = None, compact: bool = False) -> str:
     """The derivation of ``model`` as Markdown or LaTeX source.
 
     ``lang`` defaults to the language of the notation profile (the seed's).
     ``example`` adds the worked example from the spec's ``example:`` or from the
-    ``values`` file.  The same spec always gives the same text.
+    ``values`` file, whatever they leave out drawn from ``seed``, its results printed to
+    ``digits`` significant digits.  The same arguments always give the same text.
+    What the reader should be warned of (one symbol standing for two things) is added
+    to ``warnings``, and the document says it too.  ``compact`` writes one generic unit
+    per layer (:mod:`derivgen.render.compact`); it needs the matrix form of a network.
     """
+    if not 1 <= digits <= 15:
+        raise DerivgenError(f"--digits must be between 1 and 15, not {digits}")
     if format not in ("markdown", "latex"):
         raise ValueError(f"format must be markdown or latex, not {format!r}")
+    if compact:
+        return _render_compact(model, format, lang, example or values is not None, values,
+                               digits, seed, warnings)
     if getattr(model, "form", "scalar") == "matrix":
         if example or values is not None:
             raise DerivgenError("worked examples are printed per unit, in scalar form; "
@@ -73,13 +88,50 @@ def render(model: GradientModel, format: str = "markdown", lang: str | None = No
     notation = Notation(model, profile)
     builder = DocumentBuilder(model, notation)
     doc = builder.build()
+    for symbol, kinds in doc.notes["clashes"]:
+        if warnings is not None:
+            warnings.append(f"{symbol} stands for " + " and ".join(k.replace("_", " ")
+                                                              for k in kinds)
+                            + " in this notation; a note in the document says so")
     worked = None
     if example or values is not None:
         from derivgen.render.worked import worked_example
-        worked = worked_example(builder, values)
+        worked = worked_example(builder, values, digits, seed)
     text = environment().get_template("derivation.j2").render(
         format=format, lang=lang, name=model.spec.name, doc=doc, profile=profile,
         example=worked, max_paths=CHAIN_MAX_PATHS)
+    return _tidy(text)
+
+
+def _render_compact(model, format: str, lang: str | None, example: bool, values,
+                    digits: int, seed: int, warnings: list[str] | None) -> str:
+    """A compact derivation, from the matrix form; its example from the scalar form."""
+    from derivgen.render.compact import COMPACT_ABOVE, build_compact
+    from derivgen.spec.forms import parameter_count
+    if getattr(model, "form", "scalar") != "matrix":
+        raise DerivgenError("compact mode derives a network in matrix form: load it with "
+                            "form='matrix' (derive does)")
+    profile = read_notation(model, names=False) if "notation" in model.spec.extra \
+        else PROFILES["default"]
+    doc = build_compact(model, profile)
+    for symbol, kinds in doc.notes["clashes"]:
+        if warnings is not None:
+            warnings.append(f"{symbol} stands for " + " and ".join(k.replace("_", " ")
+                                                              for k in kinds)
+                            + " in this notation; a note in the document says so")
+    worked = None
+    if example:
+        count = parameter_count(model.spec.network)
+        if count > COMPACT_ABOVE:
+            raise DerivgenError(f"a worked example lists every unit: it is printed for networks "
+                                f"of up to {COMPACT_ABOVE} parameters, and this one has {count}")
+        from derivgen.render.worked import worked_example
+        scalar = model.scalar
+        builder = DocumentBuilder(scalar, Notation(scalar, read_notation(scalar)))
+        worked = worked_example(builder, values, digits, seed)
+    text = environment().get_template("compact.j2").render(
+        format=format, lang=lang or profile.language, name=model.spec.name, doc=doc,
+        profile=profile, example=worked)
     return _tidy(text)
 
 

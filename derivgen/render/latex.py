@@ -181,13 +181,15 @@ class SymbolLatex:
 class NotationPrinter(LatexPrinter):
     """SymPy's LaTeX printer with a document's symbols and function names."""
 
-    def __init__(self, notation: "Notation", sample: bool = True, mul: str | None = None) -> None:
+    def __init__(self, notation: "Notation", sample: bool = True, mul: str | None = None,
+                 label: str | None = None) -> None:
         symbol = (mul if mul is not None else notation.profile.mul).strip() or None
         super().__init__({"order": "none", "mul_symbol": symbol and f" {symbol} "})
-        self.notation, self.sample = notation, sample
+        #: ``label`` writes one sample's number (z_{1,2}) instead of the sample letter
+        self.notation, self.sample, self.label = notation, sample, label
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
-        return self.notation.symbol(expr, self.sample)
+        return self.notation.symbol(expr, self.sample, self.label)
 
     def parenthesize_super(self, s: str) -> str:
         """Brackets around a symbol that is raised to a power when its text already has a
@@ -222,11 +224,20 @@ class NotationPrinter(LatexPrinter):
     _print_sin = _print_cos = _print_table
     _print_LogSumExp = _print_table
 
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        # one \sum per index, outermost first, as the documents write nested sums (SymPy
+        # would stack them under one sign, which the reader does not take)
+        signs = "".join(r"\sum_{" + self._print(v) + "=" + self._print(a) + "}^{" +
+                        self._print(b) + "} " for v, a, b in reversed(expr.limits))
+        body = self._print(expr.function)
+        return signs + (r"\left(" + body + r"\right)" if expr.function.is_Add else body)
+
     def _print_Step(self, expr: sp.Expr, exp: str | None = None) -> str:
         arg, at0 = expr.args
         style, g, name = self.notation.step_style(arg)
         text = STEP_TEMPLATES[style].format(
-            g=g and subscript(g.base, g.parts + ((self.notation.sample,) if self.sample
-                                                 and self.notation.sample else ())),
+            g=g and subscript(g.base, g.parts + ((self.label or self.notation.sample,)
+                                                 if self.sample and self.notation.sample
+                                                 else ())),
             name=name, arg=self._print(arg), rel=">" if at0 == 0 else r"\geq")
         return self._wrap(text, exp)

@@ -95,6 +95,35 @@ class MatrixLatexPrinter(LatexPrinter):
             text += f" {self._print(term)}" if _negated(term) else f" + {self._print(term)}"
         return text
 
+    def pieces(self, expr: sp.Basic):
+        """Where a long line may break: before a term, a matrix factor or an entrywise
+        factor; inside the brackets of a factor (for :mod:`derivgen.render.breaking`)."""
+        from derivgen.render.breaking import E, Group, Join, Seq
+
+        def factor(m: sp.Basic, within: type) -> object:
+            text = self._factor(m, within)
+            inner = E(m, self)
+            return Group(r"\left(", inner, r"\right)") if text.startswith(r"\left(") and \
+                text != self._print(m) else inner
+
+        if isinstance(expr, sp.MatAdd):
+            return Join(tuple(("" if i == 0 else " " if _negated(t) else " + ", E(t, self))
+                              for i, t in enumerate(expr.args)))
+        if isinstance(expr, sp.HadamardProduct):
+            return Join(tuple(("" if i == 0 else r" \odot ", factor(a, sp.HadamardProduct))
+                              for i, a in enumerate(expr.args)))
+        if isinstance(expr, sp.MatMul):
+            coeff = sp.Mul(*(a for a in expr.args if not a.is_Matrix))
+            mats = [a for a in expr.args if a.is_Matrix]
+            sep = " " if self._matmul.strip() == "" else f" {self._matmul.strip()} "
+            body = Join(tuple(("" if i == 0 else sep, factor(m, sp.MatMul))
+                              for i, m in enumerate(mats)))
+            front = "" if coeff == 1 else "- " if coeff == -1 else f"{self._print(coeff)} "
+            return Seq((front, body)) if front else body
+        if isinstance(expr, sp.Transpose) and not isinstance(expr.arg, MatrixSymbol):
+            return Group(r"\left(", E(expr.arg, self), r"\right)^T")
+        return None
+
     def _print_HadamardProduct(self, expr) -> str:
         return r" \odot ".join(self._factor(a, sp.HadamardProduct) for a in expr.args)
 

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
+from sympy import OneMatrix
 
 from derivgen.render.matlatex import MatrixLatexPrinter, bold, shape_latex
 from derivgen.render.profiles import Profile
 from derivgen.ops.activations import ACTIVATIONS
 from derivgen.ops.losses import loss as loss_op
+from derivgen.render.breaking import E, Layout, remember, rows
 from derivgen.render.display import Display
+from derivgen.render.latex import name_latex
 from derivgen.engine.protocol import GradientModel
 
 
@@ -33,6 +36,11 @@ class MatrixDocument:
     updates: list[Display]
     notes: dict[str, Any]
 
+    @property
+    def update_rows(self) -> list[list[Display]]:
+        """The update rules two to a line where two fit."""
+        return rows(self.updates)
+
 
 def _under(symbol: str, shape: tuple) -> str:
     return rf"\underset{{{shape_latex(shape)}}}{{{symbol}}}"
@@ -42,32 +50,41 @@ def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocum
     """The derivation of a matrix-form model, printed in ``profile``'s notation."""
     g, d = model.graph, model.derivation
     loss_symbol = profile.loss or (r"\mathcal{L}" if str(g.loss) == "L" and
-                                   profile.symbols.get("L") == r"\mathcal{L}" else str(g.loss))
+                                   profile.symbols.get("L") == r"\mathcal{L}"
+                                   else name_latex(str(g.loss)))
     plain = MatrixLatexPrinter({})
     adjoint_names = {a: rf"\frac{{\partial {loss_symbol}}}{{\partial {plain.doprint(n)}}}"
                      for n, a in d.adjoint_symbols.items()}
     outputs = {g.layers[-1].pre: g.layers[-1].post}
-    printer = MatrixLatexPrinter(dict(adjoint_names), profile.matmul, outputs)
+    printer = remember(MatrixLatexPrinter(dict(adjoint_names), profile.matmul, outputs))
     p = printer.doprint
+    layout = Layout()
 
-    forward = [Display("forward", (_under(p(s), s.shape), p(n.expr)))
+    def show(kind: str, parts: list, param: str | None = None, op: str = "=") -> Display:
+        """A display; too wide for the page, it comes with its lines as well."""
+        sides = tuple(layout.text(x) for x in parts)
+        return Display(kind, sides, param, op,
+                       lines=layout.lines(parts, (op,) * (len(parts) - 1)))
+
+    forward = [show("forward", [_under(p(s), s.shape), E(n.expr, printer)])
                for s, n in g.nodes.items() if s != g.loss]
-    loss = [Display("loss", (loss_symbol, p(g.nodes[g.loss].expr)))]
-    backward = [Display("backward", (adjoint_names[d.adjoint_symbols[s]], p(e)))
+    loss = [show("loss", [loss_symbol, E(g.nodes[g.loss].expr, printer)])]
+    backward = [show("backward", [adjoint_names[d.adjoint_symbols[s]], E(e, printer)])
                 for s, e in d.adjoints.items() if s != g.loss]
     gradients = []
     for param, expr in d.param_adjoints.items():
         lhs = rf"\frac{{\partial {loss_symbol}}}{{\partial {p(param)}}}"
         lhs = _under(lhs, param.shape) if param.is_Matrix else lhs
-        sides = [lhs, p(expr)]
-        compact = p(d.compact(param))
-        if compact != sides[-1]:
+        sides = [lhs, E(expr, printer)]
+        compact = E(d.compact(param), printer)
+        if layout.text(compact) != layout.text(sides[-1]):
             sides.append(compact)
-        gradients.append(Display("gradient", tuple(sides), str(param)))
+        gradients.append(show("gradient", sides, str(param)))
     inputs = []
     if g.x in d.leaves:
         lhs = _under(rf"\frac{{\partial {loss_symbol}}}{{\partial {p(g.x)}}}", g.x.shape)
-        inputs.append(Display("input", (lhs, p(d.input_adjoints[g.x]), p(d.compact(g.x)))))
+        inputs.append(show("input", [lhs, E(d.input_adjoints[g.x], printer),
+                                     E(d.compact(g.x), printer)]))
     updates = [Display("update", (p(param), rf"{p(param)} - {profile.learning_rate} "
                                   rf"\frac{{\partial {loss_symbol}}}{{\partial {p(param)}}}"),
                        str(param), profile.assign) for param in g.params]
@@ -91,8 +108,16 @@ def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocum
                        zip(g.layers, (spec_layer.units for spec_layer in model.spec.network.layers)))],
         "penalty": [rf"\lambda_{{{bold(name)}}} = {float(lam):g}"
                     for name, lam in g.penalty.items()],
+        # how the prose says a bias reaches every sample: 1_N for a bias vector, and
+        # b·1_{N×H}, a number times a matrix of ones, for a bias shared by a layer
+        "vector_bias": any(layer.bias is not None and layer.bias.is_Matrix
+                           for layer in g.layers),
+        "shared": [f"{p(layer.bias)} {p(OneMatrix(*layer.pre.shape))}" for layer in g.layers
+                   if layer.bias is not None and not layer.bias.is_Matrix],
     }
-    notes = {"kinks": any(a in ("relu", "leaky_relu") for a in acts) or model.spec.loss == "mae",
+    kinds = [a for a in ("relu", "leaky_relu") if a in acts] + (
+        ["abs"] if model.spec.loss == "mae" else [])
+    notes = {"kinks": kinds,
              "cross_entropy": model.spec.loss == "cross_entropy", "penalty": bool(g.penalty)}
     return MatrixDocument(architecture, forward, loss, backward, gradients, inputs, updates,
                           notes)

@@ -68,20 +68,58 @@ class Notation:
             table[s] = SymbolLatex(prof.heads.get(head, head_latex(head)), parts, data)
         return table
 
-    def symbol(self, s: sp.Symbol, sample: bool = True) -> str:
-        """A symbol's LaTeX; ``sample`` adds the per-sample index to data (z_{1,n})."""
+    def symbol(self, s: sp.Symbol, sample: bool = True, label: str | None = None) -> str:
+        """A symbol's LaTeX; ``sample`` adds the per-sample index to data (z_{1,n}), or
+        ``label``, one sample's number (z_{1,2})."""
         entry = self.table.get(s)
         if entry is None:
             return name_latex(s.name)
-        index = (self.sample,) if sample and entry.data and self.sample else ()
+        index = (label or self.sample,) if sample and entry.data and self.sample else ()
         if entry.call is not None:
-            args = ", ".join(self.symbol(x, sample) for x in self.graph.inputs)
+            args = ", ".join(self.symbol(x, sample, label) for x in self.graph.inputs)
             return entry.call + r"\left(" + args + r"\right)"
         return subscript(entry.base, entry.parts + index) + entry.sup
 
     def loss_symbol(self) -> str:
         """The total loss (𝓛, J, Loss): the profile's, else the loss node's."""
         return self.profile.loss or self.symbol(self.graph.loss, sample=False)
+
+    # ---- what each symbol stands for ----
+    def meanings(self) -> dict[str, dict[object, str]]:
+        """Every symbol the document prints → {the thing it stands for: what kind of thing}.
+
+        Kinds: parameter, input, target, node, loss, learning_rate, leaky_slope,
+        sample_index, sample_count, function.  A symbol standing for two things is a
+        clash (seed 004 writes α for the learning rate and for the LeakyReLU slope).
+        """
+        g, out = self.graph, {}
+
+        def add(latex: str, thing: object, kind: str) -> None:
+            out.setdefault(latex, {}).setdefault(thing, kind)
+
+        for kind, group in (("parameter", g.params), ("input", g.inputs),
+                            ("target", g.targets)):
+            for s in group:
+                add(self.symbol(s, False), s, kind)
+        for s, node in g.nodes.items():
+            add(self.symbol(s, False), s, "loss" if node.role == "loss" else "node")
+        add(self.loss_symbol(), g.loss, "loss")
+        add(self.profile.learning_rate, "learning rate", "learning_rate")
+        if any(n.expr.has(LeakyRelu) for n in g.nodes.values()):
+            add(r"\alpha", "leaky slope", "leaky_slope")  # the notes write the slope α
+        if self.per_sample:
+            add(str(self.sample), "sample index", "sample_index")
+            add("N", "sample count", "sample_count")
+        for f in {type(a) for n in g.nodes.values() for a in n.expr.atoms(sp.Function)}:
+            key = ACTIVATION_KEYS.get(f)
+            if key and not self.profile.layer_functions:
+                add(self.profile.functions.get(key, FUNCTION_NAMES[key]), f, "function")
+        return out
+
+    def clashes(self) -> list[tuple[str, list[str]]]:
+        """(symbol, kinds) for every symbol that stands for two things or more."""
+        return [(latex, list(things.values())) for latex, things in self.meanings().items()
+                if len(things) > 1]
 
     # ---- functions ----
     def _functions(self) -> tuple[dict[sp.Expr, str], dict[sp.Expr, str]]:
@@ -178,15 +216,17 @@ class Notation:
         except TypeError:
             return expr.func(*args)
 
-    def printer(self, sample: bool = True, mul: str | None = None) -> NotationPrinter:
-        """A printer for this notation; ``sample`` adds the per-sample index to data."""
-        return NotationPrinter(self, sample, mul)
+    def printer(self, sample: bool = True, mul: str | None = None,
+                label: str | None = None) -> NotationPrinter:
+        """A printer for this notation; ``sample`` adds the per-sample index to data,
+        ``label`` one sample's number instead of the letter."""
+        return NotationPrinter(self, sample, mul, label)
 
     def latex(self, expr: sp.Expr, sample: bool = True, inline: bool | None = None,
-              expand: bool = False, mul: str | None = None) -> str:
+              expand: bool = False, mul: str | None = None, label: str | None = None) -> str:
         """Arrange and print one expression; ``expand`` writes nodes by their definitions."""
         arranged = self.arrange(as_expr(expr), inline, expand)
-        return self.printer(sample, mul).doprint(arranged)
+        return self.printer(sample, mul, label).doprint(arranged)
 
     def product(self, factors: list[sp.Expr], sample: bool = True) -> str:
         """Factors joined by \\cdot, each bracketed as a product needs (seed 001's chains)."""
@@ -194,15 +234,18 @@ class Notation:
         return r" \cdot ".join(printer.parenthesize(self.arrange(f), PRECEDENCE["Mul"], strict=True)
                                for f in factors)
 
-    def partial(self, of: sp.Symbol | str, wrt: sp.Symbol, sample: bool = True) -> str:
+    def partial(self, of: sp.Symbol | str, wrt: sp.Symbol, sample: bool = True,
+                label: str | None = None) -> str:
         """\\frac{\\partial of}{\\partial wrt}; ``of`` may be LaTeX already (the total loss)."""
-        top = of if isinstance(of, str) else self.variable(of, sample)
-        return r"\frac{\partial " + top + r"}{\partial " + self.variable(wrt, sample) + "}"
+        top = of if isinstance(of, str) else self.variable(of, sample, label)
+        return (r"\frac{\partial " + top + r"}{\partial " + self.variable(wrt, sample, label)
+                + "}")
 
-    def variable(self, s: sp.Symbol, sample: bool = True) -> str:
+    def variable(self, s: sp.Symbol, sample: bool = True, label: str | None = None) -> str:
         """A symbol as the variable of ∂: h_θ rather than h_θ(x_i), which ∂ cannot take."""
         entry = self.table.get(s)
-        return entry.call if entry is not None and entry.call else self.symbol(s, sample)
+        return (entry.call if entry is not None and entry.call
+                else self.symbol(s, sample, label))
 
 
 def _leaky_prime(expr: sp.Expr) -> sp.Expr | None:

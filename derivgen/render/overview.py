@@ -157,7 +157,7 @@ def notes(b: "DocumentBuilder") -> dict[str, Any]:
     for node in g.nodes.values():
         for f in node.expr.atoms(*BY_FUNCTION, sp.Abs):
             used.setdefault(BY_FUNCTION[f.func].name if f.func in BY_FUNCTION else "abs", f)
-    activations, kinks = [], []
+    activations, kinks, kink_keys = [], [], []
     for key in ("sigmoid", "tanh", "softplus", "relu", "leaky_relu"):
         if key not in used:
             continue
@@ -173,11 +173,14 @@ def notes(b: "DocumentBuilder") -> dict[str, Any]:
         if key in ("relu", "leaky_relu"):
             at = int(g.at0) if key == "relu" else (1 if g.at0 == 1 else r"\alpha")
             kinks.append(Display("kink", (name + r"'\left(0\right)", str(at))))
+            kink_keys.append(key)
     half = None
     if b.model.spec.loss == "half_sse":
         loss = nt.loss_symbol()
         half = Display("half", (r"\frac{\partial \tilde{" + loss + r"}}{\partial p}",
                                 r"2 \frac{\partial " + loss + r"}{\partial p}"))
     alphas = [f.args[1] for n in g.nodes.values() for f in n.expr.atoms(LeakyRelu)]
-    return {"activations": activations, "kinks": kinks, "half": half, "abs": "abs" in used,
+    return {"activations": activations, "kinks": kinks, "kink_keys": kink_keys, "half": half,
+            "clashes": nt.clashes(),
+            "abs": "abs" in used,
             "alpha": f"{float(alphas[0]):g}" if alphas else None}

@@ -111,8 +111,11 @@ def _check_latex(fields: Fields, key: str, text: str, pos=None) -> str:
     return text
 
 
-def read_notation(model: GradientModel) -> Profile:
-    """The spec's profile with its overrides; errors name the spec's line and column."""
+def read_notation(model: GradientModel, names: bool = True) -> Profile:
+    """The spec's profile with its overrides; errors name the spec's line and column.
+
+    ``names=False`` does not hold symbol overrides against the model's names (a compact
+    derivation names generic units, which no override of one unit's name applies to)."""
     raw = model.spec.extra.get("notation")
     if raw is None:
         return PROFILES["default"]
@@ -136,7 +139,7 @@ def read_notation(model: GradientModel) -> Profile:
     merged: dict[str, str | Call] = dict(profile.symbols)
     for key, value in symbols.items():
         kpos = symbols.key_pos.get(key) if hasattr(symbols, "key_pos") else None
-        if key not in known:
+        if names and key not in known:
             raise SpecError(f"notation symbol {key!r} is not a name of this spec; names: "
                             + ", ".join(sorted(known)), model.spec.source,
                             *((kpos.line, kpos.column) if kpos else (None, None)))

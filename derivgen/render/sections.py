@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
-from sympy.printing.precedence import PRECEDENCE
 
 from derivgen import limits
 from derivgen.engine.graph import SAMPLE_COUNT
 from derivgen.engine.protocol import GradientModel
 from derivgen.limits import ops_at_most
-from derivgen.ops.functions import Step
+from derivgen.ops.functions import Step, as_expr
 from derivgen.ops.losses import loss as loss_op
+from derivgen.render.breaking import E, Group, Join, Layout, Part, Seq, needs_brackets, rows
 from derivgen.render.display import Display
 from derivgen.render.notation import Notation
 from derivgen.render.overview import architecture, layer_view, notes
@@ -59,6 +59,11 @@ class Document:
     updates: list[Display]
     notes: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def update_rows(self) -> list[list[Display]]:
+        """The update rules two to a line, as the seeds set them, where two fit."""
+        return rows(self.updates)
+
     def displays(self) -> list[Display]:
         """Every display formula, in order (updates and notes included)."""
         out = [*self.layers, *self.forward, *self.loss, *self.residuals, *self.errors,
@@ -77,6 +82,27 @@ class DocumentBuilder:
         self.d = model.derivation
         #: node -> ∂ℓ/∂node in forward nodes
         self.adjoint = {n: self.d.inlined_adjoint(n) for n in self.d.adjoint_symbols}
+        self.layout = Layout()
+        self._printers: dict[bool, Any] = {}
+
+    # ---- displays ----
+    def expr(self, expr: sp.Expr, sample: bool = True, inline: bool | None = None,
+             expand: bool = False) -> E:
+        """``expr`` arranged in document order, with the printer of this document."""
+        return E(self.nt.arrange(as_expr(expr), inline, expand), self.printer(sample))
+
+    def printer(self, sample: bool = True) -> Any:
+        """This document's printer (one per setting, so that it prints each part once)."""
+        if sample not in self._printers:
+            self._printers[sample] = self.nt.printer(sample)
+        return self._printers[sample]
+
+    def show(self, kind: str, parts: list[Part], param: str | None = None,
+             op: str = "=") -> Display:
+        """A display of these sides, with its lines for the page when it is too wide."""
+        sides = tuple(self.layout.text(p) for p in parts)
+        lines = self.layout.lines(parts, (op,) * (len(parts) - 1))
+        return Display(kind, sides, param, op, lines=lines)
 
     # ---- helpers ----
     def loss_of(self, sample: bool) -> str:
@@ -91,25 +117,26 @@ class DocumentBuilder:
         return self.nt.partial(top, wrt, sample)
 
     def reduced(self, expr: sp.Expr, expand: bool = False, inline: bool | None = None,
-                coeff: sp.Expr | None = None) -> str:
+                coeff: sp.Expr | None = None) -> Part:
         """Σ_n or (1/N)Σ_n of a per-sample expression, its numeric factor pulled in front."""
         if coeff is None:
             coeff, expr = expr.as_coeff_Mul()
         scale = coeff / N if self.graph.reduction == "mean" else coeff
-        printer = self.nt.printer(True)
-        arranged = self.nt.arrange(expr, inline, expand)
+        body = self.expr(expr, True, inline, expand)
         single = self.graph.reduction == "single"
         # after a factor, or after Σ (which binds every factor up to the next + or −),
         # a body that is itself a sum needs brackets
-        body = printer.doprint(arranged) if single and scale == 1 else \
-            printer.parenthesize(arranged, PRECEDENCE["Mul"], strict=True)
-        front = "" if scale == 1 else "-" if scale == -1 else printer.doprint(scale) + " "
-        return front + ("" if single else r"\sum_{" + str(self.nt.sample) + "=1}^{N} ") + body
+        if not (single and scale == 1) and needs_brackets(body.expr):
+            body = Group(r"\left(", body, r"\right)")
+        front = "" if scale == 1 else "-" if scale == -1 else \
+            self.layout.text(E(scale, self.printer(True))) + " "
+        front += "" if single else r"\sum_{" + str(self.nt.sample) + "=1}^{N} "
+        return Seq((front, body)) if front else body
 
     # ---- sections ----
     def forward(self) -> list[Display]:
         """Every node of the forward pass up to the output, by its definition."""
-        return [Display("forward", (self.nt.symbol(s), self.nt.latex(n.expr, inline=False)))
+        return [self.show("forward", [self.nt.symbol(s), self.expr(n.expr, inline=False)])
                 for s, n in self.graph.nodes.items() if n.role not in ("residual", "loss")]
 
     def loss(self) -> list[Display]:
@@ -121,13 +148,13 @@ class DocumentBuilder:
         sides = [self.nt.loss_symbol(), self.reduced(body, coeff=coeff)]
         if body.has(*residuals) and not self.nt.profile.residual_inline:
             sides.append(self.reduced(body, coeff=coeff, inline=True))
-        return [Display("loss", tuple(sides))]
+        return [self.show("loss", sides)]
 
     def residuals(self) -> list[Display]:
         """r = ŷ − y for every output (none when the profile inlines them)."""
         if self.nt.profile.residual_inline:
             return []
-        return [Display("residual", (self.nt.symbol(s), self.nt.latex(n.expr, inline=False)))
+        return [self.show("residual", [self.nt.symbol(s), self.expr(n.expr, inline=False)])
                 for s, n in self.graph.nodes.items() if n.role == "residual"]
 
     def errors(self) -> list[Display]:
@@ -137,11 +164,11 @@ class DocumentBuilder:
         out = []
         for o in start:
             value = self.adjoint[o]
-            sides = [self.frac(g.loss, o), self.nt.latex(value)]
-            inlined = self.nt.latex(value, inline=True)
-            if inlined != sides[-1]:
+            sides: list[Part] = [self.frac(g.loss, o), self.expr(value)]
+            inlined = self.expr(value, inline=True)
+            if self.layout.text(inlined) != self.layout.text(sides[-1]):
                 sides.append(inlined)
-            out.append(Display("error", tuple(sides)))
+            out.append(self.show("error", sides))
         return out
 
     def definitions(self) -> list[Display]:
@@ -168,21 +195,34 @@ class DocumentBuilder:
         paths = [self._skip_residual(path) for path in self.d.chains(p)]
         total = nt.partial(nt.loss_symbol(), p)
         if len(paths) <= CHAIN_MAX_PATHS:
-            fracs = " + ".join(r" \cdot ".join(self.frac(a, b) for a, b, _ in path)
-                               for path in paths)
-            values = " + ".join(nt.product([v for _, _, v in path]) for path in paths)
-            chain = Display("chain", (self.frac(g.loss, p), fracs, values), p.name)
+            fracs = Join(tuple(("" if i == 0 else " + ", Join(tuple(
+                ("" if j == 0 else r" \cdot ", self.frac(a, b)) for j, (a, b, _) in enumerate(path))))
+                for i, path in enumerate(paths)))
+            values = Join(tuple(("" if i == 0 else " + ", self.product([v for _, _, v in path]))
+                                for i, path in enumerate(paths)))
+            chain = self.show("chain", [self.frac(g.loss, p), fracs, values], p.name)
         else:  # one step: ∂L/∂θ = Σ_q ∂L/∂q · ∂q/∂θ over the nodes q that read θ
             parents = [q for q in self.d.parents.get(p, []) if q in self.adjoint]
-            chain = Display("chain", (self.frac(g.loss, p), " + ".join(
-                self.frac(g.loss, q) + r" \cdot " + self.frac(q, p) for q in parents)), p.name)
+            chain = self.show("chain", [self.frac(g.loss, p), Join(tuple(
+                ("" if i == 0 else " + ", self.frac(g.loss, q) + r" \cdot " + self.frac(q, p))
+                for i, q in enumerate(parents)))], p.name)
         compact = self.d.compact(p)  # this parameter's only (one gradient can be shown alone)
-        shown = Display("compact", (total, self.reduced(compact)), p.name)
+        shown = self.show("compact", [total, self.reduced(compact)], p.name)
         expanded = None
         # bounded: a deep network's expanded gradient is huge written out, so it is not counted
         if ops_at_most(self.d.expanded(p), EXPANDED_MAX_OPS):
-            expanded = Display("expanded", (total, self.reduced(compact, expand=True)), p.name)
+            expanded = self.show("expanded", [total, self.reduced(compact, expand=True)], p.name)
         return Gradient(p.name, nt.symbol(p, False), chain, len(paths), shown, expanded)
+
+    def product(self, factors: list[sp.Expr]) -> Join:
+        """Factors joined by \\cdot, each bracketed as a product needs (seed 001's chains)."""
+        items = []
+        for i, f in enumerate(factors):
+            part: Part = self.expr(f)
+            if needs_brackets(part.expr):
+                part = Group(r"\left(", part, r"\right)")
+            items.append(("" if i == 0 else r" \cdot ", part))
+        return Join(tuple(items))
 
     def _skip_residual(self, path: list) -> list:
         """L → r → ŷ with ∂r/∂ŷ = 1 becomes one step ∂L/∂ŷ, as the documents start."""
@@ -193,9 +233,9 @@ class DocumentBuilder:
     def updates(self) -> list[Display]:
         """θ ← θ − η ∂L/∂θ for every parameter, in the profile's symbols."""
         nt, prof = self.nt, self.nt.profile
-        return [Display("update", (nt.symbol(p, False), nt.symbol(p, False) + " - "
-                                   + prof.learning_rate + r" \cdot "
-                                   + nt.partial(nt.loss_symbol(), p)), p.name, prof.assign)
+        return [self.show("update", [nt.symbol(p, False), nt.symbol(p, False) + " - "
+                                     + prof.learning_rate + r" \cdot "
+                                     + nt.partial(nt.loss_symbol(), p)], p.name, prof.assign)
                 for p in self.graph.params]
 
     def build(self) -> Document:

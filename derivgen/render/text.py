@@ -18,11 +18,12 @@ _TEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", 
 _MD_SPECIALS = re.compile(r"([\\`*\[\]|~$#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
-def tex_text(text: object) -> str:
-    """Text for a LaTeX paragraph or title: specials escaped, Cyrillic set in T2A.
+def tex_text(text: object, breaks: bool = False) -> str:
+    """Text for a LaTeX paragraph or title: specials escaped, Cyrillic set in T2A, and with
+    ``breaks`` a possible line break after each "_" (long spec names).
 
-    The English preamble loads T2A next to OT1, so a Russian name prints in an
-    English document too.
+    The English preamble loads T2A next to OT1 when the text has Cyrillic, so a Russian
+    name prints in an English document too.
     """
     out, run = [], []
     for ch in str(text):
@@ -32,7 +33,7 @@ def tex_text(text: object) -> str:
         if run:
             out.append(r"{\fontencoding{T2A}\selectfont " + "".join(run) + "}")
             run = []
-        out.append(_TEX_SPECIALS.get(ch, ch))
+        out.append(_TEX_SPECIALS.get(ch, ch) + (r"\allowbreak{}" if breaks and ch == "_" else ""))
     if run:
         out.append(r"{\fontencoding{T2A}\selectfont " + "".join(run) + "}")
     return "".join(out)

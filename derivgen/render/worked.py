@@ -1,158 +1,287 @@
-"""The worked example: forward values, backward values and one update step, as numbers.
+"""The worked example: every step of the forward and backward pass written as the seeds
+write it, formula, then the numbers substituted, then the result (z₁ = w₁ · x + b₁ =
+0.3 · 1 − 0.2 = 0.1), then one update step.
 
-Every number comes from the engine: node values and per-sample adjoints from
-``model.values()``, parameter gradients (with the reduction) from
-``model.gradient_fn()``.  They are printed to 3 significant digits, as seed 001
-§6 does (h = σ(0.1) ≈ 0.525).
+Every result comes from the engine: node values and per-sample adjoints from
+``model.values()``, gradients from ``model.gradient_fn()`` (per sample, and over the
+batch with the spec's reduction), the loss from ``model.loss_fn()``.  A local
+derivative's value (∂ŷ/∂z₂) is the engine's local partial at the engine's node
+values.  Results are printed to ``digits`` significant digits; an update prints as
+many more as it takes to show the change.  A line says "=" before its result only
+when the printed numbers give exactly the printed result, else "≈".
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import numpy as np
+import sympy as sp
 
-from derivgen.errors import SpecError
-from derivgen.spec.fields import Fields
-from derivgen.spec.source import PosDict, load_text, read_file_bytes, read_spec_source
-from derivgen.spec import Example, example_section
-from derivgen.engine.protocol import GradientModel
-from derivgen.render.sections import DocumentBuilder
-
-
-def number(value: float) -> str:
-    """3 significant digits, as LaTeX: 0.525, -0.188, 1.23 \\cdot 10^{-5}."""
-    if not math.isfinite(value):
-        return r"\text{" + str(value) + "}"
-    text = f"{value:.3g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return mantissa + r" \cdot 10^{" + str(int(exponent)) + "}"
-    return "0" if text in ("0", "-0") else text
+from derivgen.render.breaking import ITEM_WIDTH, E, Join, Layout, Part
+from derivgen.render.display import SampleWork, Worked, WorkedLine
+from derivgen.render.example import Point, fill_point
+# derivgen graph reads its example through these (all given, nothing drawn)
+from derivgen.render.example import given_point as example_point, read_values  # noqa: F401
+from derivgen.render.numlatex import (Printed, SubstitutionPrinter, arithmetic, exact, number,
+                                      relation, updated)
+from derivgen.render.sections import CHAIN_MAX_PATHS, DocumentBuilder
 
 
-def numbers(values: np.ndarray) -> str:
-    """One number, or the values of every sample as (v_1, …, v_N)."""
-    flat = np.asarray(values, dtype=float).ravel()
-    if flat.size == 1:
-        return number(float(flat[0]))
-    return r"\left(" + ", ".join(number(float(v)) for v in flat) + r"\right)"
+def _value(expr: sp.Expr, values: dict[sp.Symbol, float]) -> float:
+    """A local derivative of the engine at the engine's values."""
+    return float(expr.xreplace({s: sp.Float(v, 30) for s, v in values.items()}).evalf(30))
 
 
-def relation(values: np.ndarray) -> str:
-    """= when the printed digits are the value itself, ≈ when they are rounded."""
-    flat = np.asarray(values, dtype=float).ravel()
-    exact = all(math.isclose(float(f"{v:.3g}"), v, rel_tol=1e-12, abs_tol=1e-15) for v in flat)
-    return "=" if exact else r"\approx"
+class WorkedBuilder:
+    """Builds the lines of one example point under one notation."""
 
+    def __init__(self, builder: DocumentBuilder, point: Point, digits: int) -> None:
+        self.b, self.nt, self.g, self.d = builder, builder.nt, builder.graph, builder.d
+        self.model, self.point, self.digits = builder.model, point, digits
+        self.values = self.model.values(point.params, point.x, point.y)
+        self.grad = self.model.gradient_fn()
+        self.layout = Layout()
+        self._printers: dict = {}
 
-@dataclass
-class Worked:
-    """The example's lines, each a LaTeX formula."""
+    # ---- one line ----
+    def line(self, kind: str, lhs: str, formula: Part | None, expr: sp.Expr | None,
+             values: dict, result: Printed, label: str | None, param: str | None = None,
+             op: str = "=") -> WorkedLine:
+        """lhs = formula = numbers ≈ result (sides that add nothing are left out)."""
+        parts: list[Part] = [lhs]
+        substituted, last = None, "=" if result.exact else r"\approx"
+        text = self.layout.text(formula) if formula is not None else None
+        if text is not None and text != result.latex:
+            parts.append(formula)
+        if expr is not None:
+            numbers = E(expr, SubstitutionPrinter(self.nt, values, label=label))
+            if self.layout.text(numbers) not in (text, result.latex):
+                substituted = len(parts)
+                parts.append(numbers)
+                last = relation(arithmetic(expr, values, self.nt), result)
+        parts.append(result.latex)
+        ops = tuple(op if i == 1 else last if i == len(parts) - 1 else "="
+                    for i in range(1, len(parts)))
+        if len(parts) == 2 and op == "=":
+            ops = (last,)
+        sides = tuple(self.layout.text(p) for p in parts)
+        return WorkedLine(kind, sides, param, op, ops=ops, substituted=substituted,
+                          lines=self.layout.lines(parts, ops, ITEM_WIDTH))
 
-    samples: int
-    data: list[str] = field(default_factory=list)
-    params: list[str] = field(default_factory=list)
-    learning_rate: str | None = None
-    forward: list[str] = field(default_factory=list)
-    backward: list[str] = field(default_factory=list)
-    gradients: list[str] = field(default_factory=list)
-    updates: list[str] = field(default_factory=list)
+    def arranged(self, expr: sp.Expr, label: str | None, inline: bool | None = False) -> E:
+        """``expr`` in document order with the printer of sample ``label``."""
+        if label not in self._printers:
+            self._printers[label] = self.nt.printer(True, label=label)
+        return E(self.nt.arrange(expr, inline), self._printers[label])
 
+    def loss_of(self, label: str | None) -> str:
+        return self.nt.symbol(self.g.loss, True, label) if self.nt.per_sample else \
+            self.nt.loss_symbol()
 
-def read_values(path: str | Path) -> tuple[Example, str, Any]:
-    """A --values file: YAML with the shape of a spec's ``example:``."""
-    # the spec's reader: a regular file within the size budget (no FIFO, no /dev/zero)
-    raw = read_file_bytes(path, "a values file is a .yaml text file")
-    data = load_text(raw, str(path))
-    wrapper = PosDict({"example": data})
-    pos = getattr(data, "pos", None)
-    wrapper.pos, wrapper.key_pos, wrapper.value_pos = pos, {"example": pos}, {"example": pos}
-    top = Fields(wrapper, "the values file", str(path))
-    example = example_section(top)
-    top.done()
-    assert example is not None
-    return example, str(path), pos
+    def frac(self, of: sp.Symbol, wrt: sp.Symbol, label: str | None) -> str:
+        top = self.loss_of(label) if of == self.g.loss else of
+        return self.nt.partial(top, wrt, True, label)
 
-
-def _example_pos(source: str) -> Any:
-    """Where 'example:' stands in the spec file (the spec record keeps no positions)."""
-    try:
-        data, _ = read_spec_source(Path(source))
-        return data.key_pos.get("example")
-    except (SpecError, AttributeError):
-        return None
-
-
-def _arrays(model: GradientModel, ex: Example, source: str, where: Any) -> tuple[dict, Any, Any, dict]:
-    """(params, x, y, gradients), or a SpecError naming the file and position."""
-    def fail(message: str) -> SpecError:
-        return SpecError(message, source, *((where.line, where.column) if where else (None,) * 2))
-
-    if ex.y is None:
-        raise fail("the worked example needs targets 'y' as well as 'x'")
-    x, y = np.asarray(ex.x, dtype=float), np.asarray(ex.y, dtype=float)
-    try:
-        params = model.flat_params(ex.params, partial=True)
-        missing = [p for p in model.parameters if p not in params]
-        if missing:
-            raise ValueError("it needs a value for every parameter; missing: " + ", ".join(missing))
-        grads = model.gradient_fn()(params, x, y)  # also checks the shapes of x and y
-    except ValueError as exc:
-        raise fail(f"worked example: {exc}") from None
-    return params, x, y, grads
-
-
-def example_point(model: GradientModel, values: str | Path | None = None
-                  ) -> tuple[Example, dict, np.ndarray, np.ndarray, dict]:
-    """(example, params, x, y, gradients) of the spec's ``example:`` or of a --values file.
-
-    Every parameter and the targets must be given; a :class:`SpecError` names the file
-    and the position of what is missing or malformed.
-    """
-    if values is not None:
-        ex, source, where = read_values(values)
-    else:
-        ex, source = model.spec.example, model.spec.source
-        if ex is None:
-            raise SpecError("--example needs an 'example:' section in the spec, or --values FILE",
-                            source, *((1, 1) if Path(source).is_file() else (None, None)))
-        where = _example_pos(source)
-    return (ex, *_arrays(model, ex, source, where))
-
-
-def worked_example(builder: DocumentBuilder, values: str | Path | None = None) -> Worked:
-    """Numbers of the spec's ``example:`` (or of a --values file) through one step."""
-    model, nt, g = builder.model, builder.nt, builder.graph
-    ex, params, x, y, grads = example_point(model, values)
-    values = model.values(params, x, y)  # every node and per-sample adjoint, from the engine
-    data = {**{s: x[:, j] for j, s in enumerate(g.inputs)},
-            **{s: y[:, k] for k, s in enumerate(g.targets)}}
-    out = Worked(samples=x.shape[0])
-    out.data = [f"{nt.symbol(s)} = {numbers(v)}" for s, v in data.items()]
-    out.params = [f"{nt.symbol(p, False)} = {number(params[p.name])}" for p in g.params]
-    for s, node in g.nodes.items():
-        v = values[s.name]
-        definition = nt.latex(node.expr, inline=False)
-        out.forward.append(f"{nt.symbol(s)} = {definition} {relation(v)} {numbers(v)}")
-    for s in [*reversed([s for s in g.nodes if s != g.loss]), *g.inputs]:
-        v = values.get(f"dL/d{s.name}")
-        if v is not None:  # a residual nobody reads has no adjoint
-            out.backward.append(f"{builder.frac(g.loss, s)} {relation(v)} {numbers(v)}")
-    total = nt.loss_symbol()
-    for p in g.params:
-        value = float(grads[p.name])
-        out.gradients.append(f"{nt.partial(total, p)} {relation(np.array(value))} {number(value)}")
-    if ex.learning_rate is not None:
-        lr = ex.learning_rate
-        out.learning_rate = f"{nt.profile.learning_rate} = {number(lr)}"
+    # ---- one sample ----
+    def sample(self, n: int, label: str | None) -> SampleWork:
+        g, nt, point = self.g, self.nt, self.point
+        raw: dict[sp.Symbol, float] = {p: float(point.params[p.name]) for p in g.params}
+        shown: dict[sp.Symbol, Printed] = {p: exact(v) for p, v in raw.items()}
+        for j, s in enumerate(g.inputs):
+            raw[s] = float(point.x[n, j])
+            shown[s] = exact(raw[s])
+        for k, s in enumerate(g.targets):
+            raw[s] = float(point.y[n, k])
+            shown[s] = exact(raw[s])
+        work = SampleWork(label)
+        for s, node in g.nodes.items():
+            raw[s] = float(self.values[s.name][n])
+            shown[s] = number(raw[s], self.digits)
+            arranged = self.arranged(node.expr, label)
+            work.forward.append(self.line("forward", nt.symbol(s, True, label), arranged,
+                                          arranged.expr, shown, shown[s], label))
+        adjoint = {s: float(self.values[f"dL/d{s.name}"][n]) for s in (*g.nodes, *g.inputs)
+                   if f"dL/d{s.name}" in self.values}
+        for s in [*reversed([s for s in g.nodes if g.nodes[s].role not in ("loss", "residual")]),
+                  *g.inputs]:
+            if s in adjoint:
+                work.backward += self.backward(s, adjoint, raw, shown, label)
+        grads = self._per_sample[n]
         for p in g.params:
-            old, grad = params[p.name], float(grads[p.name])
-            new = old - lr * grad
-            step = number(grad) if grad >= 0 else r"\left(" + number(grad) + r"\right)"
-            out.updates.append(f"{nt.symbol(p, False)} {nt.profile.assign} {number(old)} - "
-                               f"{number(lr)} \\cdot {step} {relation(np.array(new))} "
-                               f"{number(new)}")
-    return out
+            work.gradients.append(self.gradient(p, float(grads[p.name]), adjoint, raw, shown,
+                                                label))
+        return work
+
+    def edges(self, s: sp.Symbol) -> list[tuple[sp.Symbol, sp.Expr]]:
+        """(reader, ∂reader/∂s) for the readers of ``s``; a residual r = ŷ − y is looked
+        through, so that ∂L/∂ŷ is read off the loss as the documents start."""
+        out = []
+        for q in self.d.parents.get(s, []):
+            local = self.d.partial(q, s)
+            if self.g.nodes[q].role == "residual" and local == 1:
+                out += [(q2, self.d.partial(q2, q)) for q2 in self.d.parents.get(q, [])]
+            else:
+                out.append((q, local))
+        return out
+
+    def backward(self, s, adjoint, raw, shown, label) -> list[WorkedLine]:
+        nt, g = self.nt, self.g
+        result = number(adjoint[s], self.digits)
+        edges = self.edges(s)
+        if [q for q, _ in edges] == [g.loss]:  # where the backward pass starts
+            arranged = self.arranged(edges[0][1], label, inline=True)
+            return [self.line("backward", self.frac(g.loss, s, label), arranged, arranged.expr,
+                              shown, result, label)]
+        out: list[WorkedLine] = []
+        terms, values = [], dict(shown)
+        for q, local in edges:
+            factor = self._factor(local, raw, shown, values)
+            if not (local.is_Atom or local.is_Number):
+                arranged = self.arranged(local, label, inline=None)
+                out.append(self.line("local", nt.partial(q, s, True, label), arranged,
+                                     arranged.expr, shown, values[factor], label))
+            held = sp.Dummy()
+            values[held] = number(adjoint[q], self.digits)
+            terms.append(sp.Mul(held, factor, evaluate=False))
+        formula = Join(tuple(("" if i == 0 else " + ", self.frac(g.loss, q, label) + r" \cdot "
+                              + self.frac(q, s, label)) for i, (q, _) in enumerate(edges)))
+        out.append(self.line("backward", self.frac(g.loss, s, label), formula,
+                             sp.Add(*terms, evaluate=False), values, result, label))
+        return out
+
+    def _factor(self, local: sp.Expr, raw, shown, values) -> sp.Expr:
+        """``local`` as one factor of a substituted product: a number stays itself, a
+        symbol shows its value, anything else its value under a fresh name."""
+        if local.is_Number or (isinstance(local, sp.Symbol) and local in shown):
+            return local
+        held = sp.Dummy()
+        values[held] = number(_value(local, raw), self.digits)
+        return held
+
+    def gradient(self, p, value, adjoint, raw, shown, label) -> WorkedLine:
+        """∂L/∂θ along every path (seed 001: 0.077 · 0.244 · 0.525), or one step of the
+        chain rule when there are many paths."""
+        paths = [self.b._skip_residual(path) for path in self.d.chains(p)]
+        values = dict(shown)
+        if len(paths) <= CHAIN_MAX_PATHS:
+            formula = Join(tuple(("" if i == 0 else " + ", Join(tuple(
+                ("" if j == 0 else r" \cdot ", self.frac(a, c, label))
+                for j, (a, c, _) in enumerate(path)))) for i, path in enumerate(paths)))
+            products = [sp.Mul(*(self._factor(v, raw, shown, values) for _, _, v in path),
+                               evaluate=False) for path in paths]
+        else:
+            readers = [q for q in self.d.parents.get(p, []) if q in adjoint]
+            formula = Join(tuple(("" if i == 0 else " + ", self.frac(self.g.loss, q, label)
+                                  + r" \cdot " + self.frac(q, p, label))
+                                 for i, q in enumerate(readers)))
+            products = []
+            for q in readers:
+                held = sp.Dummy()
+                values[held] = number(adjoint[q], self.digits)
+                factor = self._factor(self.d.partial(q, p), raw, shown, values)
+                products.append(sp.Mul(held, factor, evaluate=False))
+        expr = sp.Add(*products, evaluate=False) if len(products) > 1 else products[0]
+        return self.line("gradient", self.frac(self.g.loss, p, label), formula, expr, values,
+                         number(value, self.digits), label, p.name)
+
+    # ---- over the batch, and the update ----
+    def reduced(self, total: float, grads: dict) -> None:
+        """The loss and every gradient over the batch: Σ_n or (1/N) Σ_n of the samples'."""
+        g, nt, n = self.g, self.nt, self.point.x.shape[0]
+        mean = g.reduction == "mean"
+        front = r"\frac{1}{N} " if mean else ""
+        sum_n = front + r"\sum_{" + str(nt.sample) + "=1}^{N} "
+
+        def combine(items: list[float], lhs: str, body: str, result: float, param=None):
+            values, held = {}, []
+            for v in items:
+                held.append(sp.Dummy())
+                values[held[-1]] = number(v, self.digits)
+            expr = sp.Add(*held, evaluate=False) if len(held) > 1 else held[0]
+            if mean:
+                expr = sp.Mul(sp.Rational(1, n), expr, evaluate=False)
+            return self.line("reduced", lhs, sum_n + body, expr, values,
+                             number(result, self.digits), None, param)
+
+        losses = [float(v) for v in self.values[g.loss.name]]
+        self.worked.loss = combine(losses, nt.loss_symbol(),
+                                   nt.symbol(g.loss, True), total)
+        for p in g.params:
+            items = [float(grads_n[p.name]) for grads_n in self._per_sample]
+            self.worked.gradients.append(combine(
+                items, nt.partial(nt.loss_symbol(), p),
+                nt.partial(nt.symbol(g.loss, True), p), float(grads[p.name]), p.name))
+
+    def updates(self, grads: dict) -> list[WorkedLine]:
+        """θ ← θ − η · ∂L/∂θ with the numbers, for every parameter."""
+        nt, rate = self.nt, self.point.learning_rate
+        out = []
+        for p in self.g.params:
+            old, grad = float(self.point.params[p.name]), float(grads[p.name])
+            a, b, c = sp.Dummy(), sp.Dummy(), sp.Dummy()
+            values = {a: exact(old), b: exact(rate), c: number(grad, self.digits)}
+            expr = sp.Add(a, sp.Mul(-1, b, c, evaluate=False), evaluate=False)
+            result = updated(old - rate * grad, rate * grad, self.digits)
+            out.append(self.line("update", nt.symbol(p, False), None, expr, values, result,
+                                 None, p.name, nt.profile.assign))
+        return out
+
+    def build(self) -> Worked:
+        g, nt, point = self.g, self.nt, self.point
+        n = point.x.shape[0]
+        out = self.worked = Worked(samples=n, digits=self.digits, seed=point.seed)
+        data = {**{s: point.x[:, j] for j, s in enumerate(g.inputs)},
+                **{s: point.y[:, k] for k, s in enumerate(g.targets)}}
+        for s, v in data.items():
+            shown = [exact(float(e)).latex for e in v]
+            text = shown[0] if n == 1 else r"\left(" + ", ".join(shown) + r"\right)"
+            out.data.append(f"{nt.symbol(s, n > 1 or not nt.per_sample)} = {text}")
+        layer = {}
+        for node in g.nodes.values():  # a parameter belongs to the layer that reads it
+            for p in node.expr.free_symbols & set(g.params):
+                layer.setdefault(p, node.layer)
+        for p in g.params:
+            text = f"{nt.symbol(p, False)} = {exact(point.params[p.name]).latex}"
+            same = out.params and layer.get(p) == layer.get(last) and len(out.params[-1]) < 6
+            if same:
+                out.params[-1].append(text)
+            else:
+                out.params.append([text])
+            last = p
+        out.learning_rate = f"{nt.profile.learning_rate} = {exact(point.learning_rate).latex}"
+        out.filled = self.filled()
+        labelled = nt.per_sample
+        self._per_sample = []
+        for k in range(n):
+            label = str(k + 1) if labelled else None
+            self._per_sample.append(self.grad(point.params, point.x[k:k + 1],
+                                              point.y[k:k + 1]))
+            out.per_sample.append(self.sample(k, label))
+        grads = self.grad(point.params, point.x, point.y)
+        if labelled:
+            total = self.model.loss_fn()(point.params, point.x, point.y)
+            self.reduced(total, grads)
+        out.updates = self.updates(grads)
+        return out
+
+    def filled(self) -> list[str]:
+        """The LaTeX of every value drawn from the seed."""
+        g, nt, out = self.g, self.nt, []
+        by_name = {p.name: p for p in g.params}
+        for name in self.point.filled:
+            if name == "x":
+                out += [nt.symbol(s, False) for s in g.inputs]
+            elif name == "y":
+                out += [nt.symbol(s, False) for s in g.targets]
+            elif name == "learning_rate":
+                out.append(nt.profile.learning_rate)
+            else:
+                out.append(nt.symbol(by_name[name], False))
+        return out
+
+
+def worked_example(builder: DocumentBuilder, values: str | Path | None = None,
+                   digits: int = 3, seed: int = 0) -> Worked:
+    """The worked example of the spec's ``example:`` (or of a --values file), every value
+    either leaves out drawn from ``seed``, through one update step."""
+    point = fill_point(builder.model, values, seed)
+    return WorkedBuilder(builder, point, digits).build()

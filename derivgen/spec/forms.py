@@ -4,8 +4,8 @@ from __future__ import annotations
 import dataclasses
 
 from derivgen.errors import SpecError
-from derivgen.limits import MAX_SCALAR_LAYERS, MAX_SCALAR_PARAMETERS
-from derivgen.spec.records import Network, Spec
+from derivgen.limits import MAX_SCALAR_LAYERS
+from derivgen.spec.records import MAX_SCALAR_PARAMETERS, Network, Spec
 
 FORMS = ("scalar", "matrix")
 
@@ -28,15 +28,22 @@ def with_form(spec: Spec, form: str | None) -> Spec:
         return spec
     if form == net.form:
         return spec
-    sizes = [net.inputs] + [layer.units for layer in net.layers]
-    count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
-    if form == "scalar" and count > MAX_SCALAR_PARAMETERS:
-        raise SpecError(f"{count} parameters; scalar form derives at most "
-                        f"{MAX_SCALAR_PARAMETERS} (one symbol each)", spec.source)
+    if form == "scalar" and parameter_count(net) > MAX_SCALAR_PARAMETERS:
+        raise SpecError(f"{parameter_count(net)} parameters; scalar form derives at most "
+                        f"{MAX_SCALAR_PARAMETERS} (one symbol each): use the matrix form, or "
+                        "derive --compact", spec.source)
     if form == "scalar" and len(net.layers) > MAX_SCALAR_LAYERS:
         raise SpecError(f"{len(net.layers)} layers; scalar form derives at most "
-                        f"{MAX_SCALAR_LAYERS}", spec.source)
+                        f"{MAX_SCALAR_LAYERS}: use the matrix form, or derive --compact",
+                        spec.source)
     layout = "rows" if net.names.matrix_layout == "in_out" else "columns"
     return dataclasses.replace(spec, network=dataclasses.replace(
         net, form=form, layout=layout if form == "matrix" else net.layout,
         l2=net.l2 if form == "matrix" else ()))
+
+
+def parameter_count(net: Network) -> int:
+    """Weights and biases of a network (one per shared bias)."""
+    sizes = [net.inputs] + [layer.units for layer in net.layers]
+    return sum(a * b + {"neuron": b, "shared": 1}.get(layer.bias, 0)
+               for a, b, layer in zip(sizes, sizes[1:], net.layers))

@@ -1,8 +1,10 @@
 """Name templates: how w_{l}{k}{j} becomes w_111, w_11, w_1 or w_1_12_3.
 
 A template holds literal text and placeholders {l} (layer), {k} (unit),
-{j} (input of the unit) and {m} (flat index over (j, k), input-major, as in
-seed 002's w_01…w_06).  A placeholder whose range has a single value is
+{j} (input of the unit), {m} (flat index over (j, k), input-major, as in
+seed 002's w_01…w_06) and, in the weight name only, {c} (the weights counted
+through the whole network in the order a document lists them, layer by layer
+and each matrix row by row: Mazur's w_1…w_8).  A placeholder whose range has a single value is
 dropped, which is how the documents name things: w_1 in a 1-1-1 net, w_11 and
 w_21 in 1-2-1, w_111 in 2-3-2.  When an index that a template uses can reach
 two digits anywhere in the network, all names of that template join their
@@ -15,7 +17,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Mapping
 
-_PLACEHOLDER = re.compile(r"\{([lkjm])\}")
+_PLACEHOLDER = re.compile(r"\{([lkjmc])\}")
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
@@ -50,7 +52,8 @@ def check_template(template: str, placeholders: bool = True) -> str | None:
         return "this name takes no placeholders"
     probe = _PLACEHOLDER.sub("1", template)
     if "{" in probe or "}" in probe:
-        return "only the placeholders {l}, {k}, {j} and {m} are allowed"
+        return ("only the placeholders {l}, {k}, {j} and {m} are allowed, and {c} in the "
+                "weight name")
     if not IDENTIFIER.match(probe):
         return "a name must start with a letter and use letters, digits and _"
     return None
@@ -69,15 +72,17 @@ def separated(template: str, largest: Mapping[str, int]) -> bool:
     return any(largest.get(p, 0) >= 10 for p in used(template))
 
 
-def format_name(template: str, wide: bool | None = None, **indices: tuple[int, int]) -> str:
-    """Fill ``template``; each index is (value, number of values it ranges over).
+def format_name(template: str, wide: bool | None = None,
+                **indices: tuple[int | str, int]) -> str:
+    """Fill ``template``; each index is (value, number of values it ranges over).  A value
+    may be an index letter (k), as a derivation that writes one unit for all does.
 
     ``wide`` says whether indices are joined with "_" (see :func:`separated`); by
     default it is decided from this name's own indices, those the template uses.
     """
     if wide is None:
-        wide = any(count > 10 or value >= 10 for key, (value, count) in indices.items()
-                   if key in used(template))
+        wide = any(count > 10 or (isinstance(value, int) and value >= 10)
+                   for key, (value, count) in indices.items() if key in used(template))
     parts: list[str] = []
     last_was_index = False
     pos = 0

@@ -50,6 +50,8 @@ def names_section(fields: Fields) -> Names:
         else:
             value = sub.take(key, str)
             complaint = value is not None and check_template(value, key != "loss")
+            if not complaint and value is not None and "{c}" in value and key != "weight":
+                complaint = "{c} counts the weights of the network and belongs to 'weight'"
             if complaint:
                 raise sub.error(key, f"'{key}': {complaint}")
         if value is not None:
