@@ -85,17 +85,23 @@ def run(args: argparse.Namespace) -> int:
         elif args.output:
             write_atomic(args.output, text)
         else:
-            sys.stdout.buffer.write(text.encode("utf-8"))
-            sys.stdout.flush()
+            _to_stdout(text)
     except PdflatexFailed as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
         return 1
     except DerivgenError as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        raise  # the reader of stdout went away: a quiet exit, see derivgen.cli.guard
-    except OSError as exc:  # stdout itself cannot be written (a full disk behind it)
-        print(f"derivgen: cannot write to standard output: {exc.strerror}", file=sys.stderr)
-        return 2
     return 0
+
+
+def _to_stdout(text: str) -> None:
+    """The document on stdout; a stdout that cannot be written (a full disk behind it) is
+    said so.  A closed pipe is left to derivgen.cli.guard: a quiet exit."""
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise DerivgenError(f"cannot write to standard output: {exc.strerror}") from None
