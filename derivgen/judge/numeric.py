@@ -205,6 +205,9 @@ def _time_limit(seconds: float):
         raise _TimeUp
 
     def ring(signum, frame):
+        # raised in whatever runs now; inside a gc callback or __del__ Python swallows it
+        # and simplify would run on unbounded, so the alarm rings again until one lands
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise _TimeUp
     previous = signal.signal(signal.SIGALRM, ring)
     signal.setitimer(signal.ITIMER_REAL, seconds)
