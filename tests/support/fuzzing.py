@@ -72,15 +72,16 @@ class Watchdog:
         return self
 
     def _watch(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(0.5 if self.fired else 0.05):
             if (time.process_time() - self._cpu0 > self.seconds
                     or time.monotonic() - self._wall0 > self.wall):
                 with self._lock:
                     if self._stop.is_set():
                         return
                     self.fired = True
-                    _thread.interrupt_main()  # KeyboardInterrupt: derivgen exits with 130
-                return
+                    # KeyboardInterrupt: derivgen exits with 130; again every 0.5 s, as
+                    # Python swallows one that lands in a gc callback or __del__
+                    _thread.interrupt_main()
 
     def __exit__(self, *exc) -> bool:
         with self._lock:
