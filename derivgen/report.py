@@ -6,8 +6,9 @@ from typing import Any
 
 #: what a row may be about
 KINDS = ("gradient", "reference", "claim", "input")
-#: what came out: ok, mismatch, kink (only kinks were met), error (could not be judged)
-STATUSES = ("ok", "mismatch", "kink", "error")
+#: what came out: ok, mismatch, kink (only kinks were met), error (could not be judged),
+#: non-finite (float64 overflowed, or a formula left its domain: said so, never a silent NaN)
+STATUSES = ("ok", "mismatch", "kink", "error", "non-finite")
 
 
 @dataclass(frozen=True)

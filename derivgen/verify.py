@@ -39,15 +39,25 @@ class ParamCheck:
     points: int = 0
     where: str = ""
     kinks: list[str] = field(default_factory=list)
+    #: the loss or a gradient was inf or NaN in float64 at some point (overflow)
+    non_finite: bool = False
 
     @property
     def status(self) -> str:
-        """mismatch if any comparison failed, kink if every point sat on a kink, else ok."""
+        """non-finite if float64 overflowed somewhere, mismatch if a comparison failed,
+        kink if every point sat on a kink, else ok."""
+        if self.non_finite:
+            return "non-finite"
         if self.failed:
             return "mismatch"
         return "ok" if self.points > len(self.kinks) else "kink"
 
     def message(self) -> str:
+        if self.non_finite:
+            return (f"not a finite number in float64 at {self.where}: analytic "
+                    f"{self.analytic:.12g}, numeric {self.numeric:.12g}: outside the "
+                    "formula's domain (log or power of a negative number: give the model a "
+                    "'domain:') or an overflow (exp of a large argument)")
         text = (f"analytic {self.analytic:.12g} vs numeric {self.numeric:.12g} "
                 f"(abs err {self.error:.2g}) at {self.where}; {self.points} points, "
                 f"eps {EPS:g}, pass if |a-n| <= {ATOL:g} + {RTOL:g}*max(|a|,|n|)")
@@ -85,7 +95,14 @@ def random_point(model: GradientModel, rng: np.random.Generator,
     n = n or (1 if model.graph.reduction == "single" else 4)
     params = model.random_params(rng)
     x = rng.normal(size=(n, model.input_size))
-    return params, x, random_targets(model.spec.loss, rng, n, model.output_size)
+    y = random_targets(model.spec.loss, rng, n, model.output_size)
+    bounds = domain_of(model)
+    if bounds:  # a free-form model's ``domain:``: uniform in [low, high] instead
+        params.update({p: float(rng.uniform(*bounds[p])) for p in params if p in bounds})
+        for j, s in enumerate(model.graph.inputs):
+            if s.name in bounds:
+                x[:, j] = rng.uniform(*bounds[s.name], size=n)
+    return params, x, y
 
 
 def random_targets(loss_name: str, rng: np.random.Generator, n: int, c: int) -> np.ndarray:
@@ -96,6 +113,23 @@ def random_targets(loss_name: str, rng: np.random.Generator, n: int, c: int) -> 
     if kind == "unit":
         return rng.uniform(size=(n, c))
     return rng.normal(size=(n, c))
+
+
+def domain_of(model: GradientModel) -> dict[str, tuple[float, float]]:
+    """name -> (low, high) of the inputs and parameters a ``model:`` spec gives a domain."""
+    return {name: (low, high) for name, low, high in getattr(model.spec.network, "domain", ())}
+
+
+def domain_ranges(model: GradientModel, atoms: Any) -> dict[Any, tuple[float, float]]:
+    """The domain of each atom of a judged formula: a symbol or a sample x[n] of an input."""
+    bounds = domain_of(model)
+    out = {}
+    for atom in atoms:
+        name = getattr(getattr(atom, "base", None), "label", atom)
+        name = getattr(name, "name", None)
+        if name in bounds:
+            out[atom] = bounds[name]
+    return out
 
 
 def _entries(value: Any, rng: np.random.Generator) -> list[tuple[int, ...]]:
@@ -136,9 +170,18 @@ def _compare(model: GradientModel, params: dict, x: np.ndarray, y: np.ndarray,
             if abs((up - centre) - (centre - down)) / EPS > KINK_JUMP * (1 + abs(numeric)):
                 kink = True  # one-sided slopes differ: never compare across it
                 continue
+            if not (np.isfinite(a) and np.isfinite(numeric)):  # said so, never a silent NaN
+                if not check.non_finite:
+                    check.error, check.analytic, check.numeric, check.where = (
+                        float("nan"), a, numeric, label)
+                check.non_finite = check.failed = True
+                continue
             error = abs(a - numeric)
-            failed = not error <= ATOL + RTOL * max(abs(a), abs(numeric))  # NaN fails too
-            if (failed and not check.failed) or (failed == check.failed and error >= check.error):
+            failed = not error <= ATOL + RTOL * max(abs(a), abs(numeric))
+            if check.non_finite:
+                pass
+            elif (failed and not check.failed) or (failed == check.failed
+                                                   and error >= check.error):
                 check.error, check.analytic, check.numeric, check.where = error, a, numeric, label
             check.failed = check.failed or failed
         check.points += 1

@@ -5,11 +5,9 @@ stderr that name the file and, where there is one, the line and column
 (``derivgen: PATH:LINE:COL: message``), and say what is allowed.  Never a
 traceback, never code run, never a hang.
 
-Most cases run in-process through ``derivgen.cli.main`` (fast); a handful run
-the real entry point ``python -m derivgen`` in subprocesses with a timeout to
-prove the no-hang and no-code-run properties.  The subprocesses are started
-together in a thread pool the first time one is needed, so that slow or
-hanging cases overlap.
+Every case runs in-process through ``derivgen.cli.main``, under an alarm that
+turns a hang into a failure; what needs a real process (signals, pipes,
+start-up, pdflatex) is in ``test_fuzz_process.py``.
 
 Cases that currently do NOT behave as required are marked
 ``xfail(strict=True, reason="BUG: ...")``; when one is fixed its test XPASSes,
@@ -17,21 +15,24 @@ fails, and the marker should be removed.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
+import errno
+import io
 import json
 import os
 import random
 import re
+import shutil
 import signal
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Union
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,8 +124,6 @@ class Case:
     bug: Optional[str] = None
     #: extra assertion on stderr
     extra: Optional[Callable[[str], None]] = None
-    #: how long the in-process run may take (alias bombs and the like)
-    max_seconds: float = TIMEOUT
 
 
 def case(id: str, text: Union[str, bytes], *expect: str, pos: Pos = None,
@@ -298,8 +297,7 @@ C.append(case("merge_key", T, "not allowed", pos=at(T, "<<")))
 BOMB = "".join(
     [f'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
     + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 10)])
-C.append(case("alias_bomb", BOMB, "anchors and aliases are not allowed", pos=at(BOMB, "&a0"),
-              max_seconds=2.0))
+C.append(case("alias_bomb", BOMB, "anchors and aliases are not allowed", pos=at(BOMB, "&a0")))
 T = GOOD_NET + "x: &v 1\ny: *v\n"
 C.append(case("alias_simple", T, "anchors and aliases are not allowed", pos=at(T, "&v")))
 
@@ -329,27 +327,22 @@ C.append(case("formula_unknown_function", T, "unknown function 'foo'", "allowed:
 T = model_eq("a + b*eval(x)")
 C.append(case("formula_eval", T, "unknown function 'eval'", pos=at(T, "eval")))
 T = model_eq("a + b*9**9**9**9")
-C.append(case("formula_power_tower", T, "exponents are limited", pos=at(T, "9**9**9**9", shift=3),
-              max_seconds=5.0))
+C.append(case("formula_power_tower", T, "exponents are limited", pos=at(T, "9**9**9**9", shift=3)))
 T = model_eq("a + b*x**(2**100)")
 C.append(case("formula_huge_exponent", T, "exponents are limited", pos=within(T, "x**(2**100)")))
 T = model_eq("2**a + b*x")
 C.append(case("formula_number_to_formula", T, "use exp()", pos=at(T, "2**a")))
 T = model_eq("(" * 4000 + "a" + ")" * 4000 + " + b*x")
-C.append(case("formula_4000_nested_parens", T, "'h'", pos=within(T, "(" * 4000 + "a"),
-              max_seconds=5.0))
+C.append(case("formula_4000_nested_parens", T, "'h'", pos=within(T, "(" * 4000 + "a")))
 T = model_eq("(" * 5000 + "a" + ")" * 5000 + " + b*x")
-C.append(case("formula_5000_nested_parens", T, "'h'", "longer than", pos=at(T, "((((("),
-              max_seconds=5.0))
+C.append(case("formula_5000_nested_parens", T, "'h'", "longer than", pos=at(T, "(((((")))
 T = model_eq("a + b*" + "-" * 5000 + "x")
 C.append(case("formula_5000_unary_minus", T, "'h'", "nested too deeply",
-              pos=within(T, "a + b*---"), max_seconds=5.0))
+              pos=within(T, "a + b*---")))
 T = model_eq("a + b*x" + " + x" * 5000)
-C.append(case("formula_very_long", T, "'h'", "longer than 10000", pos=at(T, "a + b*x + x"),
-              max_seconds=5.0))
+C.append(case("formula_very_long", T, "'h'", "longer than 10000", pos=at(T, "a + b*x + x")))
 T = model_eq("a + b*x*" + "9" * 5000)
-C.append(case("formula_5000_digit_number", T, "'h'", pos=within(T, "a + b*x*99"),
-              max_seconds=5.0))
+C.append(case("formula_5000_digit_number", T, "'h'", pos=within(T, "a + b*x*99")))
 T = model_eq("a + * b*x")
 C.append(case("formula_syntax_error", T, "'h'", "not a formula", pos=at(T, "* b*x")))
 T = model_eq("'a + * b*x'")
@@ -451,7 +444,80 @@ JUNK = bytes(_rng.randrange(256) for _ in range(4096)) + b"\x00\xff\xfe\x00"
 C.append(case("binary_junk", JUNK, "not UTF-8"))
 C.append(case("invalid_utf8", b"name: caf\xe9\nloss: mse\n", "not UTF-8"))
 C.append(case("nul_in_utf8_text", b"name: t\x00\nloss: mse\n", pos=(1, 8)))
-C.append(case("huge_file", b"# padding\n" * 110_000, "larger than", max_seconds=5.0))
+C.append(case("huge_file", b"# padding\n" * 110_000, "larger than"))
+
+# --- budgets and hostile values (issue 12) ----------------------------------------
+T = sub(GOOD_NET, "units: 2", "units: " + "9" * 4301)
+C.append(case("yaml_4301_digit_integer", T, "digits", "at most 100", pos=at(T, "9999")))
+T = "name: t\n" + "".join(f"k{i}: {i}\n" for i in range(60_000))
+C.append(case("yaml_60000_keys", T, "more than 20000 YAML values", pos=(10_000, None)))
+T = sub(GOOD_NET, "name: good_net", 'name: "good\\nnet"')
+C.append(case("name_with_newline", T, "'name'", "U+000A", pos=(1, 12)))
+T = sub(GOOD_NET, "name: good_net", 'name: ""')
+C.append(case("name_empty", T, "'name'", "empty", pos=(1, 8)))
+T = sub(GOOD_NET, "name: good_net", 'name: "good \U0001F642"')
+C.append(case("name_emoji", T, "'name'", "not allowed in a name", pos=(1, 13)))
+T = sub(GOOD_NET, "name: good_net", "name: good_\u2202net")
+C.append(case("name_partial_sign", T, "'name'", "'\u2202'", pos=at(T, "\u2202")))
+T = sub(GOOD_NET, "name: good_net", "name: " + "n" * 200)
+C.append(case("name_too_long", T, "'name'", "longer than 120", pos=(1, 127)))
+T = sub(GOOD_NET, "    - {units: 2, activation: sigmoid}\n",
+        "    - {units: 1, activation: tanh}\n" * 64)
+C.append(case("scalar_layers_65", T, "65 layers", "scalar form derives at most 64",
+              "form: matrix", pos=at(T, "- {units: 1, activation: t")))
+T = sub(sub(GOOD_NET, "  inputs: 1\n", "  inputs: 1\n  form: matrix\n"),
+        "    - {units: 2, activation: sigmoid}\n", "    - {units: 1, activation: tanh}\n" * 256)
+C.append(case("matrix_layers_257", T, "257 layers", "at most 256",
+              pos=at(T, "- {units: 1, activation: t")))
+T = sub(sub(GOOD_NET, "  inputs: 1\n", "  inputs: 4096\n  form: matrix\n"),
+        "    - {units: 2, activation: sigmoid}\n", "    - {units: 4096, activation: relu}\n" * 30)
+C.append(case("matrix_30_layers_of_4096", T, "parameters; at most 5000000",
+              pos=at(T, "- {units: 4096")))
+T = sub(GOOD_MODEL, "  equations:", "  domain: {q: [0, 1]}\n  equations:")
+C.append(case("domain_unknown_name", T, "domain", "'q'", "names: a, b, x", pos=at(T, "q: [")))
+T = sub(GOOD_MODEL, "  equations:", "  domain: {x: [1, 0]}\n  equations:")
+C.append(case("domain_empty_interval", T, "domain of 'x'", "low < high", pos=at(T, "[1, 0]")))
+T = sub(GOOD_MODEL, "  equations:", "  domain: {x: [1, 2]}\n  equations:") + \
+    "example:\n  x: [5.0]\n"
+C.append(case("domain_example_outside", T, "x = 5.0", "[1, 2]", pos=at(T, "x: [5.0]")))
+
+REF = GOOD_MODEL + """\
+reference:
+  formulas:
+    - id: da
+      latex: '\\frac{\\partial L}{\\partial a} = \\frac{2}{N} \\sum_{n=1}^{N} (h_n - y_n)'
+"""
+
+
+def ref(old: str, new: str) -> str:
+    return sub(REF, old, new)
+
+
+T = REF + "      each: {i: 5}\n"
+C.append(case("each_number", T, "each: 'i'", "non-empty list", pos=at(T, "5}")))
+T = REF + "      each: {i: null}\n"
+C.append(case("each_null", T, "each: 'i'", pos=at(T, "null")))
+T = REF + "      each: {i: abc}\n"
+C.append(case("each_text", T, "each: 'i'", "not 'abc'", pos=at(T, "abc")))
+T = REF + "      each: {i: [" + ", ".join(map(str, range(50))) + "], j: [" + \
+    ", ".join(map(str, range(50))) + "]}\n"
+C.append(case("each_2500_combinations", T, "more than 2000", pos=at(T, "[0, 1", nth=2)))
+T = REF + "    - {id: two, latex: 'a = a', continues: [1, 2]}\n"
+C.append(case("continues_list", T, "'continues'", pos=at(T, "[1, 2]")))
+T = ref("reference:\n", "reference:\n  functions: {a: 1}\n")
+C.append(case("functions_number", T, "functions: 'a'", pos=at(T, "1}")))
+T = ref("reference:\n", "reference:\n  functions: {s: swish}\n")
+C.append(case("functions_unused_unknown_target", T, "functions: s", "'swish'", "sigmoid",
+              pos=at(T, "swish")))
+T = ref("reference:\n", "reference:\n  where: {g: 'a + \\foo'}\n")
+C.append(case("where_unused_bad_latex", T, "where: g", "\\foo", pos=at(T, "\\foo")))
+EXAMPLE = "example:\n  x: [1.0]\n  y: [2.0]\n  params: {a: 0.5, b: 1.0}\n"
+T = GOOD_MODEL + EXAMPLE + "claims: {a: 1}\n"
+C.append(case("claims_mapping", T, "'claims' must be a list", pos=at(T, "{a: 1}")))
+T = GOOD_MODEL + EXAMPLE + "claims:\n  - {id: h, of: h, value: 1.5, tolerance: -0.1}\n"
+C.append(case("claim_negative_tolerance", T, "'tolerance'", "≥ 0", pos=at(T, "-0.1")))
+T = GOOD_MODEL + EXAMPLE + "claims:\n  - {id: h, of: h, value: 1e400}\n"
+C.append(case("claim_value_1e400", T, "'value'", "finite", pos=at(T, "1e400")))
 
 CASES = {c.id: c for c in C}
 assert len(CASES) == len(C), "duplicate case ids"
@@ -536,7 +602,10 @@ def assert_refused(rc, out: str, err: str, path: str, expect=(), pos: Pos = None
 
 
 # ---------------------------------------------------------------------------
-# Subprocesses: the real entry point, with a timeout
+# Jobs: a command run in a folder of its own, with the files it reads.  They run
+# in-process through derivgen.cli.main (a real interpreter per job was slow and
+# timed out under load); the few behaviours that need a real process (signals,
+# pipes, start-up) are in test_fuzz_process.py.
 # ---------------------------------------------------------------------------
 
 @dataclass
@@ -553,12 +622,10 @@ class Job:
     argv: list[str]
     files: dict[str, Union[str, bytes]] = field(default_factory=dict)
     fifo: Optional[str] = None
-    #: expected to hang today: run at the lowest CPU priority so the others keep their pace
-    hog: bool = False
 
 
 def _jobs() -> dict[str, Job]:
-    """Subprocess runs by name; paths in argv are relative to the job's directory."""
+    """Jobs by name; paths in argv are relative to the job's directory."""
     deep_list = "[" * 10_000 + "]" * 10_000 + "\n"
     deep_map = "a: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n"
     deep_block = "".join("  " * i + "- \n" for i in range(700))
@@ -566,7 +633,6 @@ def _jobs() -> dict[str, Job]:
     if hasattr(os, "mkfifo"):
         jobs["fifo"] = Job(["check", "s.yaml"], fifo="s.yaml")
     jobs.update({
-        # hangs first, so that their time overlaps the rest
         "power_bomb": Job(["check", "s.yaml"],
                           {"s.yaml": model_eq("a + b*x*((((9**64)**64)**64)**64)**64")}),
         "huge_inputs": Job(["check", "s.yaml"],
@@ -600,13 +666,28 @@ def _jobs() -> dict[str, Job]:
     return jobs
 
 
-def _command(argv: list[str], hog: bool = False) -> list[str]:
-    cmd = [sys.executable, "-m", "derivgen", *argv]
-    if os.name == "posix" and Path("/bin/sh").exists():  # cap memory at 4 GiB
-        limits = "ulimit -v 4194304 2>/dev/null; " + ("renice -n 19 $$ >/dev/null 2>&1; "
-                                                      if hog else "")
-        return ["/bin/sh", "-c", limits + 'exec "$@"', "sh", *cmd]
-    return cmd
+def run_in(cwd: Path, argv: list[str]) -> Run:
+    """``derivgen.cli.main(argv)`` with ``cwd`` as the current folder; stdout and stderr
+    captured (stdout with a byte buffer, as derive writes bytes)."""
+    from derivgen.cli import main
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+    old = os.getcwd()
+    start = time.monotonic()
+    timed_out = False
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), alarm(TIMEOUT):
+            try:
+                rc = main(argv)
+            except SystemExit as exc:  # argparse usage errors
+                rc = exc.code
+    except TimeoutError:
+        rc, timed_out = None, True
+    finally:
+        os.chdir(old)
+    out.flush()
+    return Run(rc, out.buffer.getvalue().decode("utf-8", "replace"), err.getvalue(),
+               time.monotonic() - start, timed_out)
 
 
 def _run(job: Job, cwd: Path, sentinel: Path) -> Run:
@@ -620,37 +701,25 @@ def _run(job: Job, cwd: Path, sentinel: Path) -> Run:
             p.write_text(content.replace(SENTINEL, str(sentinel)), encoding="utf-8", newline="")
     if job.fifo:
         os.mkfifo(cwd / job.fifo)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
-        OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    start = time.monotonic()
-    try:
-        proc = subprocess.run(_command(job.argv, job.hog), cwd=cwd, env=env, capture_output=True,
-                              text=True, errors="replace", timeout=TIMEOUT)
-    except subprocess.TimeoutExpired as exc:
-        def text(b):
-            return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
-        return Run(None, text(exc.stdout), text(exc.stderr), time.monotonic() - start, True)
-    return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
+    return run_in(cwd, job.argv)
 
 
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory):
-    """``cli[name]`` waits for that job; all jobs start together in a thread pool."""
+    """``cli[name]`` runs that job (once) in a folder of its own."""
     base = tmp_path_factory.mktemp("cli")
     sentinel = base / "PWNED"
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
-    futures = {name: pool.submit(_run, job, base / name, sentinel)
-               for name, job in _jobs().items()}
+    jobs, done = _jobs(), {}
 
     class Results:
         def __getitem__(self, name: str) -> Run:
-            return futures[name].result()
+            if name not in done:
+                done[name] = _run(jobs[name], base / name, sentinel)
+            return done[name]
 
         sentinel_path = sentinel
 
     yield Results()
-    pool.shutdown(wait=True)
 
 
 def refused(run: Run, path: str, *expect: str, pos: Pos = None) -> None:
@@ -679,17 +748,17 @@ def test_cli_formula_runs_nothing(cli) -> None:
     assert not cli.sentinel_path.exists(), "a formula ran code"
 
 
-def test_cli_alias_bomb_is_rejected_quickly(cli) -> None:
-    run = cli["alias_bomb"]
+def test_cli_alias_bomb_is_rejected(cli) -> None:
+    run = cli["alias_bomb"]  # 9**9 strings if expanded: refused at the first anchor
     refused(run, "s.yaml", "anchors and aliases", pos=CASES["alias_bomb"].pos)
-    # 9**9 strings if expanded; the in-process case holds main() to 2 s, here the
-    # bound is loose because eight interpreters start at once
-    assert run.seconds < TIMEOUT
 
 
-@pytest.mark.parametrize("name", ["deep_list", "deep_map", "deep_block"])
-def test_cli_deep_nesting(cli, name: str) -> None:
-    refused(cli[name], "s.yaml", "nested too deeply")
+@pytest.mark.parametrize("name, pos", [("deep_list", (1, 41)), ("deep_map", (1, 157)),
+                                       ("deep_block", (41, 81))])
+def test_cli_deep_nesting(cli, name: str, pos) -> None:
+    # the 41st level is refused where it starts: the 41st "[", the key inside the 39th
+    # "{a: " (keys are a level too), the 41st "- "
+    refused(cli[name], "s.yaml", "nested too deeply", pos=pos)
 
 
 def test_cli_huge_file(cli) -> None:
@@ -754,7 +823,6 @@ def test_bad_spec_is_refused(c: Case, tmp_path: Path, capsys) -> None:
     assert out == "", out
     if c.extra:
         c.extra(err)
-    assert elapsed < c.max_seconds, f"took {elapsed:.1f} s"
 
 
 def test_missing_file(tmp_path: Path, capsys) -> None:
@@ -843,8 +911,6 @@ def test_usage_error(argv: list[str], expect, tmp_path: Path, capsys) -> None:
         assert word in err, err
 
 
-# the known hangs come last: by now their time has mostly run out in the background
-
 def test_cli_power_bomb(cli) -> None:
     refused(cli["power_bomb"], "s.yaml", "'h'", pos=(6, None))
 
@@ -856,3 +922,350 @@ def test_cli_huge_inputs(cli) -> None:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_cli_fifo(cli) -> None:
     refused(cli["fifo"], "s.yaml")
+
+
+# ---------------------------------------------------------------------------
+# Hostile or extreme but valid input: what is accepted works (issue 12)
+# ---------------------------------------------------------------------------
+
+def listing(folder: Path) -> set[str]:
+    """Every path under ``folder``, relative to it."""
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../escaped", "escaped.pdf"), ("/tmp/absolute", "tmp_absolute.pdf"),
+    (".hidden", "hidden.pdf"), ("a b/c\\\\d", "a_b_c_d.pdf"), ("...", "derivation.pdf"),
+    ("-rf", "rf.pdf"), ("Привет", "Привет.pdf")])
+def test_default_pdf_name_stays_in_the_current_folder(name: str, expected: str) -> None:
+    from derivgen.files import default_output
+    out = default_output(name, ".pdf")
+    assert str(out) == expected and out.parent == Path(".")
+
+
+@pytest.mark.skipif(not shutil.which("pdflatex"), reason="needs pdflatex")
+def test_pdf_of_a_hostile_name_is_written_here_only(tmp_path: Path) -> None:
+    work, outside = tmp_path / "a" / "b", tmp_path
+    work.mkdir(parents=True)
+    write(work, "s.yaml", sub(GOOD_NET, "name: good_net", "name: ../../escaped"))
+    before = listing(outside)
+    run = run_in(work, ["derive", "s.yaml", "--format", "pdf"])
+    assert run.rc == 0, run.err
+    assert listing(outside) - before == {"a/b/escaped.pdf"}, listing(outside) - before
+    assert not list(Path(tempfile.gettempdir()).glob(f"derivgen-{os.getpid()}-*"))
+
+
+def test_output_is_atomic_on_a_full_disk(tmp_path: Path, monkeypatch) -> None:
+    """ENOSPC while writing: the old file stays whole, no temporary file is left, and the
+    message names the file (it said "cannot write None")."""
+    spec = write(tmp_path, "s.yaml", GOOD_NET)
+    target = write(tmp_path, "existing.md", "old content\n")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(os, "fsync", full)
+    run = run_in(tmp_path, ["derive", str(spec), "-o", "existing.md"])
+    assert run.rc == 2 and "Traceback" not in run.err
+    assert "cannot write existing.md: No space left on device" in run.err, run.err
+    assert target.read_text() == "old content\n"
+    assert listing(tmp_path) == {"s.yaml", "existing.md"}
+
+
+def test_output_replaces_and_keeps_permissions(tmp_path: Path) -> None:
+    from derivgen.files import write_atomic
+    target = write(tmp_path, "out.md", "old\n")
+    target.chmod(0o640)
+    write_atomic(target, "new\n")
+    assert target.read_text() == "new\n" and (target.stat().st_mode & 0o777) == 0o640
+    assert listing(tmp_path) == {"out.md"}
+
+
+def test_version(capsys) -> None:
+    from derivgen import __version__
+    rc, out, err, _ = run_main(["--version"], capsys)
+    assert rc == 0 and out.strip() == f"derivgen {__version__}", (out, err)
+
+
+def test_5000_digit_points_are_not_echoed(tmp_path: Path, capsys) -> None:
+    spec = write(tmp_path, "s.yaml", GOOD_NET)
+    rc, out, err, _ = run_main(["check", "--points", "9" * 5000, str(spec)], capsys)
+    assert rc == 2 and "Traceback" not in err and "--points" in err
+    assert "9" * 200 not in err and "5000 characters" in err, err
+
+
+@pytest.mark.parametrize("formula", ["sin(10**20)*x", "sigmoid(99999999999999999999)*x",
+                                     "x*123456789012345678901234567890/10**25", "x + 2**63*0"])
+def test_big_integer_constants_work(formula: str, tmp_path: Path, capsys) -> None:
+    spec = write(tmp_path, "s.yaml", net_layer1(f'units: 2, activation: {{custom: "{formula}"}}'))
+    rc, out, err, _ = run_main(["check", "--points", "1", str(spec)], capsys)
+    assert rc == 0 and "Traceback" not in err and "internal error" not in err, (out, err)
+
+
+def test_json_never_prints_nan(tmp_path: Path, capsys) -> None:
+    """A gradient that overflows is "non-finite" (exit 1), and --json is strict JSON."""
+    deep = "exp(" * 40 + "x" + ")" * 40
+    spec = write(tmp_path, "s.yaml", net_layer1(f'units: 2, activation: {{custom: "{deep}"}}'))
+    rc, out, err, _ = run_main(["check", "--json", "--points", "1", str(spec)], capsys)
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"bare {constant} in --json output")
+    items = json.loads(out, parse_constant=refuse)["items"]
+    assert rc == 1 and "Traceback" not in err and "RuntimeWarning" not in err, err
+    assert {i["status"] for i in items} == {"non-finite"}, items
+    assert all("not a finite number" in i["message"] for i in items)
+
+
+@pytest.mark.parametrize("formula, x, truth", [
+    ("log(1 + exp(x))", 1000.0, 1000.0),          # softplus
+    ("1/(1 + exp(-x))", -1000.0, 0.0),            # sigmoid
+    ("exp(x)/(1 + exp(x))", -1000.0, 0.0),
+    ("exp(x)*exp(-x)*x", 1000.0, 1000.0),         # exp(+big)·exp(−big)
+    ("log(sigmoid(x))", -1000.0, -1000.0),
+])
+def test_custom_formulas_are_evaluated_stably(formula: str, x: float, truth: float) -> None:
+    """Values and gradients stay finite where the truth is (the fuzz suite does this with
+    random formulas and mpmath)."""
+    from derivgen import load
+    model = load(sub(GOOD_NET, "    - {units: 2, activation: sigmoid}\n    - {units: 1, "
+                     "activation: identity}\n", "    - {units: 1, activation: {custom: "
+                     f'"{formula}"}}}}\n'))
+    params = {"w": 1.0, "b": 0.0}
+    values = model.values(params, [[x]], [[0.0]])
+    assert np.isclose(values["yhat"][0], truth, rtol=1e-12, atol=1e-300), values
+    grads = model.gradient_fn()(params, [[x]], [[0.0]])
+    assert all(np.isfinite(v) for v in grads.values()), grads
+
+
+LOG_MODEL = """\
+name: log_model
+model:
+  inputs: [x]
+  parameters: [a, b]
+  DOMAIN
+  equations:
+    h: a*log(x) + x**b
+loss: half_sse
+reduction: sum
+reference:
+  formulas:
+    - id: da
+      latex: '\\frac{\\partial L}{\\partial a} = \\sum_{n=1}^{N} (h_n - y_n) \\log(x_n)'
+"""
+
+
+def test_domain_lets_check_and_the_judge_draw_valid_points(tmp_path: Path, capsys) -> None:
+    bare = write(tmp_path, "bare.yaml", LOG_MODEL.replace("  DOMAIN\n", ""))
+    rc, out, err, _ = run_main(["check", "--json", "--points", "2", str(bare)], capsys)
+    assert rc == 1 and any(i["status"] == "non-finite" for i in json.loads(out)["items"])
+    good = write(tmp_path, "good.yaml", LOG_MODEL.replace("DOMAIN", "domain: {x: [0.5, 4], "
+                                                           "b: [0.5, 2]}"))
+    rc, out, err, _ = run_main(["check", "--json", "--points", "2", str(good)], capsys)
+    items = json.loads(out)["items"]
+    assert rc == 0 and {i["status"] for i in items} == {"ok"}, items
+    assert any(i["kind"] == "reference" for i in items)
+
+
+def test_markdown_prints_a_name_as_text(tmp_path: Path) -> None:
+    spec = write(tmp_path, "s.yaml", sub(GOOD_NET, "name: good_net",
+                                         "name: '# heading <script>x</script> *b* [l](u)'"))
+    run = run_in(tmp_path, ["derive", "s.yaml"])
+    assert run.rc == 0, run.err
+    lines = run.out.split("\n")
+    assert lines[0] == ("# Gradients by backpropagation: \\# heading &lt;script&gt;x&lt;/script&gt; "
+                        "\\*b\\* \\[l\\](u)"), lines[0]
+    assert "`# heading <script>x</script> *b* [l](u)`" in lines[2]  # a code span: literal
+    assert sum("<script>" in line for line in lines) == 1
+
+
+@pytest.mark.parametrize("sizes, weights", [
+    ([3, 4, 2], {"w_111", "w_143", "w_211", "w_224"}),
+    ([12, 3, 2], {"w_1_1_1", "w_1_3_12", "w_2_1_1", "w_2_2_3"}),
+    ([1, 12, 3], {"w_1_1", "w_1_12", "w_2_1_1", "w_2_3_12"})])
+def test_default_names_keep_one_style_per_network(sizes, weights) -> None:
+    from derivgen import mlp
+    names = set(mlp(sizes, form="scalar").parameters)
+    assert weights <= names, sorted(names)
+    styles = {("_" in n[2:]) for n in names if n.startswith("w_")}
+    assert len(styles) == 1, sorted(names)
+
+
+def test_leaky_relu_matrix_document_states_its_slope() -> None:
+    from derivgen import mlp
+    from derivgen.render.document import render
+    text = render(mlp([2, 3, 1], hidden="leaky_relu", alpha=0.2, form="matrix"), "markdown")
+    assert r"\alpha = 0.2" in text and "None" not in text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("kind", ["fifo", "device", "directory"])
+def test_values_file_that_is_not_a_file(kind: str, tmp_path: Path, capsys) -> None:
+    spec = write(tmp_path, "s.yaml", GOOD_NET)
+    values = {"fifo": tmp_path / "v.yaml", "device": Path("/dev/zero"), "directory": tmp_path}[kind]
+    if kind == "fifo":
+        os.mkfifo(values)
+    rc, out, err, _ = run_main(["derive", str(spec), "--values", str(values)], capsys)
+    assert rc == 2 and "Traceback" not in err and "values file" in err or "directory" in err, err
+
+
+def test_notation_symbols_that_cannot_compile_are_refused(tmp_path: Path) -> None:
+    T = GOOD_NET + "notation:\n  symbols: {x: '\\bm{x}', yhat: 'y_1'}\n"
+    write(tmp_path, "s.yaml", T)
+    run = run_in(tmp_path, ["derive", "s.yaml"])
+    assert_refused(run.rc, run.out, run.err, "s.yaml", ("\\bm", "\\boldsymbol"),
+                   at(T, "\\bm"))
+
+
+def _tiny_notation():
+    from derivgen import load
+    from derivgen.render.notation import Notation
+    from derivgen.render.profiles import PROFILES
+    model = load(sub(GOOD_NET, "{units: 2, activation: sigmoid}", "{units: 1, activation: "
+                     '{custom: "leaky_relu(x, 0.2) + leaky_relu(x, 0.3)"}}'))
+    return Notation(model, PROFILES["default"]), next(iter(model.graph.nodes))
+
+
+@pytest.mark.parametrize("wrap", ["exp", "sigmoid", "relu", "leaky", "log", "abs"])
+def test_printing_is_linear_in_the_depth(wrap: str) -> None:
+    """exp(exp(…)) 200 deep: each level is printed once (it was three times: 3^200)."""
+    import sympy as sp
+    from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid
+    notation, z = _tiny_notation()  # two leaky slopes: max(z, αz) is written out
+    f = {"exp": sp.exp, "sigmoid": Sigmoid, "relu": Relu, "log": sp.log, "abs": sp.Abs,
+         "leaky": lambda u: LeakyRelu(u, sp.Rational(1, 5))}[wrap]
+    expr = z
+    for _ in range(200):
+        expr = f(expr)
+    printer = notation.printer()
+    calls, inner = [0], printer._print
+
+    def counted(e, *args, **kw):
+        calls[0] += 1
+        return inner(e, *args, **kw)
+    printer._print = counted
+    text = printer.doprint(expr)
+    assert calls[0] <= 2 * 201 + 1, calls[0]          # the argument, and α for leaky ReLU
+    assert len(text) <= 50 * 201, len(text)           # and so is the text
+
+
+def test_expanded_size_is_bounded_not_counted(monkeypatch) -> None:
+    """derive of a 1-8-8-8-1 ReLU net counted operations of fully expanded gradients
+    (22-31 s); now only expressions of at most 10·40 + 10 nodes are ever counted, and
+    every parameter's expanded formula is measured."""
+    import sympy as sp
+    from derivgen import limits, mlp
+    from derivgen.render import sections
+    from derivgen.render.document import render
+    counted: list[int] = []
+    measured: list[bool] = []
+    real_count, real_measure = sp.count_ops, sections.ops_at_most
+
+    def count_ops(expr, *args, **kw):
+        counted.append(sum(1 for _ in sp.preorder_traversal(expr)))
+        return real_count(expr, *args, **kw)
+
+    def measure(expr, limit):
+        measured.append(real_measure(expr, limit))
+        return measured[-1]
+    monkeypatch.setattr(sp, "count_ops", count_ops)
+    monkeypatch.setattr(sections, "ops_at_most", measure)
+    for sizes, params in (([1, 8, 8, 8, 1], 169), ([1, 1, 1], 4)):
+        measured.clear()
+        render(mlp(sizes, hidden="relu", reduction="sum"), "markdown")
+        assert len(measured) == params
+    assert measured == [True] * 4 and counted  # the small net's formulas are shown
+    assert max(counted) <= 10 * limits.EXPANDED_MAX_OPS + 10, max(counted)
+
+
+def test_within_size_stops_early() -> None:
+    """A DAG whose tree has 2^101 nodes is measured in O(limit) steps."""
+    from derivgen.limits import within_size
+    visits = [0]
+
+    class Node:
+        def __init__(self, child=None):
+            self.child = child
+
+        @property
+        def args(self):
+            visits[0] += 1
+            return () if self.child is None else (self.child, self.child)
+    node = Node()
+    for _ in range(100):
+        node = Node(node)
+    assert not within_size(node, 1000) and visits[0] <= 1001
+    assert within_size(Node(Node()), 3)
+
+
+def test_deep_matrix_printing_gets_room() -> None:
+    """A matrix-form network nests every gradient one product per layer deep, beyond
+    Python's default recursion limit at about 90 layers (RecursionError, exit 70); the
+    printers run with room for the deepest allowed network (256 layers).  Shown cheaply:
+    with the limit lowered to 150 frames above here, 30 layers fail without the room."""
+    import inspect
+    from derivgen import mlp
+    from derivgen.render.document import _render_matrix, render
+    model = mlp([2] + [2] * 30 + [1], hidden="tanh", form="matrix")
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)
+    try:
+        with pytest.raises(RecursionError):
+            _render_matrix(model, "markdown", None)
+        text = render(model, "markdown")
+    finally:
+        sys.setrecursionlimit(old)
+    assert text.count(r"\mathbf{W}_{30}") > 1
+
+
+#: reference LaTeX over the budget: that formula's verdict is an error naming file:line:col
+#: (one bad item of a document never ends the run), reached at once
+LATEX_BOMBS = [("9^{9^{9}}", "exponents are limited"), ("10^{-100000000}", "exponents are limited"),
+               ("10^{1000}", "exponents are limited"), ("2^{2^{2^{2^{2}}}}", "exponents are limited"),
+               ("7" * 150, "more than 100 digits")]
+
+
+@pytest.mark.parametrize("bomb, words", LATEX_BOMBS, ids=[b[:12] for b, _ in LATEX_BOMBS])
+def test_latex_over_the_budget_is_that_formulas_error(bomb: str, words: str, tmp_path: Path,
+                                                       capsys) -> None:
+    T = ref("(h_n - y_n)'", "(h_n - y_n) " + bomb + "'")
+    spec = write(tmp_path, "s.yaml", T)
+    rc, out, err, _ = run_main(["check", "--json", "--points", "1", str(spec)], capsys)
+    assert rc == 1 and "Traceback" not in err and "internal error" not in err, (rc, err)
+    [row] = [i for i in json.loads(out)["items"] if i["kind"] == "reference"]
+    line, col = at(T, bomb[:4])
+    assert row["status"] == "error" and words in row["message"], row
+    assert re.search(rf":{line}:(\d+): ", row["message"]), row["message"]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_simplify_time_limit_survives_a_swallowed_alarm() -> None:
+    """The judge stops simplify with SIGALRM; an alarm that lands in a gc callback is
+    swallowed by Python (a full-suite run hung so), so the alarm rings again."""
+    import gc
+    from derivgen.judge import numeric
+    if not hasattr(signal, "setitimer"):
+        pytest.skip("needs setitimer")
+    swallowed = []
+
+    def callback(phase, info):  # stands for hypothesis's gc callback
+        if phase == "start" and not swallowed:
+            try:
+                time.sleep(0.2)  # the first alarm lands here ...
+            except BaseException as exc:  # ... and is lost, as Python loses it
+                swallowed.append(exc)
+    gc.callbacks.append(callback)
+    try:
+        with pytest.raises(numeric._TimeUp):
+            with numeric._time_limit(0.1):
+                gc.collect()
+                start = time.process_time()
+                while time.process_time() - start < 5.0:  # simplify that would not end
+                    sum(range(1000))
+    finally:
+        gc.callbacks.remove(callback)
+    assert swallowed and isinstance(swallowed[0], numeric._TimeUp)

@@ -1,15 +1,22 @@
 """The ``derivgen`` command: exit 0 all good, 1 a check failed, 2 unusable input.
 
 One module per subcommand (:mod:`derivgen.cli.check`, :mod:`derivgen.cli.derive`);
-this module builds the parser and turns exceptions into exit codes.
+this module builds the parser and turns exceptions into exit codes: 130 after
+Ctrl-C, 128 + N after signal N (SIGTERM, SIGHUP), 141 when the reader of
+stdout went away, 70 for a bug (never a traceback).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from types import ModuleType
 from typing import Sequence
+
+from derivgen import __version__
+from derivgen.cli.guard import EXIT_INTERRUPTED, Terminated, guarded, quiet_broken_pipe
+from derivgen.limits import MAX_ECHO, clip
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 #: subcommand name -> (its module, with add_arguments and run; one-line help).  Modules are
@@ -35,6 +42,7 @@ def command(name: str) -> ModuleType:
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors are bad input too
         self.print_usage(sys.stderr)
+        message = re.sub(r"\S{%d,}" % (MAX_ECHO + 1), lambda m: clip(m.group()), message)
         print(f"derivgen: {message}", file=sys.stderr)
         raise SystemExit(EXIT_INPUT)
 
@@ -43,6 +51,7 @@ def parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, the options of that subcommand alone are added
     (the others are listed with their help, unimported)."""
     top = _Parser(prog="derivgen", description="Symbolic gradients for small networks.")
+    top.add_argument("--version", action="version", version=f"derivgen {__version__}")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, (_, text) in COMMANDS.items():
         child = sub.add_parser(name, help=text)
@@ -55,12 +64,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     chosen = next((a for a in argv if not a.startswith("-")), None)
-    args = parser(chosen if chosen in COMMANDS else None).parse_args(argv)
     try:
-        return command(args.command).run(args)
+        with guarded():  # the command's modules load in here: a Ctrl-C then is quiet too
+            args = parser(chosen if chosen in COMMANDS else None).parse_args(argv)
+            code = command(args.command).run(args)
+            sys.stdout.flush()  # here, where a closed pipe is still caught below
+            return code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated as stop:
+        return stop.exit_code
+    except BrokenPipeError:
+        return quiet_broken_pipe()
     except Exception as exc:  # a bug, not bad input; still no traceback for users
-        print(f"derivgen: internal error: {type(exc).__name__}: {exc} "
-              "(please report it with the spec)", file=sys.stderr)
+        try:
+            print(f"derivgen: internal error: {type(exc).__name__}: {clip(exc, 300)} "
+                  "(please report it with the spec)", file=sys.stderr)
+        except OSError:
+            pass
         return EXIT_BUG

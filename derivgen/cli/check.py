@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from derivgen.errors import DerivgenError
+from derivgen.limits import MAX_DIGITS, clip
 from derivgen.report import ReportItem
 from derivgen.judge.formulas import check_documents
 from derivgen.model.load import load
@@ -31,12 +33,15 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
 def _count(low: int, high: int):
     """An argparse type: a whole number in [low, high]."""
     def parse(text: str) -> int:
+        shown = clip(text)  # a 5,000-digit value is not echoed in full
+        if len(text.strip()) > MAX_DIGITS:
+            raise argparse.ArgumentTypeError(f"{shown} is not between {low} and {high}")
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number") from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+            raise argparse.ArgumentTypeError(f"{shown} is not between {low} and {high}")
         return value
     return parse
 
@@ -88,8 +93,25 @@ def run(args: argparse.Namespace) -> int:
             _print_report(path, report)
             _print_documents(documents)
     if args.json:
-        print(json.dumps({"items": [i.as_json() for i in items]}, indent=2))
+        print(json.dumps(finite_json({"items": [i.as_json() for i in items]}), indent=2,
+                         allow_nan=False))
     return status
+
+
+def finite_json(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by None: JSON has no NaN or Infinity.
+
+    The item's ``status`` ("non-finite") and ``message`` say what the number was.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # NumPy scalars
+        return finite_json(value.item())
+    return value
 
 
 def _print_report(path: Path, report) -> None:
@@ -97,6 +119,9 @@ def _print_report(path: Path, report) -> None:
     print(f"{path}: {verdict} — {len(report.checks)} gradients vs central differences "
           f"(float64, eps {EPS:g}, pass if |a-n| <= {ATOL:g} + {RTOL:g}*max(|a|,|n|))")
     for c in report.checks:
+        if c.status == "non-finite":
+            print(f"  {c.status:8} dL/d{c.name:<12} {c.message()}")
+            continue
         rel = c.error / max(abs(c.analytic), abs(c.numeric), 1e-300)
         line = f"  {c.status:8} dL/d{c.name:<12} rel err {rel:.1e}"
         if c.status != "ok":

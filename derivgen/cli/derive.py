@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from derivgen.errors import DerivgenError
+from derivgen.files import default_output, write_atomic
 from derivgen.model.load import from_spec
 from derivgen.render.compact import COMPACT_ABOVE
 from derivgen.spec import Network, Spec, read_spec
@@ -22,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=None,
                         help="language of the prose (default: the notation profile's)")
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write here instead of stdout (pdf: default SPEC-NAME.pdf)")
+                        help="write here instead of stdout (pdf: default SPEC-NAME.pdf in the "
+                        "current folder, the name made safe)")
     parser.add_argument("--example", action="store_true",
                         help="add the worked example from the spec's 'example:'")
     parser.add_argument("--form", choices=("scalar", "matrix"), default=None,
@@ -59,7 +61,12 @@ def compact_mode(spec: Spec, args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    """``derivgen derive``: 0 written, 1 pdflatex failed, 2 unusable input or no pdflatex."""
+    """``derivgen derive``: 0 written, 1 pdflatex failed, 2 unusable input or no pdflatex.
+
+    Files are written atomically (:func:`derivgen.files.write_atomic`) and only
+    where ``-o`` says; a PDF without ``-o`` goes to the current folder, under a
+    file name made safe from the spec's name.
+    """
     try:
         spec = read_spec(Path(args.spec))
         compact = compact_mode(spec, args)
@@ -71,21 +78,30 @@ def run(args: argparse.Namespace) -> int:
         for warning in warnings:
             print(f"derivgen: warning: {warning}", file=sys.stderr)
         if args.format == "pdf":
-            output = Path(args.output or f"{model.spec.name}.pdf")
+            output = Path(args.output) if args.output else default_output(model.spec.name,
+                                                                          ".pdf")
             compile_pdf(text, output)
             print(f"derivgen: wrote {output}", file=sys.stderr)
         elif args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_atomic(args.output, text)
         else:
-            sys.stdout.buffer.write(text.encode("utf-8"))
-            sys.stdout.flush()
+            _to_stdout(text)
     except PdflatexFailed as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
         return 1
     except DerivgenError as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # the output file cannot be written
-        print(f"derivgen: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 2
     return 0
+
+
+def _to_stdout(text: str) -> None:
+    """The document on stdout; a stdout that cannot be written (a full disk behind it) is
+    said so.  A closed pipe is left to derivgen.cli.guard: a quiet exit."""
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise DerivgenError(f"cannot write to standard output: {exc.strerror}") from None

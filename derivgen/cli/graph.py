@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from derivgen.errors import DerivgenError, SpecError
+from derivgen.files import write_atomic
 from derivgen.learn.init import read_init
 from derivgen.model.load import load
 from derivgen.render.graph import Point, graph_dot, render_graph
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         dot = graph_dot(model, _point(model, args))
         data = dot.encode("utf-8") if fmt == "dot" else render_graph(dot, fmt)
         if args.output:
-            Path(args.output).write_bytes(data)
+            write_atomic(args.output, data)  # a temporary file, then a rename
             print(f"derivgen: wrote {args.output}", file=sys.stderr)
         else:
             sys.stdout.buffer.write(data)

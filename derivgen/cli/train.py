@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from derivgen.errors import DerivgenError, MissingDependency, SpecError
+from derivgen.files import OutputError, write_atomic
 from derivgen.learn.data import pick_columns, read_csv
 from derivgen.learn.init import read_init
 from derivgen.learn.outputs import Run, fit_curves, history_csv, params_yaml, safe_stem, \
@@ -140,6 +141,9 @@ def run(args: argparse.Namespace) -> int:
     if out is not None:
         try:
             _write(out, runs, table, args)
+        except OutputError as exc:
+            print(f"derivgen: {exc}", file=sys.stderr)
+            return 2
         except OSError as exc:
             print(f"derivgen: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
             return 2
@@ -154,8 +158,8 @@ def _write(out: Path, runs: list[Run], table, args: argparse.Namespace) -> None:
     for r in runs:
         names = ("params.yaml", "history.csv") if one else (f"params_{r.stem}.yaml",
                                                             f"history_{r.stem}.csv")
-        (out / names[0]).write_text(params_yaml(r, args.data), encoding="utf-8")
-        (out / names[1]).write_text(history_csv(r), encoding="utf-8")
+        write_atomic(out / names[0], params_yaml(r, args.data))  # temporary file, rename
+        write_atomic(out / names[1], history_csv(r))
         written += names
     try:
         loss_png([(r.label, r.result.losses) for r in runs], out / "loss.png")

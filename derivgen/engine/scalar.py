@@ -14,7 +14,7 @@ from derivgen.engine.layers import apply_activation, plan
 from derivgen.errors import SpecError
 from derivgen.ops.functions import LogSumExp
 from derivgen.ops.losses import loss as loss_op, output_mismatch
-from derivgen.spec.naming import format_name
+from derivgen.spec.naming import format_name, format_name as _format_name, separated
 from derivgen.spec.records import FreeForm, Network, Spec
 
 
@@ -43,6 +43,16 @@ def build_network(spec: Spec) -> Graph:
     net = spec.network
     assert isinstance(net, Network)
     names, ub = net.names, net.names.unit_base
+    sizes = [net.inputs] + [layer.units for layer in net.layers]
+    # one separator style per template and network (spec.naming.separated): no w_1_1_1
+    # next to w_211 because one layer's indices reach two digits
+    largest = {"l": len(net.layers) - 1 + names.layer_base, "k": max(sizes[1:]) - 1 + ub,
+               "j": max(sizes[:-1]) - 1 + ub,
+               "m": max(a * b for a, b in zip(sizes, sizes[1:])) - 1 + ub}
+
+    def format_name(template: str, **indices: tuple[int, int]) -> str:
+        return _format_name(template, separated(template, largest), **indices)
+
     graph = Graph(reduction=spec.reduction, at0=sp.Integer(spec.subgradient))
     graph.inputs = tuple(sym(format_name(names.input, j=(j + ub, net.inputs)))
                          for j in range(net.inputs))

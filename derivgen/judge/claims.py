@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
+from derivgen.judge.entries import check_claims as check_claims_section, claim_number
 from derivgen.judge.items import expect_of, item
 from derivgen.report import ReportItem
 from derivgen.errors import DerivgenError, SpecError
@@ -36,9 +37,9 @@ def _tolerance(value: Any, entry: Fields) -> tuple[float, float, int]:
         raise entry.error("value", "'value' must be a number as printed, e.g. 0.525") from None
     if not number.is_finite():
         raise entry.error("value", "'value' must be a finite number")
-    given = entry.take("tolerance", float)
-    exponent = int(number.as_tuple().exponent)
-    return float(number), given if given is not None else 0.5 * 10.0 ** exponent, -exponent
+    printed, given = claim_number(number, entry.take("tolerance", float), entry.error)
+    exponent = max(int(number.as_tuple().exponent), -300)
+    return printed, given if given is not None else 0.5 * 10.0 ** exponent, -exponent
 
 
 def shown(value: float, printed: float, tol: float, places: int) -> str:
@@ -68,8 +69,7 @@ def check_claims(model: "Model") -> list[ReportItem]:
     if raw is None:
         return []
     source = model.spec.source
-    if not isinstance(raw, list):
-        raise Fields({}, "'claims'", source).error(None, "'claims' must be a list")
+    check_claims_section(raw, source)
     example = model.example_arrays()
     if example is None or example[2] is None or len(example[0]) != len(model.parameters):
         raise SpecError("claims are judged at the worked example: give 'example' with x, y "

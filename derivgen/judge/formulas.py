@@ -22,6 +22,7 @@ from derivgen.report import ReportItem
 from derivgen.spec.fields import Fields
 from derivgen.judge.arrays import read_bindings
 from derivgen.judge.array_judge import judge_matrix
+from derivgen.judge.entries import check_reference, check_where
 from derivgen.judge.mapping import Mapper
 from derivgen.judge.scalar_judge import judge_scalar
 from derivgen.reader.latex import Reference, parse_reference
@@ -59,6 +60,7 @@ def read_formulas(model: "Model") -> list[Formula]:
     raw = model.spec.extra.get("reference")
     if raw is None:
         return []
+    check_reference(raw, model.spec.source, model.parameters)  # types and sizes first
     top = Fields(raw, "'reference'", model.spec.source)
     sample = top.take("sample_index", str, default="n")
     where = top.take("where", dict, default={})
@@ -74,6 +76,7 @@ def read_formulas(model: "Model") -> list[Formula]:
     except DerivgenError as exc:
         key = "loss_arguments" if str(exc).startswith("loss_arguments") else "functions"
         raise top.error(key, str(exc)) from None
+    check_where(raw, model.spec.source, mapper.parse, mapper.by_name)  # used or not
     matrices = None
     if matrices_raw is not None:
         section = Fields(matrices_raw, "'matrices'", model.spec.source, top.pos("matrices"))
@@ -81,7 +84,8 @@ def read_formulas(model: "Model") -> list[Formula]:
     out: list[Formula] = []
     variants: dict[str, Mapper] = {}
     # a display that ends in "=" is continued by the next one, which starts with "="
-    continued = {e.get("continues") for e in formulas if isinstance(e, dict)}
+    continued = {e.get("continues") for e in formulas
+                 if isinstance(e, dict) and isinstance(e.get("continues"), str)}
     for i, raw_entry in enumerate(formulas):
         pos = formulas.item_pos[i] if hasattr(formulas, "item_pos") else None
         entry = Fields(raw_entry, f"reference formula {i + 1}", model.spec.source, pos)

@@ -20,11 +20,14 @@ from sympy.printing.numpy import NumPyPrinter
 
 from derivgen.ops import runtime
 from derivgen.errors import UnsupportedError
+from derivgen.limits import ops_at_most
 from derivgen.ops.activations import ACTIVATIONS
 from derivgen.ops.functions import Sigmoid, Softplus, as_expr
 from derivgen.ops.kinks import kink_arguments
 
 SAMPLES = 3
+#: terms a document's sum may unroll into once N = SAMPLES (Σ over samples or classes)
+MAX_TERMS = 64
 POINTS = 64
 RTOL, ATOL = 1e-7, 1e-9
 KINK_MARGIN = 1e-3
@@ -57,8 +60,11 @@ def unroll(expr: sp.Basic) -> sp.Basic:
     if isinstance(expr, sp.Sum):
         body = unroll(expr.function)
         for var, lo, hi in expr.limits:
-            if not (lo.is_Integer and hi.is_Integer):
-                return sp.Sum(body, *expr.limits).doit()
+            # the budget: whole-number limits, at most MAX_TERMS terms (SymPy's symbolic
+            # summation of \sum_{n=\theta}^N or of 10^8 terms would not end in time)
+            if not (lo.is_Integer and hi.is_Integer and int(hi) - int(lo) + 1 <= MAX_TERMS):
+                raise UnsupportedError(f"a sum from {lo} to {hi}: its limits must be whole "
+                                       f"numbers at most {MAX_TERMS} apart once N is fixed")
             body = sp.Add(*(body.xreplace({var: sp.Integer(v)})
                             for v in range(int(lo), int(hi) + 1)))
         return body
@@ -109,9 +115,14 @@ def _printer() -> NumPyPrinter:
 
 
 def draw(atoms: Sequence[sp.Basic], rng: np.random.Generator, points: int,
-         simplex: Sequence[Sequence[sp.Basic]] = ()) -> dict[sp.Basic, np.ndarray]:
-    """Random values for every atom: standard normal, or, per group, a row on the simplex."""
-    values = {a: rng.normal(size=points) for a in atoms}
+         simplex: Sequence[Sequence[sp.Basic]] = (),
+         ranges: Mapping[sp.Basic, tuple[float, float]] | None = None
+         ) -> dict[sp.Basic, np.ndarray]:
+    """Random values for every atom: standard normal, uniform in its ``ranges`` entry (a
+    model's ``domain:``), or, per group, a row on the simplex."""
+    ranges = ranges or {}
+    values = {a: rng.uniform(*ranges[a], size=points) if a in ranges else rng.normal(size=points)
+              for a in atoms}
     for group in simplex:
         weights = rng.dirichlet(np.ones(len(group)), size=points)
         values.update({a: weights[:, i] for i, a in enumerate(group)})
@@ -141,7 +152,8 @@ class Verdict:
 def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
             simplex: Callable[[Sequence[sp.Basic]], Sequence[Sequence[sp.Basic]]] = lambda a: (),
             need: int = 50, symbolic: bool = True, positive: Sequence[sp.Expr] = (),
-            atol: float = ATOL, rtol: float = RTOL) -> Verdict:
+            atol: float = ATOL, rtol: float = RTOL,
+            ranges: Callable[[Sequence[sp.Basic]], Mapping] = lambda a: {}) -> Verdict:
     """Numeric comparison at ``need`` or more points off kinks (and where every expression
     of ``positive`` is > 0: a ``when:`` condition), plus simplify when small."""
     # two compilations: the derived side's is reused across the formulas judged against it
@@ -151,7 +163,7 @@ def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
     values = {}
     with np.errstate(all="ignore"):
         for _ in range(32 if positive else 8):
-            values = draw(atoms, rng, POINTS * 2, simplex(atoms))
+            values = draw(atoms, rng, POINTS * 2, simplex(atoms), ranges(atoms))
             der, *our_kinks = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
                                for v in ours(values)]
             ref, *rest = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
@@ -165,8 +177,10 @@ def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
             if ok.sum() >= need:
                 break
         else:
-            raise UnsupportedError("could not find enough points away from kinks"
-                                   + (" where the 'when' conditions hold" if positive else ""))
+            raise UnsupportedError("could not find enough points away from kinks where both "
+                                   "sides are finite"
+                                   + (" and the 'when' conditions hold" if positive else "")
+                                   + " (a model's 'domain:' says where to draw)")
     close = np.abs(ref - der) <= atol + rtol * np.maximum(np.abs(ref), np.abs(der))
     bad = np.flatnonzero(ok & ~close)
     # simplify only backs up an equality the numbers found; it never decides alone
@@ -191,6 +205,9 @@ def _time_limit(seconds: float):
         raise _TimeUp
 
     def ring(signum, frame):
+        # raised in whatever runs now; inside a gc callback or __del__ Python swallows it
+        # and simplify would run on unbounded, so the alarm rings again until one lands
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise _TimeUp
     previous = signal.signal(signal.SIGALRM, ring)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -203,7 +220,7 @@ def _time_limit(seconds: float):
 
 def _symbolic(reference: sp.Expr, derived: sp.Expr) -> str:
     difference = reference - derived
-    if sp.count_ops(difference) > SYMBOLIC_MAX_OPS:
+    if not ops_at_most(difference, SYMBOLIC_MAX_OPS):  # bounded: never counts a huge tree
         return "too large to simplify"
     rewritten = difference.replace(Sigmoid, lambda u: 1 / (1 + sp.exp(-u))).replace(
         Softplus, lambda u: sp.log(1 + sp.exp(u)))

@@ -20,6 +20,7 @@ from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N, Mapper
 from derivgen.judge.numeric import SAMPLES, compare, concrete
 from derivgen.reader.tree import components
+from derivgen.verify import domain_ranges
 
 #: the relative part of the tolerance of a side with printed (rounded) numbers
 ROUNDED_RTOL = 1e-3
@@ -68,6 +69,7 @@ def judge_scalar(ref, values: dict, mapper: Mapper, lhs_mapper: Mapper, rng,
         used = mapped.atoms(sp.Indexed) | target.atoms(sp.Indexed) if conditions else set()
         verdict = compare(mapped, target, rng, simplex=mapper.simplex, symbolic=symbolic,
                           positive=conditions.constraints(used),
+                          ranges=lambda atoms: domain_ranges(mapper.model, atoms),
                           **({"atol": tol[0], "rtol": tol[1]} if tol else {}))
         if not verdict.equal:
             within = f" (tolerance {tol[0]:.3g} + {tol[1]:g} relative)" if tol else ""

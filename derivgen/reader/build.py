@@ -7,12 +7,14 @@ derivatives in :mod:`~derivgen.reader.derivatives` and :mod:`~derivgen.reader.le
 relations and matrices in :mod:`~derivgen.reader.structures`."""
 from __future__ import annotations
 
+import math
 import re
 
 import sympy
 from lark import Token, Tree
 
 from derivgen.errors import ReferenceParseError
+from derivgen.limits import MAX_DIGITS, MAX_LATEX_DEPTH, MAX_MAGNITUDE, digits, power_problem
 from derivgen.reader.derivatives import Derivatives, delta_kind as _delta
 from derivgen.reader.leibniz import Leibniz
 from derivgen.reader.names import Names
@@ -23,7 +25,9 @@ from derivgen.reader.tree import (AT_SAMPLE, D, UPDATED, VECTOR, fail, is_tree a
 
 __all__ = ["Builder", "D", "HADAMARD", "fail"]
 
-MAX_DEPTH = 250  # tree depth: the recursive walk must stay clear of Python's limit
+MAX_DEPTH = MAX_LATEX_DEPTH  # tree depth: the recursive walk must stay clear of Python's limit
+#: bits of a power of two numbers: it must fit a float64 (about 1e±300)
+FLOAT_BITS = math.log2(MAX_MAGNITUDE)
 
 _E = sympy.Symbol("e")
 
@@ -106,6 +110,8 @@ class Builder(Derivatives, Leibniz, Names, Structures, Sums):
             num, den = map(sympy.Integer, re.findall(r"\d", tok))
             return num / den
         if tok.type in ("NUMBER", "SUP1") and text[0].isdigit():
+            if digits(text) > MAX_DIGITS:
+                raise self.fail(f"a number with more than {MAX_DIGITS} digits", tok)
             return sympy.Rational(text) if "." in text else sympy.Integer(text)
         if tok.type in ("GREEK", "WORD", "SUP1"):
             return self.sym(text)
@@ -202,7 +208,13 @@ class Builder(Derivatives, Leibniz, Names, Structures, Sums):
                 child[-1] == "T" or getattr(bare, "type", "") == "WORD" and bare == "T":
             return sympy.Function("transpose")(base)  # document convention: X^T
         # Document convention: e^{x} is exp.
-        return sympy.exp(self.ev(child)) if base == _E else base ** self.ev(child)
+        exponent = self.ev(child)
+        if base == _E:
+            return sympy.exp(exponent)
+        problem = power_problem(base, exponent, FLOAT_BITS)  # the budget: 9^{9^{9}} is refused
+        if problem:
+            raise self.fail(problem, sup)
+        return base ** exponent
 
     def labelled(self, base: sympy.Expr, label: str, sup: Tree) -> sympy.Expr:
         """``x^{(n)}`` is sample n of x (n the sample index), ``x^{(2)}`` sample 2."""

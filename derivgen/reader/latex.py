@@ -20,13 +20,14 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.lark import PostLex
 
 from derivgen.errors import ReferenceParseError
+from derivgen.limits import MAX_LATEX_CHARS, clip, out_of_range
 from derivgen.reader.build import HADAMARD, D as _D, Builder as _Builder, fail as _fail
 from derivgen.reader.tree import UPDATED
 
 DEFAULT_FUNCTIONS: frozenset[str] = frozenset({
     "a", "f", "sigma", "sigma_h", "sigma_o", "h_theta", "g",
     "ReLU", "LeakyReLU", "Linear", "MAE", "M"})
-MAX_LENGTH = 5000
+MAX_LENGTH = MAX_LATEX_CHARS
 _TRAILING = re.compile(r"(?:\s|~|\\[,;:! ]|\\q?quad(?![A-Za-z])|[.,])+\Z")
 # TeX reads x_12 as x_1*2 and \hat yx as \hat{y}x; a transcriber almost surely
 # meant x_{12} or \hat{yx}, so refuse rather than pick one.
@@ -237,6 +238,10 @@ def _run(src: str, sample_index: str, functions: frozenset[str], reference: bool
         raise _fail("formula is nested too deeply", src, 0) from None
     except (TypeError, ValueError, ArithmeticError) as exc:  # SymPy refusing a construct
         raise _fail(f"cannot build expression: {exc}", src, 0) from None
+    for value in (*ref.sides, ref.expr, *(r.expr for r in implies)):
+        big = out_of_range(value.atoms(sympy.Number)) if value is not None else None
+        if big is not None:  # the budget: every number must fit a float64
+            raise _fail(f"the number {clip(big)} is outside float64's range", src, 0)
     if not reference:
         return ref.expr
     return dataclasses.replace(ref, implies=implies, conditions=tuple(builder.conditions))

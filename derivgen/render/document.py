@@ -15,17 +15,16 @@ from pathlib import Path
 import jinja2
 
 from derivgen.errors import DerivgenError
+from derivgen.limits import recursion_room
 from derivgen.render.notation import Notation
 from derivgen.render.profiles import PROFILES, read_notation
 from derivgen.render.sections import CHAIN_MAX_PATHS, DocumentBuilder
+from derivgen.render.text import md_code, md_text, tex_text
 from derivgen.engine.protocol import GradientModel
 
 
 FORMATS = ("markdown", "latex", "pdf")
 LANGUAGES = ("ru", "en")
-_TEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%",
-                 "&": r"\&", "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
-
 
 def template_dirs() -> list[Path]:
     """Where templates are found: ``templates/`` next to this module (shipped in the wheel)."""
@@ -50,10 +49,11 @@ def environment() -> jinja2.Environment:
     # a command-line option in prose: -{}- keeps LaTeX from making an en dash of --
     env.globals["option"] = lambda name, fmt: (r"\texttt{-{}-" + name + "}" if fmt == "latex"
                                                else f"`--{name}`")
-    env.filters["tex"] = lambda text: "".join(_TEX_SPECIALS.get(c, c) for c in str(text))
+    env.filters["tex"] = tex_text
     # a spec name may be longer than a line: it may break after each _ (titles, prose)
-    env.filters["name"] = lambda text: "".join(
-        _TEX_SPECIALS.get(c, c) + (r"\allowbreak{}" if c == "_" else "") for c in str(text))
+    env.filters["name"] = lambda text: tex_text(text, breaks=True)
+    env.filters["md"] = md_text
+    env.filters["mdcode"] = md_code
     return env
 
 
@@ -81,7 +81,8 @@ def render(model: GradientModel, format: str = "markdown", lang: str | None = No
         if example or values is not None:
             raise DerivgenError("worked examples are printed per unit, in scalar form; "
                                 "drop --example/--values or use --form scalar")
-        return _render_matrix(model, format, lang)
+        with recursion_room():  # a 256-layer network nests its gradients 256 deep
+            return _render_matrix(model, format, lang)
     profile = read_notation(model)
     lang = lang or profile.language
     notation = Notation(model, profile)

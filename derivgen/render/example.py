@@ -18,7 +18,7 @@ from derivgen.errors import SpecError
 from derivgen.ops.losses import loss as loss_op
 from derivgen.spec import Example, example_section
 from derivgen.spec.fields import Fields
-from derivgen.spec.source import PosDict, load_text
+from derivgen.spec.source import PosDict, load_text, read_file_bytes
 
 #: the learning rate when neither the spec nor the values file gives one
 DEFAULT_RATE = 0.1
@@ -45,10 +45,8 @@ class Point:
 
 def read_values(path: str | Path) -> tuple[Example, str, Any]:
     """A --values file: YAML with the shape of a spec's ``example:``."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise SpecError(f"cannot read values file: {exc.strerror}", str(path)) from None
+    # the spec's reader: a regular file within the size budget (no FIFO, no /dev/zero)
+    raw = read_file_bytes(path, "a values file is a .yaml text file")
     data = load_text(raw, str(path))
     wrapper = PosDict({"example": data})
     pos = getattr(data, "pos", None)

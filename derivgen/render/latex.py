@@ -55,6 +55,8 @@ FUNCTION_TEMPLATES = {
 }
 #: a leaky ReLU when layers differ in slope, so that no α is left implicit
 LEAKY_EXPLICIT = r"\max\left({0}, {alpha} {0}\right)"
+#: the same around another leaky ReLU, whose text max(z, αz) would otherwise double per level
+LEAKY_CALL = r"{name}\left({0}, {alpha}\right)"
 #: how the derivative of ReLU at z is written, per profile style
 STEP_TEMPLATES = {
     "g": "{g}",
@@ -95,26 +97,85 @@ def name_latex(name: str) -> str:
     return subscript(head_latex(head), parts)
 
 
-_OVERRIDE = re.compile(r"(?P<base>.*?)_(\{(?P<braced>[^{}]*)\}|(?P<single>[A-Za-z0-9]))\Z", re.S)
+#: one TeX token at the top level: a control word, a control symbol, a space run, a character
+_TEX_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.S)
+
+
+def _top_tokens(text: str) -> list[tuple[int, str]]:
+    """(start, token) at brace depth 0, a {…} group being one token."""
+    out: list[tuple[int, str]] = []
+    depth, start = 0, 0
+    for m in _TEX_TOKEN.finditer(text):
+        tok = m.group()
+        if depth:
+            depth += (tok == "{") - (tok == "}")
+            if depth == 0:
+                out.append((start, text[start:m.end()]))
+        elif tok == "{":
+            depth, start = 1, m.start()
+        elif not tok.isspace():
+            out.append((m.start(), tok))
+    return out
+
+
+def split_scripts(text: str) -> tuple[str, str | None, str]:
+    """``y_{a}^{2}`` → (``y``, ``a``, ``^{2}``): the base, the trailing subscript (None when
+    there is none) and what follows it (primes, a superscript), so that an index can join
+    the subscript instead of making a second one (y_1'_{n} does not compile)."""
+    tokens = _top_tokens(text)
+    sub, sup, cut = None, [], len(text)
+    while tokens:
+        if tokens[-1][1] == "'":
+            cut = tokens.pop()[0]
+            sup.insert(0, "'")
+        elif len(tokens) >= 2 and tokens[-2][1] in ("_", "^"):
+            arg, (cut, mark) = tokens.pop()[1], tokens.pop()
+            if mark == "_" and sub is None:
+                sub = arg[1:-1] if arg.startswith("{") else arg
+            elif mark == "^" and not any(p.startswith("^") for p in sup):
+                sup.append("^" + (arg if arg.startswith("{") else "{" + arg + "}"))
+            else:  # a second script of one kind: not ours to reorder
+                return text, None, ""
+        else:
+            break
+    if sub is None:
+        return text, None, ""
+    return text[:cut].rstrip(), sub, "".join(sup)
+
+
+def superscript_then_subscript(text: str) -> bool:
+    """Whether the trailing scripts of ``text`` put a subscript after primes (R''_{n}):
+    another superscript would then be a double one."""
+    primes = False
+    for _, tok in _top_tokens(text):
+        if tok == "'":
+            primes = True
+        elif tok == "_" and primes:
+            return True
+        elif tok not in ("_", "^") and not tok.startswith("{"):
+            primes = False
+    return False
 
 
 @dataclass(frozen=True)
 class SymbolLatex:
-    """How one symbol prints: base and subscript parts; ``data`` adds the sample index."""
+    """How one symbol prints: base, subscript parts, then ``sup`` (primes, a superscript);
+    ``data`` adds the sample index to the parts."""
 
     base: str
     parts: tuple[str, ...] = ()
     data: bool = False
     call: str | None = None
+    sup: str = ""
 
     @classmethod
     def parse(cls, text: str, data: bool) -> "SymbolLatex":
-        """Split an override such as ``\\hat{y}_{1}`` so that a sample index can join it."""
-        m = _OVERRIDE.match(text)
-        if not m:
+        """Split an override such as ``\\hat{y}_{1}`` or ``y_{a}^{2}`` so that a sample
+        index can join its subscript."""
+        base, sub, sup = split_scripts(text)
+        if sub is None:
             return cls(text, (), data)
-        inner = m.group("braced") if m.group("braced") is not None else m.group("single")
-        return cls(m.group("base"), tuple(inner.split(",")), data)
+        return cls(base, tuple(sub.split(",")), data, sup=sup)
 
 
 class NotationPrinter(LatexPrinter):
@@ -130,6 +191,14 @@ class NotationPrinter(LatexPrinter):
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         return self.notation.symbol(expr, self.sample, self.label)
 
+    def parenthesize_super(self, s: str) -> str:
+        """Brackets around a symbol that is raised to a power when its text already has a
+        superscript: sympy looks for "^" only, but y''_{n} has one too (y''_{n}^{2} does
+        not compile)."""
+        if "^" in s or superscript_then_subscript(s):
+            return r"\left(" + s + r"\right)"
+        return s
+
     def _wrap(self, body: str, exp: str | None) -> str:
         return body if exp is None else r"\left(" + body + r"\right)^{" + exp + "}"
 
@@ -141,7 +210,7 @@ class NotationPrinter(LatexPrinter):
         sumexp = " + ".join(r"e^{" + a + "}" for a in args) if expr.func is LogSumExp else ""
         template = FUNCTION_TEMPLATES[expr.func]
         if expr.func is LeakyRelu and self.notation.alpha is None:
-            template = LEAKY_EXPLICIT
+            template = LEAKY_CALL if expr.args[0].has(LeakyRelu) else LEAKY_EXPLICIT
         body = template.format(args[0], name=name, sumexp=sumexp, alpha=args[-1])
         return self._wrap(body, exp)
 

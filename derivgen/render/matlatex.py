@@ -172,7 +172,7 @@ class _EntryPrinter(MatrixLatexPrinter):
         base, exp = expr.args
         if exp.is_Integer and exp > 1:  # an entrywise power of a matrix
             return rf"{self._paren(base)}^{{\circ {exp}}}"
-        return super()._print_Pow(expr, rational)
+        return super()._print_Pow(expr)  # SymPy's takes the expression only
 
     def _print_Step(self, expr: Step) -> str:
         rel = ">" if expr.args[1] == 0 else r"\geq"

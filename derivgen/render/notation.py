@@ -78,7 +78,7 @@ class Notation:
         if entry.call is not None:
             args = ", ".join(self.symbol(x, sample, label) for x in self.graph.inputs)
             return entry.call + r"\left(" + args + r"\right)"
-        return subscript(entry.base, entry.parts + index)
+        return subscript(entry.base, entry.parts + index) + entry.sup
 
     def loss_symbol(self) -> str:
         """The total loss (𝓛, J, Loss): the profile's, else the loss node's."""

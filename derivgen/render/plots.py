@@ -7,12 +7,14 @@ backend or needs a display.  Each function writes exactly the path it is given.
 from __future__ import annotations
 
 import functools
+import io
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from derivgen.errors import MissingDependency
+from derivgen.files import write_atomic
 
 INSTALL = "pip install 'derivgen[plot]'  (or: pip install matplotlib)"
 
@@ -27,6 +29,13 @@ def _figure(width: float = 6.4, height: float = 4.2) -> tuple[Any, Any]:
     fig = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot(1, 1, 1)
+
+
+def _save(fig: Any, path: str | Path) -> None:
+    """The PNG drawn in memory, then written atomically (a temporary file, then a rename)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    write_atomic(path, buffer.getvalue())
 
 
 def plotting_available() -> bool:
@@ -63,7 +72,7 @@ def loss_png(runs: Sequence[tuple[str, Sequence[float]]], path: str | Path) -> N
     if len(runs) > 1 or any(label for label, _ in runs):
         ax.legend()
     fig.tight_layout()
-    fig.savefig(str(path), format="png")
+    _save(fig, path)
 
 
 @_quiet
@@ -79,4 +88,4 @@ def fit_png(x: np.ndarray, y: np.ndarray, curves: Sequence[tuple[str, np.ndarray
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(str(path), format="png")
+    _save(fig, path)

@@ -11,10 +11,12 @@ A spec without ``notation:`` (or without ``profile:`` in it) gets ``default``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from derivgen.errors import ReferenceParseError, SpecError
+from derivgen.limits import clip
 from derivgen.spec.fields import Fields
 from derivgen.engine.protocol import GradientModel
 
@@ -85,15 +87,26 @@ PROFILES: dict[str, Profile] = {
 STEP_STYLES = ("g", "prime", "iverson", "indicator")
 
 
+#: commands the reader accepts that the LaTeX output does not define (\bm needs the bm
+#: package, \gt and \lt exist in MathJax only): refused, so that what is accepted compiles
+UNDEFINED_COMMANDS = re.compile(r"\\(bm|gt|lt)(?![A-Za-z])")
+
+
 def _check_latex(fields: Fields, key: str, text: str, pos=None) -> str:
-    """Refuse LaTeX the reference parser cannot read back, so output stays checkable."""
+    """Refuse LaTeX the reference parser cannot read back, so output stays checkable, and
+    LaTeX that pdflatex could not compile in the derivation's preamble."""
     from derivgen.reader.latex import parse_expression
+    p = pos or fields.pos(key)
     try:
+        bad = UNDEFINED_COMMANDS.search(text)
+        if bad:
+            raise ReferenceParseError(f"'{bad.group()}' is not defined in the output; use "
+                                      + ("\\boldsymbol" if bad.group(1) == "bm" else "> or <"),
+                                      text, bad.start() + 1)
         parse_expression(text)
     except ReferenceParseError as exc:
-        p = pos or fields.pos(key)
         col = p.column + p.quoted + (exc.column or 1) - 1 if p else None
-        raise SpecError(f"notation '{key}': {exc.message} in {text!r}", fields.source,
+        raise SpecError(f"notation '{key}': {exc.message} in {clip(text)!r}", fields.source,
                         p.line if p else None, col) from None
     return text
 

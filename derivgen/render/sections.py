@@ -13,8 +13,10 @@ from typing import Any
 
 import sympy as sp
 
+from derivgen import limits
 from derivgen.engine.graph import SAMPLE_COUNT
 from derivgen.engine.protocol import GradientModel
+from derivgen.limits import ops_at_most
 from derivgen.ops.functions import Step, as_expr
 from derivgen.ops.losses import loss as loss_op
 from derivgen.render.breaking import E, Group, Join, Layout, Part, Seq, needs_brackets, rows
@@ -23,7 +25,7 @@ from derivgen.render.notation import Notation
 from derivgen.render.overview import architecture, layer_view, notes
 
 #: longest expanded formula (sympy.count_ops of model.sample_gradients) that is still shown
-EXPANDED_MAX_OPS = 40
+EXPANDED_MAX_OPS = limits.EXPANDED_MAX_OPS
 #: more chain-rule paths than this and the chain is shown one step deep
 CHAIN_MAX_PATHS = 4
 N = SAMPLE_COUNT
@@ -207,7 +209,8 @@ class DocumentBuilder:
         compact = self.d.compact(p)  # this parameter's only (one gradient can be shown alone)
         shown = self.show("compact", [total, self.reduced(compact)], p.name)
         expanded = None
-        if sp.count_ops(self.d.expanded(p)) <= EXPANDED_MAX_OPS:
+        # bounded: a deep network's expanded gradient is huge written out, so it is not counted
+        if ops_at_most(self.d.expanded(p), EXPANDED_MAX_OPS):
             expanded = self.show("expanded", [total, self.reduced(compact, expand=True)], p.name)
         return Gradient(p.name, nt.symbol(p, False), chain, len(paths), shown, expanded)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from derivgen.errors import SpecError
+from derivgen.limits import MAX_SCALAR_LAYERS
 from derivgen.spec.records import MAX_SCALAR_PARAMETERS, Network, Spec
 
 FORMS = ("scalar", "matrix")
@@ -31,6 +32,10 @@ def with_form(spec: Spec, form: str | None) -> Spec:
         raise SpecError(f"{parameter_count(net)} parameters; scalar form derives at most "
                         f"{MAX_SCALAR_PARAMETERS} (one symbol each): use the matrix form, or "
                         "derive --compact", spec.source)
+    if form == "scalar" and len(net.layers) > MAX_SCALAR_LAYERS:
+        raise SpecError(f"{len(net.layers)} layers; scalar form derives at most "
+                        f"{MAX_SCALAR_LAYERS}: use the matrix form, or derive --compact",
+                        spec.source)
     layout = "rows" if net.names.matrix_layout == "in_out" else "columns"
     return dataclasses.replace(spec, network=dataclasses.replace(
         net, form=form, layout=layout if form == "matrix" else net.layout,

@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from typing import Callable, Mapping
 
 import sympy as sp
 
 from derivgen.errors import DerivgenError
+from derivgen.limits import (MAX_DIGITS, MAX_FORMULA_CHARS, MAX_FORMULA_DEPTH, MAX_MAGNITUDE,
+                             clip, power_problem)
 from derivgen.ops import activations
 from derivgen.ops.functions import Relu
+from derivgen.spec.stable import stabilize
 
-MAX_LENGTH = 10_000
+MAX_LENGTH = MAX_FORMULA_CHARS
+#: a number's text: digits, a point and an exponent (checked before Python reads it)
+_NUMBER = re.compile(r"(?<![A-Za-z_0-9])[0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?[jJ]?")
+#: integers beyond float64's exact range become floats, so NumPy never sees a huge int
+_EXACT = 2 ** 53
 
 
 class ExprError(Exception):
@@ -96,6 +104,12 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
     if len(text) > MAX_LENGTH:
         raise ExprError(f"formula longer than {MAX_LENGTH} characters")
     lead = len(text) - len(text.lstrip())
+    for line_no, line in enumerate(text.strip().split("\n")):
+        for m in _NUMBER.finditer(line):
+            if sum(ch.isdigit() for ch in m.group()) > MAX_DIGITS:
+                raise ExprError(f"a number with more than {MAX_DIGITS} digits "
+                                f"({clip(m.group(), 20)})", line_no,
+                                m.start() + (lead if line_no == 0 else 0))
     # Documents write x^3; in Python ^ binds looser than +, so swap the token.
     source = text.strip().replace("^", "**")
     columns = _column_map(text.strip(), lead)
@@ -105,7 +119,7 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
         raise ExprError(f"not a formula: {exc.msg}", (exc.lineno or 1) - 1,
                         columns(max((exc.offset or 1) - 1, 0))) from None
     except (RecursionError, MemoryError, ValueError):
-        raise ExprError("formula is nested too deeply or malformed") from None
+        raise ExprError("formula is too long or nested too deeply to read") from None
     aliases = dict(aliases or {})
     try:
         expr = _Walker(names, aliases, derivative).visit(tree.body)
@@ -115,18 +129,9 @@ def parse_formula(text: str, names: Mapping[str, sp.Expr],
         raise ExprError(exc.message, exc.line, columns(exc.column)) from None
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
         raise ExprError("the formula has an infinite, undefined or complex value")
-    if any(abs(n) > 1e300 for n in expr.atoms(sp.Number)):
-        raise ExprError("a number in the formula is larger than 1e300")
-    return expr
-
-
-def _log2(value: sp.Expr) -> float:
-    """log2 of a positive SymPy number of any size, without converting it to a float."""
-    if value.is_Integer:
-        return math.log2(int(value))
-    if value.is_Rational:
-        return math.log2(int(value.p)) - math.log2(int(value.q))
-    return math.log2(float(value))
+    if any(abs(n) > MAX_MAGNITUDE for n in expr.atoms(sp.Number)):
+        raise ExprError(f"a number in the formula is larger than {MAX_MAGNITUDE:g}")
+    return stabilize(expr)  # log(1 + exp(x)) → softplus(x) and the like: see spec.stable
 
 
 def _column_map(stripped: str, lead: int) -> Callable[[int], int]:
@@ -148,10 +153,21 @@ def _differential(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id[:1] == "d" and node.id[1:2].isalpha()
 
 
+def _leibniz_shape(node: ast.BinOp) -> bool:
+    """Whether ``node`` reads as dA/dB: X*dA/dB, -dA/dB or dA/dB (see _Walker.leibniz)."""
+    left = node.left
+    if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mult):
+        left = left.right
+    elif isinstance(left, ast.UnaryOp) and isinstance(left.op, ast.USub):
+        left = left.operand
+    return isinstance(node.op, ast.Div) and _differential(node.right) and _differential(left)
+
+
 class _Walker:
     def __init__(self, names: Mapping[str, sp.Expr], aliases: Mapping[str, str],
                  derivative: Derivative | None = None) -> None:
         self.names, self.aliases, self.derivative = names, aliases, derivative
+        self.depth = 0
 
     def leibniz(self, node: ast.BinOp) -> sp.Expr | None:
         """``dA/dB`` as a derivative, or None when ``node`` is not one.
@@ -178,12 +194,22 @@ class _Walker:
         return ExprError(message, getattr(node, "lineno", 1) - 1, getattr(node, "col_offset", 0))
 
     def visit(self, node: ast.AST) -> sp.Expr:
+        self.depth += 1
+        if self.depth > MAX_FORMULA_DEPTH:
+            raise self.fail(node, f"formula is nested too deeply (more than {MAX_FORMULA_DEPTH} "
+                            "levels of brackets, calls, powers and signs)")
+        try:
+            return self.node(node)
+        finally:
+            self.depth -= 1
+
+    def node(self, node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             if type(node.value) is int:
-                return sp.Integer(node.value)
+                return self.exact(sp.Integer(node.value))
             if not math.isfinite(node.value):
                 raise self.fail(node, "numbers must be finite")
-            return sp.Rational(repr(node.value))
+            return self.exact(sp.Rational(repr(node.value)))
         if isinstance(node, ast.Name):
             if node.id in self.names:
                 return self.names[node.id]
@@ -198,12 +224,32 @@ class _Walker:
                 found := self.leibniz(node)) is not None:
             return found
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            return self.constant(node, _BINOPS[type(node.op)](self.visit(node.left),
-                                                              self.visit(node.right)))
+            return self.chain(node)
         if isinstance(node, ast.Call):
             return self.constant(node, self.call(node))
         raise self.fail(node, f"{type(node).__name__} is not allowed in a formula; use numbers, "
                         "names, + - * / ** and calls of " + ", ".join(sorted(FUNCTIONS)))
+
+    def chain(self, node: ast.BinOp) -> sp.Expr:
+        """a + b - c + … (or a * b / c …) read along the chain, not by recursion: a long
+        sum is not deep nesting.  A derivative dA/dB in the chain is read as one."""
+        group = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (
+            ast.Mult, ast.Div)
+        spine: list[ast.BinOp] = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, group) and not (
+                self.derivative is not None and _leibniz_shape(node)):
+            spine.append(node)
+            node = node.left
+        value = self.visit(node)
+        for link in reversed(spine):
+            value = self.constant(link, _BINOPS[type(link.op)](value, self.visit(link.right)))
+        return value
+
+    def exact(self, value: sp.Expr) -> sp.Expr:
+        """A rational number beyond float64's exact integers, as a 30-digit float."""
+        if value.is_Rational and (abs(value.p) >= _EXACT or value.q >= _EXACT):
+            return sp.Float(value, 30)
+        return value
 
     def constant(self, node: ast.AST, value: sp.Expr) -> sp.Expr:
         """A formula part without names must be a finite real number (no 1/0, log(-1))."""
@@ -213,18 +259,16 @@ class _Walker:
             number = complex(value.evalf(30))
         except (TypeError, ValueError, OverflowError, ArithmeticError):
             raise self.fail(node, "this constant has no finite real value") from None
-        if number.imag != 0 or not math.isfinite(number.real) or abs(number.real) > 1e300:
+        if number.imag != 0 or not math.isfinite(number.real) or abs(number.real) > MAX_MAGNITUDE:
             raise self.fail(node, "this constant has no finite real value")
-        return value
+        return self.exact(value)
 
     def power(self, node: ast.BinOp) -> sp.Expr:
         base, exponent = self.visit(node.left), self.visit(node.right)
         # 9**9**9 would make SymPy compute a number with billions of digits.
-        if exponent.is_Number and abs(exponent) > 64:
-            raise self.fail(node, "exponents are limited to -64..64")
-        if base.is_Number and exponent.is_Number and base != 0 and (
-                float(abs(exponent)) * _log2(abs(base)) > 4096):
-            raise self.fail(node, "this power is too large")
+        problem = power_problem(base, exponent)
+        if problem:
+            raise self.fail(node, problem)
         if not exponent.is_Number and base.is_Number:
             raise self.fail(node, "a number raised to a formula is not supported; use exp()")
         return base ** exponent

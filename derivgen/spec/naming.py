@@ -6,13 +6,16 @@ seed 002's w_01…w_06) and, in the weight name only, {c} (the weights counted
 through the whole network in the order a document lists them, layer by layer
 and each matrix row by row: Mazur's w_1…w_8).  A placeholder whose range has a single value is
 dropped, which is how the documents name things: w_1 in a 1-1-1 net, w_11 and
-w_21 in 1-2-1, w_111 in 2-3-2.  When any index of a name can reach two digits
-the indices are joined with "_" so that names stay unambiguous.
+w_21 in 1-2-1, w_111 in 2-3-2.  When an index that a template uses can reach
+two digits anywhere in the network, all names of that template join their
+indices with "_" (w_1_1_12, w_2_1_3), so that names stay unambiguous and keep
+one style within a network.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from typing import Mapping
 
 _PLACEHOLDER = re.compile(r"\{([lkjmc])\}")
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -56,11 +59,30 @@ def check_template(template: str, placeholders: bool = True) -> str | None:
     return None
 
 
-def format_name(template: str, **indices: tuple[int | str, int]) -> str:
+def used(template: str) -> frozenset[str]:
+    """The placeholders ``template`` uses ({l}, {k}, {j}, {m})."""
+    return frozenset(_PLACEHOLDER.findall(template))
+
+
+def separated(template: str, largest: Mapping[str, int]) -> bool:
+    """Whether the names of ``template`` join their indices with "_" in a network where
+    each placeholder's largest value is ``largest[p]``: when one that the template uses
+    can reach two digits.  Decided once per network, so one layer cannot write w_1_1_1
+    while the next writes w_211."""
+    return any(largest.get(p, 0) >= 10 for p in used(template))
+
+
+def format_name(template: str, wide: bool | None = None,
+                **indices: tuple[int | str, int]) -> str:
     """Fill ``template``; each index is (value, number of values it ranges over).  A value
-    may be an index letter (k), as a derivation that writes one unit for all does."""
-    wide = any(count > 10 or (isinstance(value, int) and value >= 10)
-               for value, count in indices.values())
+    may be an index letter (k), as a derivation that writes one unit for all does.
+
+    ``wide`` says whether indices are joined with "_" (see :func:`separated`); by
+    default it is decided from this name's own indices, those the template uses.
+    """
+    if wide is None:
+        wide = any(count > 10 or (isinstance(value, int) and value >= 10)
+                   for key, (value, count) in indices.items() if key in used(template))
     parts: list[str] = []
     last_was_index = False
     pos = 0

@@ -8,6 +8,7 @@ from typing import Any
 import sympy as sp
 
 from derivgen.errors import SpecError
+from derivgen.limits import MAX_LAYERS, MAX_MATRIX_PARAMETERS, MAX_SCALAR_LAYERS
 from derivgen.ops import activations
 from derivgen.spec.fields import Fields, formula
 from derivgen.spec.naming import Names, check_template, format_name
@@ -74,6 +75,9 @@ def network_section(fields: Fields) -> Network:
     raw_layers = fields.take("layers", list, required=True)
     if not raw_layers:
         raise fields.error("layers", "'layers' needs at least one layer")
+    if len(raw_layers) > MAX_LAYERS:
+        raise fields.error("layers", f"{len(raw_layers)} layers; at most {MAX_LAYERS} are "
+                           "allowed")
     layers = []
     for i, raw in enumerate(raw_layers):
         pos = raw_layers.item_pos[i] if hasattr(raw_layers, "item_pos") else None
@@ -91,9 +95,16 @@ def network_section(fields: Fields) -> Network:
         layers.append(Layer(units, act, bias))
     sizes = [inputs] + [layer.units for layer in layers]
     count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    if form == "scalar" and len(layers) > MAX_SCALAR_LAYERS:
+        raise fields.error("layers", f"{len(layers)} layers; scalar form derives at most "
+                           f"{MAX_SCALAR_LAYERS} (its derivation grows with the square of "
+                           "the depth); try form: matrix")
     if form == "scalar" and count > MAX_SCALAR_PARAMETERS:
         raise fields.error("layers", f"{count} parameters; scalar form derives at most "
-                           f"{MAX_SCALAR_PARAMETERS} (one symbol each)")
+                           f"{MAX_SCALAR_PARAMETERS} (one symbol each); try form: matrix")
+    if count > MAX_MATRIX_PARAMETERS:
+        raise fields.error("layers", f"{count} parameters; at most {MAX_MATRIX_PARAMETERS} "
+                           "are allowed (arrays of float64 that checks copy)")
     names = names_section(fields)
     if form == "matrix":  # W_l arrays mean the same in both forms
         implied = "in_out" if layout == "rows" else "out_in"

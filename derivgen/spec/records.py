@@ -6,6 +6,7 @@ from typing import Any, Mapping, Union
 
 import sympy as sp
 
+from derivgen import limits
 from derivgen.ops import activations, losses
 from derivgen.spec.naming import Names
 
@@ -15,8 +16,8 @@ LOSSES = tuple(losses.LOSSES)
 #: activations of one entry (what a free-form model's function alias may name)
 ELEMENTWISE = tuple(n for n in ACTIVATIONS if activations.ACTIVATIONS[n].build is not None)
 REDUCTIONS = ("single", "sum", "mean")
-MAX_UNITS = 4096
-MAX_SCALAR_PARAMETERS = 20_000
+MAX_UNITS = limits.MAX_UNITS
+MAX_SCALAR_PARAMETERS = limits.MAX_SCALAR_PARAMETERS
 #: names every graph adds itself (loss node, residuals)
 RESERVED = ("L", "r")
 BIASES = ("neuron", "shared", "none")
@@ -67,6 +68,8 @@ class FreeForm:
     parameters: tuple[str, ...]
     equations: tuple[tuple[str, sp.Expr], ...]
     outputs: tuple[str, ...]
+    #: (name, low, high): where random values of an input or parameter are drawn (``domain:``)
+    domain: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass(frozen=True)

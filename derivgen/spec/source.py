@@ -8,6 +8,7 @@ validator can point at the offending line and column.
 """
 from __future__ import annotations
 
+import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,10 @@ from typing import Any
 import yaml
 
 from derivgen.errors import SpecError
+from derivgen.limits import MAX_DIGITS, MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, digits
 
-MAX_BYTES = 1 << 20
+MAX_BYTES = MAX_FILE_BYTES
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
 }
@@ -48,12 +51,27 @@ class PosList(list):
 
 
 class _Loader(yaml.SafeLoader):
+    """SafeLoader without anchors or aliases, within the budget of nodes and depth."""
+
+    nodes = depth = 0
+
     def compose_node(self, parent, index):
+        mark = self.peek_event().start_mark
         if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
-            mark = self.peek_event().start_mark
             raise SpecError("YAML anchors and aliases are not allowed in a spec",
                             self.name, mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)
+        self.nodes += 1
+        if self.nodes > MAX_YAML_NODES:
+            raise SpecError(f"more than {MAX_YAML_NODES} YAML values; a spec needs far fewer",
+                            self.name, mark.line + 1, mark.column + 1)
+        self.depth += 1
+        if self.depth > MAX_YAML_DEPTH:
+            raise SpecError(f"YAML is nested too deeply (more than {MAX_YAML_DEPTH} levels)",
+                            self.name, mark.line + 1, mark.column + 1)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _pos(node: yaml.Node) -> Pos:
@@ -96,6 +114,10 @@ def _convert(loader: _Loader, node: yaml.Node, source: str) -> Any:
         seq = PosList(_convert(loader, item, source) for item in node.value)
         seq.pos, seq.item_pos = _pos(node), [_pos(item) for item in node.value]
         return seq
+    if node.tag in _NUMBER_TAGS and digits(node.value) > MAX_DIGITS:
+        p = _pos(node)
+        raise SpecError(f"a number with {digits(node.value)} digits; at most {MAX_DIGITS} "
+                        "are allowed", source, p.line, p.column)
     return loader.construct_object(node, deep=True)
 
 
@@ -137,8 +159,8 @@ def load_text(text: str | bytes, source: str = "<spec>") -> Any:
         raise SpecError(f"YAML error: {problem}", source, line, col) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"YAML error: {str(exc).splitlines()[0]}", source) from None
-    except RecursionError:
-        raise SpecError("YAML is nested too deeply", source) from None
+    except RecursionError:  # not reached within MAX_YAML_DEPTH; kept as a last guard
+        raise SpecError("YAML is nested too deeply", source, 1, 1) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -147,6 +169,47 @@ def load_text(text: str | bytes, source: str = "<spec>") -> Any:
 def _line_col(text: str, position: int) -> tuple[int, int]:
     before = text[:position]
     return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def read_file_bytes(path: str | Path, what: str = "a spec is a .yaml text file") -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES, or a :class:`SpecError`.
+
+    The file is opened without blocking and checked on the open descriptor, so
+    a FIFO, a device such as /dev/zero or a directory is refused at once,
+    whatever happens to the path in between.
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise SpecError("no such file", str(path)) from None
+    except IsADirectoryError:
+        raise SpecError(f"is a directory; {what}", str(path)) from None
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror}", str(path)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SpecError(f"is a directory; {what}", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecError(f"not a regular file; {what}", str(path))
+        if info.st_size > MAX_BYTES:
+            raise SpecError(f"file is larger than {MAX_BYTES} bytes", str(path))
+        chunks, size = [], 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror}", str(path)) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > MAX_BYTES:
+        raise SpecError(f"file is larger than {MAX_BYTES} bytes", str(path))
+    return data
 
 
 def read_spec_source(path_or_text: str | Path) -> tuple[Any, str]:
@@ -160,16 +223,5 @@ def read_spec_source(path_or_text: str | Path) -> tuple[Any, str]:
         and (str(path_or_text).endswith((".yaml", ".yml")) or Path(str(path_or_text)).is_file())
     ):
         path = Path(path_or_text)
-        try:
-            if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
-                raise SpecError("not a regular file; a spec is a .yaml text file", str(path))
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-        except FileNotFoundError:
-            raise SpecError("no such file", str(path)) from None
-        except IsADirectoryError:
-            raise SpecError("is a directory, expected a .yaml spec file", str(path)) from None
-        except OSError as exc:
-            raise SpecError(f"cannot read: {exc.strerror}", str(path)) from None
-        return load_text(data, str(path)), str(path)
+        return load_text(read_file_bytes(path), str(path)), str(path)
     return load_text(str(path_or_text), "<spec>"), "<spec>"

@@ -12,12 +12,14 @@ from typing import Any
 import sympy as sp
 
 from derivgen.errors import SpecError
+from derivgen.limits import MAX_MAGNITUDE, clip
 from derivgen.ops import losses
 from derivgen.spec.fields import Fields, formula, identifier
 from derivgen.spec.network import network_section
 from derivgen.spec.records import (ELEMENTWISE, LOSSES, REDUCTIONS, RESERVED,
                                    Example, FreeForm, Network, Spec)
 from derivgen.spec.source import read_spec_source
+from derivgen.spec.title import safe_title, title_problem
 
 
 def model_section(fields: Fields) -> FreeForm:
@@ -74,8 +76,32 @@ def model_section(fields: Fields) -> FreeForm:
     targets = name_list("targets", default_targets)
     if len(targets) != len(outputs) or set(targets) & (set(symbols) | set(RESERVED)):
         raise fields.error("targets", "'targets' needs one new name per output")
+    domain = _domain(fields, set(inputs) | set(parameters))
     fields.done()
-    return FreeForm(inputs, targets, parameters, tuple(equations), outputs)
+    return FreeForm(inputs, targets, parameters, tuple(equations), outputs, domain)
+
+
+def _domain(fields: Fields, names: set[str]) -> tuple[tuple[str, float, float], ...]:
+    """``domain: {x: [0.1, 10]}``: the interval random values of an input or parameter
+    are drawn from (``check`` and the judge), for formulas such as log(x) or x**b."""
+    raw = fields.take("domain", dict, default={})
+    out = []
+    for name, interval in raw.items():
+        kpos = raw.key_pos.get(name) if hasattr(raw, "key_pos") else None
+        vpos = raw.value_pos.get(name) if hasattr(raw, "value_pos") else None
+        if name not in names:
+            raise SpecError(f"domain: {clip(name)!r} is not an input or parameter; names: "
+                            + ", ".join(sorted(names)), fields.source,
+                            *((kpos.line, kpos.column) if kpos else (None, None)))
+        ok = (isinstance(interval, list) and len(interval) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            and abs(v) <= MAX_MAGNITUDE for v in interval) and interval[0] < interval[1])
+        if not ok:
+            raise SpecError(f"domain of {name!r} must be [low, high], two finite numbers with "
+                            "low < high", fields.source,
+                            *((vpos.line, vpos.column) if vpos else (None, None)))
+        out.append((str(name), float(interval[0]), float(interval[1])))
+    return tuple(out)
 
 
 def example_section(fields: Fields) -> Example | None:
@@ -125,7 +151,7 @@ PASSTHROUGH = ("notation", "reference", "claims")
 def build_spec(data: Any, source: str) -> Spec:
     """Validate parsed YAML into a :class:`Spec`."""
     top = Fields(data, "the spec", source)
-    name = top.take("name", str, default=source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    name = _name(top, source)
     network_raw, model_raw = top.take("network", dict), top.take("model", dict)
     if (network_raw is None) == (model_raw is None):
         raise top.error(None, "a spec needs exactly one of 'network' (dense layers) "
@@ -152,7 +178,41 @@ def build_spec(data: Any, source: str) -> Spec:
                 example=example_section(top),
                 extra={k: top.take(k, (dict, list)) for k in PASSTHROUGH if k in top.data})
     top.done()
+    _example_in_domain(spec, top)
     return spec
+
+
+def _example_in_domain(spec: Spec, top: Fields) -> None:
+    """The worked example's inputs and parameters lie in the model's ``domain``."""
+    net, ex = spec.network, spec.example
+    if not isinstance(net, FreeForm) or not net.domain or ex is None:
+        return
+    bounds = {name: (low, high) for name, low, high in net.domain}
+    values: list[tuple[str, Any]] = [(name, v) for name, v in ex.params.items()]
+    if all(len(row) == len(net.inputs) for row in ex.x):
+        values += [(name, row[j]) for row in ex.x for j, name in enumerate(net.inputs)]
+    for name, value in values:
+        low, high = bounds.get(name, (-math.inf, math.inf))
+        if isinstance(value, (int, float)) and not low <= value <= high:
+            raise top.error("example", f"the example's {name} = {clip(value)} lies outside "
+                            f"its domain [{low:g}, {high:g}]")
+
+
+def _name(top: Fields, source: str) -> str:
+    """``name:`` (every output must be able to print it), else the file's stem made safe."""
+    if "name" not in top.data:
+        top.take("name", str)
+        return safe_title(source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    name = top.take("name", str)
+    problem = title_problem(name)
+    if problem is not None:
+        index, message = problem
+        p = top.pos("name")
+        line, col = (p.line, p.column + p.quoted + index) if p else (None, None)
+        if p and "\n" in name[:index]:  # a block scalar: count lines
+            line, col = p.line + name[:index].count("\n"), index - name[:index].rfind("\n")
+        raise SpecError(f"'name': {message}", source, line, col)
+    return name
 
 
 def read_spec(path_or_text: Any) -> Spec:
