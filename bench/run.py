@@ -35,6 +35,7 @@ import cases  # noqa: E402
 import measure  # noqa: E402
 from report import Timed, render  # noqa: E402
 
+PARTS = ("gradients", "training", "scaling", "cold")
 GRAD_IMPLS = {"derivgen scalar": "scalar", "derivgen matrix": "matrix",
               "derivgen numba": "numba", "derivgen auto": "auto"}
 
@@ -200,15 +201,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="fewer rounds, 1,000 training steps, scaling to 32-128-16 only")
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="also write the Markdown report to FILE")
+    parser.add_argument("--only", choices=PARTS, action="append", metavar="PART",
+                        help=f"run only this part ({', '.join(PARTS)}); may be repeated")
     args = parser.parse_args(argv)
+    parts = set(args.only or PARTS)
     command = "python bench/run.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     machine = measure.machine()
     machine["load average at start"] = measure.load_average()
     print("machine:", *(f"  {k}: {v}" for k, v in machine.items()), sep="\n", file=sys.stderr)
-    grads = gradients(args)
-    train, compiles = training(args)
-    scale = scaling(args)
-    cold = cold_start(args)
+    grads = gradients(args) if "gradients" in parts else []
+    train, compiles = training(args) if "training" in parts else ({}, {})
+    scale = scaling(args) if "scaling" in parts else []
+    cold = cold_start(args) if "cold" in parts else {}
     machine["load average at end"] = measure.load_average()
     text = render(machine, command.strip(), grads, train, compiles, scale, cold)
     print(text)

@@ -69,7 +69,7 @@ def select(model: Any, backend: str) -> Backend:
 
 def _make(model: Any, backend: str) -> Backend:
     if backend == "numpy":
-        return Backend("numpy", model._numpy_gradient(), model._numpy_loss())
+        return Backend("numpy", model._numpy_function("gradient"), model._numpy_function("loss"))
     if backend == "numba":
         if not numba_installed():
             raise UnsupportedError("the numba backend needs numba: "

@@ -8,6 +8,7 @@ batches are laid out for the generated code.
 """
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 from derivgen.ops.lazy import lazy
@@ -140,10 +141,9 @@ class BaseModel:
         return select(self, backend).loss
 
     # ---- the NumPy backend (the form-specific halves are in the subclasses) ----
-    def _numpy_gradient(self) -> Callable[[Params, Any, Any], dict[str, Any]]:
-        raise NotImplementedError
-
-    def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
+    def _numpy_function(self, what: str) -> Callable[[Params, Any, Any], Any]:
+        """``f(params, x, y)`` of the generated NumPy code: ``what`` "gradient" returns
+        the gradient dict, "loss" a float, "loss_gradient" the pair (in one pass)."""
         raise NotImplementedError
 
     def _flat_params(self, params: Params) -> np.ndarray:
@@ -161,14 +161,24 @@ class BaseModel:
     def _batch(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """x (N, D) and y (N, C) as float arrays, samples as rows, checked; no copy when the
         caller already passes them so."""
-        if (type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 and y.ndim == 2
-                and x.dtype == np.float64 and y.dtype == np.float64
-                and x.shape[1] == self.input_size and y.shape[1] == self.output_size
-                and x.shape[0] == y.shape[0]
-                and (x.shape[0] == 1 or self.graph.reduction != "single")):
-            return x, y
-        return batch_arrays(x, y, self.input_size, self.output_size,
-                            self.graph.reduction == "single")
+        return self._batch_check(x, y)
+
+    @cached_property
+    def _batch_check(self) -> Callable[[Any, Any], tuple[np.ndarray, np.ndarray]]:
+        """:meth:`_batch` with its constants bound: a caller's float64 (N, D) and (N, C)
+        arrays cost a few comparisons (this runs on every call of a gradient)."""
+        ndarray, f64 = np.ndarray, np.dtype(np.float64)
+        tail_x, tail_y = (self.input_size,), (self.output_size,)
+        single = self.graph.reduction == "single"
+
+        def check(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+            if type(x) is ndarray and type(y) is ndarray and x.dtype is f64 and y.dtype is f64:
+                sx, sy = x.shape, y.shape
+                if sx[1:] == tail_x and sy[1:] == tail_y and sx[0] == sy[0] and (
+                        not single or sx[0] == 1):
+                    return x, y
+            return batch_arrays(x, y, tail_x[0], tail_y[0], single)
+        return check
 
     def input_gradient_fn(self) -> Callable[[Params, Any, Any], np.ndarray]:
         """``f(params, x, y) -> ∂L/∂x`` of the reduced loss, shape (N, D)."""
