@@ -161,12 +161,13 @@ def flat_layout(graph) -> list[tuple[str, int, int, tuple[int, ...]]]:
 
 @dataclass(frozen=True)
 class FlatNames:
-    """Flat mode: one float per scalar parameter.  ``theta`` holds the scalar parameters
-    ``inputs`` (in :func:`flat_layout` order) and the gradient comes back as a dict over
-    the same names, in the order of ``outputs``."""
+    """Flat mode: ``theta`` is one vector laid out by :func:`flat_layout`.  With
+    ``outputs`` its entries are the scalar parameters ``inputs`` and the gradient comes
+    back as a dict over them in the order of ``outputs``; without, as one vector in
+    the layout of ``theta`` (what a training loop steps with)."""
 
-    inputs: Sequence[str]
-    outputs: Sequence[str]
+    inputs: Sequence[str] = ()
+    outputs: Sequence[str] | None = None
 
 
 def _prologue(g, names: dict, flat: FlatNames | None) -> list[str]:
@@ -204,6 +205,9 @@ def _gradient(g, derivation: Derivation, printer: MatrixNumPyPrinter,
                      f"[float({text})]" if flat is not None else f"{str(p)!r}: {text}")
     if flat is None:
         return ["    gradient = {" + ", ".join(parts) + "}"]
+    if flat.outputs is None:
+        arrays = [part.removesuffix(".tolist()") for part in parts]
+        return ["    gradient = numpy.concatenate((" + ", ".join(arrays) + ",))"]
     # list concatenation, unpacking and a dict display: the cheapest way to scalars by name
     slot = {name: f"g_{i}" for i, name in enumerate(flat.inputs)}
     unpack = [f"    {', '.join(slot.values())}, = " + " + ".join(parts)]

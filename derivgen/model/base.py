@@ -8,6 +8,7 @@ batches are laid out for the generated code.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Mapping
 
@@ -38,6 +39,21 @@ def batch_arrays(x: Any, y: Any, inputs: int, outputs: int,
     if single and x.shape[0] != 1:
         raise ValueError("this spec's reduction is 'single': pass exactly one sample")
     return x, y
+
+
+@dataclass(frozen=True)
+class TrainStep:
+    """A training loop's view of a model: parameters as one vector, one call per step.
+
+    ``pack(params)`` is the vector of checked parameters (a new array the loop may
+    update in place); ``step(theta, x, y)`` the loss of the batch and its gradient as a
+    vector in the same layout (x (N, D) and y (N, C) checked arrays), in one pass;
+    ``unpack(theta)`` the parameters as the model takes them (new objects).
+    """
+
+    pack: Callable[[Params], np.ndarray]
+    step: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray]]
+    unpack: Callable[[np.ndarray], dict[str, Any]]
 
 
 class BaseModel:
@@ -144,6 +160,11 @@ class BaseModel:
     def _numpy_function(self, what: str) -> Callable[[Params, Any, Any], Any]:
         """``f(params, x, y)`` of the generated NumPy code: ``what`` "gradient" returns
         the gradient dict, "loss" a float, "loss_gradient" the pair (in one pass)."""
+        raise NotImplementedError
+
+    @property
+    def _trainer(self) -> "TrainStep":
+        """How the NumPy training loop steps this model (see :class:`TrainStep`)."""
         raise NotImplementedError
 
     def _flat_params(self, params: Params) -> np.ndarray:

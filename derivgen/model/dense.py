@@ -41,6 +41,8 @@ class DenseTwin:
     loss_gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, dict]]
     #: the scalar parameter names in the order of ``theta``
     order: list[str]
+    #: (loss, gradient as one vector in the order of ``theta``): a training step's work
+    step: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray]]
 
 
 def _names_in_flat_order(graph: Graph, mgraph, matrix_layout: str) -> list[str] | None:
@@ -86,6 +88,7 @@ def dense_twin(spec: Spec, graph: Graph) -> DenseTwin | None:
         flat = FlatNames(names, params)
         fns = [compile_matrix_function(derivation, what, flat)[0]
                for what in ("gradient", "loss", "loss_gradient")]
+        step = compile_matrix_function(derivation, "loss_gradient", FlatNames())[0]
     except DerivgenError:
         return None
-    return DenseTwin(*fns, names)
+    return DenseTwin(*fns, names, step)

@@ -12,11 +12,11 @@ from typing import Any, Callable
 
 from derivgen.ops.lazy import lazy
 
-from derivgen.codegen.matrix import compile_matrix_function
+from derivgen.codegen.matrix import FlatNames, compile_matrix_function
 from derivgen.engine.matgraph import MatGraph, build_matrix_network
 from derivgen.engine.matrules import MatrixRules
 from derivgen.errors import UnsupportedError
-from derivgen.model.base import BaseModel, Params
+from derivgen.model.base import BaseModel, Params, TrainStep
 from derivgen.model.scalar import Model
 from derivgen.spec.records import Network
 
@@ -139,6 +139,20 @@ class MatrixModel(BaseModel):
             xa, ya = arrays(x, y)
             return fn(read(params), xa, ya)
         return gradient
+
+    @cached_property
+    def _trainer(self) -> TrainStep:
+        fn = compile_matrix_function(self.derivation, "loss_gradient", FlatNames())[0]
+        columns = self.graph.layout == "columns"
+
+        def step(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, Any]:
+            value, grads = fn(theta, x.T, y.T) if columns else fn(theta, x, y)
+            return float(value), grads
+
+        def unpack(theta: np.ndarray) -> dict[str, Any]:
+            return self._unflatten(theta.copy())
+        return TrainStep(lambda params: np.array(self._flat_params(params), dtype=float),
+                         step, unpack)
 
     # ---- one flat vector, for the compiled backend (in the scalar twin's terms) ----
     @cached_property

@@ -13,7 +13,7 @@ from derivgen.engine.graph import SAMPLE_COUNT, SAMPLE_INDEX, Graph
 from derivgen.engine.rules import ScalarRules
 from derivgen.engine.scalar import build_scalar_graph
 from derivgen.errors import SpecError
-from derivgen.model.base import BaseModel, Params
+from derivgen.model.base import BaseModel, Params, TrainStep
 from derivgen.model.dense import DenseTwin, dense_twin
 
 np = lazy("numpy")  # imported when first used: derive never needs it
@@ -180,6 +180,27 @@ class Model(BaseModel):
             value, grads = fn(theta, xa, ya)
             return float(value), dict(zip(names, grads))
         return gradient
+
+    @cached_property
+    def _trainer(self) -> TrainStep:
+        names, dense = self.parameters, self._dense
+        if dense is None:
+            fn, order = self._function("loss_gradient"), names
+
+            def step(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, Any]:
+                value, grads = fn(theta, x, y)
+                return value, np.array(grads, dtype=float)
+        else:
+            step, order = dense.step, dense.order
+        where = {name: i for i, name in enumerate(order)}
+        back = [where[name] for name in names]
+
+        def pack(params: Params) -> np.ndarray:
+            return np.array([params[n] for n in order], dtype=float)
+
+        def unpack(theta: np.ndarray) -> dict[str, Any]:
+            return dict(zip(names, theta[back].tolist()))
+        return TrainStep(pack, step, unpack)
 
     # ---- formulas ----
     @cached_property
