@@ -31,6 +31,13 @@ from derivgen.codegen.scalar import hoist_calls, prune
 from derivgen.engine.reverse import Derivation
 
 DECORATOR = "@numba.njit(cache=True, nogil=True, error_model='numpy')"
+#: batch_pass is compiled for this one signature: every caller's constants (start 0,
+#: want_grad True or False) would otherwise compile it again as literals, and it is
+#: most of the module's compile time
+PASS_SIGNATURE = ("float64(float64[::1], float64[:, :], float64[:, :], int64[::1], int64, "
+                  "int64, boolean, boolean, float64[::1])")
+PASS_DECORATOR = (f'@numba.njit("{PASS_SIGNATURE}", cache=True, nogil=True, '
+                  "error_model='numpy')")
 
 _ENTRIES = '''
 
@@ -92,7 +99,7 @@ def fused_source(derivation: Derivation, order: list[sp.Symbol], entries: bool =
     for target, _ in forward + backward:
         names.setdefault(target, target.name)
     ind = " " * 8
-    lines = [DECORATOR,
+    lines = [PASS_DECORATOR,
              "def batch_pass(theta, x, y, rows, start, stop, full, want_grad, grad):"]
     lines += [f"    p_{i} = theta[{i}]" for i in range(len(order))]
     lines += [f"    a_{i} = 0.0" for i in range(len(order))]
