@@ -3,8 +3,8 @@
 Correctness only; speed is measured in bench/.  The per-unit NumPy code is the
 reference the other paths are compared with, and it is itself checked against
 autograd in test_autograd_oracle.py; here it is also checked against central
-differences of the loss.  Kernels compile into the user's cache folder, so a
-second run of the suite compiles nothing.
+differences of the loss.  Kernels compile into a folder of the test session
+(conftest.py), on tiny networks, so that compiling stays a few seconds a model.
 """
 from __future__ import annotations
 

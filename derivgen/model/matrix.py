@@ -144,15 +144,25 @@ class MatrixModel(BaseModel):
     def _trainer(self) -> TrainStep:
         fn = compile_matrix_function(self.derivation, "loss_gradient", FlatNames())[0]
         columns = self.graph.layout == "columns"
+        shapes = self.parameter_shapes  # in graph.params order, as the flat layout
 
         def step(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, Any]:
             value, grads = fn(theta, x.T, y.T) if columns else fn(theta, x, y)
             return float(value), grads
 
+        def pack(params: Params) -> np.ndarray:
+            checked = self._params(params)
+            return np.concatenate([np.ravel(checked[name]) for name in shapes]).astype(float)
+
         def unpack(theta: np.ndarray) -> dict[str, Any]:
-            return self._unflatten(theta.copy())
-        return TrainStep(lambda params: np.array(self._flat_params(params), dtype=float),
-                         step, unpack)
+            out, start = {}, 0
+            for name, shape in shapes.items():
+                size = int(np.prod(shape))
+                part = theta[start:start + size]
+                out[name] = part.reshape(shape) if shape else float(part[0])
+                start += size
+            return out
+        return TrainStep(pack, step, lambda theta: unpack(theta.copy()))
 
     # ---- one flat vector, for the compiled backend (in the scalar twin's terms) ----
     @cached_property
