@@ -64,6 +64,8 @@ def gradients(args: argparse.Namespace) -> list[tuple[str, int, dict]]:
                   for impl, form in GRAD_IMPLS.items()}
         makers["torch"] = lambda: (lambda f: (f, f))(anchors.torch_grad_fn(net, p, x, y))
         makers["jax.jit(grad)"] = lambda: (lambda f: (f, f))(anchors.jax_grad_fn(net, p, x, y))
+        makers["numba kernel (hand)"] = lambda: (lambda f: (f, f))(
+            anchors.numba_grad_fn(net, p, x, y))
         for impl, make in makers.items():
             try:
                 call, rows_call = make()
@@ -76,6 +78,9 @@ def gradients(args: argparse.Namespace) -> list[tuple[str, int, dict]]:
                 continue
             except derivgen_errors() as exc:
                 notes[impl] = f"refused: {str(exc)[:40]}"
+                continue
+            except ValueError:  # the hand numba kernel is written for one hidden layer
+                notes[impl] = "n/a"
                 continue
             if problem:
                 notes[impl] = f"WRONG: {problem}"
@@ -113,6 +118,12 @@ def training(args: argparse.Namespace) -> tuple[dict, dict[str, float]]:
         makers["jax.jit fori_loop"] = lambda: fori
     except ImportError:
         notes["jax.jit fori_loop"] = "not installed"
+    try:
+        hand_loop, hand_whole = anchors.numba_train_fns(net, p, x, y, steps, lr)
+        makers["numba kernel (hand), Python loop"] = lambda: hand_loop
+        makers["numba kernel (hand), whole loop"] = lambda: hand_whole
+    except ImportError:
+        notes["numba kernel (hand), whole loop"] = "not installed"
     for impl, make in makers.items():
         try:
             call = make()
