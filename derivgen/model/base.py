@@ -8,15 +8,13 @@ batches are laid out for the generated code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from derivgen.ops.lazy import lazy
 
 from derivgen.engine.reverse import Derivation, Rules, reverse_pass
 from derivgen.errors import SpecError, UnsupportedError
-from derivgen.render import jupyter
 from derivgen.spec.records import Spec
 
 np = lazy("numpy")  # imported when first used: derive never needs it
@@ -41,8 +39,7 @@ def batch_arrays(x: Any, y: Any, inputs: int, outputs: int,
     return x, y
 
 
-@dataclass(frozen=True)
-class TrainStep:
+class TrainStep(NamedTuple):
     """A training loop's view of a model: parameters as one vector, one call per step.
 
     ``pack(params)`` is the vector of checked parameters (a new array the loop may
@@ -102,18 +99,22 @@ class BaseModel:
     # ---- shared ----
     def _repr_markdown_(self) -> str:
         """Jupyter and Colab show a model as its derivation (a summary when it is large)."""
+        from derivgen.render import jupyter
         return jupyter.model_markdown(self)
 
     def _repr_latex_(self) -> str:
         """The forward equations, the loss and (small models) the gradients, as LaTeX."""
+        from derivgen.render import jupyter
         return jupyter.model_latex(self)
 
     def gradient_markdown(self, name: str) -> str:
         """One parameter's chain of partials and formulas, as Markdown."""
+        from derivgen.render import jupyter
         return jupyter.gradient_markdown(self, name)
 
     def show(self, name: str | None = None) -> None:
         """Display one gradient, or the whole derivation, in Jupyter (print it elsewhere)."""
+        from derivgen.render import jupyter
         jupyter.show(self, name)
 
     def _function(self, what: str) -> Callable:

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from functools import cached_property
 from operator import itemgetter
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from derivgen.ops.lazy import lazy
 import sympy as sp
 
-from derivgen.codegen.scalar import compile_function
 from derivgen.engine.graph import SAMPLE_COUNT, SAMPLE_INDEX, Graph
 from derivgen.engine.rules import ScalarRules
 from derivgen.engine.scalar import build_scalar_graph
 from derivgen.errors import SpecError
 from derivgen.model.base import BaseModel, Params, TrainStep
-from derivgen.model.dense import DenseTwin, dense_twin
+
+if TYPE_CHECKING:
+    from derivgen.model.dense import DenseTwin
 
 np = lazy("numpy")  # imported when first used: derive never needs it
 
@@ -37,6 +38,7 @@ class Model(BaseModel):
         return ScalarRules(self.graph)
 
     def _compile(self, what: str) -> tuple[Callable, str]:
+        from derivgen.codegen.scalar import compile_function  # derive prints no code
         return compile_function(self.derivation, what)
 
     def __repr__(self) -> str:
@@ -133,6 +135,7 @@ class Model(BaseModel):
     @cached_property
     def _dense(self) -> DenseTwin | None:
         """The matrix code this dense network runs its gradient and loss with (None: per unit)."""
+        from derivgen.model.dense import dense_twin
         return dense_twin(self.spec, self.graph)
 
     def _numpy_function(self, what: str) -> Callable[[Params, Any, Any], Any]:
