@@ -10,7 +10,6 @@ parameters laid out once as the matrix form's flat vector.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Callable
 
 from derivgen.ops.lazy import lazy
@@ -20,29 +19,34 @@ from derivgen.codegen.matrix import (FlatNames, bias_vectors, compile_matrix_fun
 from derivgen.engine.graph import Graph
 from derivgen.engine.matgraph import build_matrix_network
 from derivgen.engine.matrules import MatrixRules
-from derivgen.engine.reverse import reverse_pass
+from derivgen.engine.reverse import Derivation, reverse_pass
 from derivgen.errors import DerivgenError
 from derivgen.spec.records import Network, Spec
 
 np = lazy("numpy")  # imported when first used: derive never needs it
 
 
-@dataclass(frozen=True)
 class DenseTwin:
     """The matrix form's gradient and loss over one flat vector of the scalar parameters.
 
     ``theta`` holds the scalar parameters named by ``order`` (the matrix code's flat
-    layout, rows layout); the gradient comes back as a dict over the scalar names in
-    ``graph.params`` order.
+    layout, rows layout).  :meth:`function` compiles, on first use, "gradient" (a dict
+    over the scalar names in ``graph.params`` order), "loss", "loss_gradient" (both)
+    and "step" (the loss and the gradient as one vector in the order of ``theta``,
+    a training step's work).
     """
 
-    gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], dict]
-    loss: Callable[[np.ndarray, np.ndarray, np.ndarray], float]
-    loss_gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, dict]]
-    #: the scalar parameter names in the order of ``theta``
-    order: list[str]
-    #: (loss, gradient as one vector in the order of ``theta``): a training step's work
-    step: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray]]
+    def __init__(self, derivation: Derivation, order: list[str], params: list[str]) -> None:
+        self.derivation, self.order, self._params = derivation, order, params
+        self._made: dict[str, Callable] = {}
+
+    def function(self, what: str) -> Callable:
+        """The generated function for ``what`` (see the class docstring)."""
+        if what not in self._made:
+            flat = FlatNames() if what == "step" else FlatNames(self.order, self._params)
+            kind = "loss_gradient" if what == "step" else what
+            self._made[what] = compile_matrix_function(self.derivation, kind, flat)[0]
+        return self._made[what]
 
 
 def _names_in_flat_order(graph: Graph, mgraph, matrix_layout: str) -> list[str] | None:
@@ -84,11 +88,8 @@ def dense_twin(spec: Spec, graph: Graph) -> DenseTwin | None:
         if names is None or not all(isinstance(n, str) for n in names) or sorted(
                 names) != sorted(params):
             return None
-        derivation = reverse_pass(mgraph, MatrixRules(mgraph))
-        flat = FlatNames(names, params)
-        fns = [compile_matrix_function(derivation, what, flat)[0]
-               for what in ("gradient", "loss", "loss_gradient")]
-        step = compile_matrix_function(derivation, "loss_gradient", FlatNames())[0]
+        twin = DenseTwin(reverse_pass(mgraph, MatrixRules(mgraph)), names, params)
+        twin.function("gradient")  # printing fails here, if anywhere: then per unit
     except DerivgenError:
         return None
-    return DenseTwin(*fns, names, step)
+    return twin

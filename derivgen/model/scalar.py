@@ -146,7 +146,7 @@ class Model(BaseModel):
         if dense is None:
             fn, order, values_of = self._function(what), names, self._values_of
         else:
-            fn, order = getattr(dense, what), dense.order
+            fn, order = dense.function(what), dense.order
             values_of = itemgetter(*order) if len(order) > 1 else (
                 lambda params, name=order[0]: (params[name],))
         size, slow = len(names), self.flat_params
@@ -194,7 +194,7 @@ class Model(BaseModel):
                 value, grads = fn(theta, x, y)
                 return value, np.array(grads, dtype=float)
         else:
-            step, order = dense.step, dense.order
+            step, order = dense.function("step"), dense.order
         where = {name: i for i, name in enumerate(order)}
         back = [where[name] for name in names]
 
