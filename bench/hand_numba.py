@@ -92,10 +92,15 @@ def kernels(relu: bool, softmax: bool, mean: bool) -> tuple[Callable, Callable]:
         gw2, gb2 = np.empty_like(w2), np.empty_like(b2)
         for _ in range(steps):
             backprop(w1, b1, w2, b2, x, y, gw1, gb1, gw2, gb2)
-            w1 -= lr * gw1
-            b1 -= lr * gb1
-            w2 -= lr * gw2
-            b2 -= lr * gb2
+            for i in range(w1.shape[0]):  # in place, no temporaries
+                for j in range(w1.shape[1]):
+                    w1[i, j] -= lr * gw1[i, j]
+            for j in range(w2.shape[0]):
+                b1[j] -= lr * gb1[j]
+                for k in range(w2.shape[1]):
+                    w2[j, k] -= lr * gw2[j, k]
+            for k in range(b2.shape[0]):
+                b2[k] -= lr * gb2[k]
 
     return gradient, train
 
