@@ -207,3 +207,15 @@ def test_numba_sigmoid_saturates_without_overflow():
     got = model.gradient_fn("numba")(params, x, y)
     assert all(np.isfinite(v) for v in got.values())
     close(got, ref, rtol=1e-9)
+
+
+@pytest.mark.parametrize("kw", [DENSE["two hidden layers"], dict(sizes=[1, 1, 1])],
+                         ids=["dense", "per unit"])
+def test_loss_and_gradient_in_one_call_equal_the_two_calls(kw):
+    model = derivgen.mlp(**kw)
+    params = model.initial_params(seed=5)
+    x, y = data(model, 5)
+    value, grads = model._numpy_function("loss_gradient")(params, x, y)
+    assert type(value) is float
+    assert value == pytest.approx(model.loss_fn()(params, x, y), rel=1e-12)
+    close(grads, model.gradient_fn()(params, x, y))

@@ -172,7 +172,10 @@ class Model(BaseModel):
             def dense_gradient(params: Params, x: Any, y: Any) -> Any:
                 theta = theta_of(params)
                 xa, ya = check(x, y)
-                return fn(theta, xa, ya)
+                if what == "gradient":
+                    return fn(theta, xa, ya)
+                value, grads = fn(theta, xa, ya)
+                return float(value), grads
             return dense_gradient
 
         def gradient(params: Params, x: Any, y: Any) -> Any:
