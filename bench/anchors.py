@@ -7,6 +7,8 @@
   compared with (ratio 1.00).
 * :func:`torch_grad_fn`, :func:`jax_grad_fn` - autograd on CPU, float64 so that
   their gradients can be checked against NumPy's to 1e-8.
+* :func:`numba_grad_fn`, :func:`numba_train_fns` - a hand-written numba kernel (one
+  sample at a time, in :mod:`hand_numba`): what one writes by hand to go faster.
 
 All three numeric anchors use the "rows" layout of the matrix form: ``W_l`` has
 shape (fan_in, units), ``b_l`` shape (units,), the batch is ``x`` (N, D).
@@ -155,6 +157,20 @@ def jax_grad_fn(net: Net, p: Params, x: np.ndarray, y: np.ndarray) -> Callable[[
     def grad() -> dict:
         return jax.block_until_ready(compiled(jp, jx, jy))
     return grad
+
+
+def numba_grad_fn(net: Net, p: Params, x: np.ndarray, y: np.ndarray) -> Callable[[], dict]:
+    """A zero-argument closure calling the hand-written numba kernel (one hidden layer;
+    a ValueError for other networks, an ImportError without numba)."""
+    import hand_numba
+    return hand_numba.grad_fn(net, p, x, y)
+
+
+def numba_train_fns(net: Net, p: Params, x: np.ndarray, y: np.ndarray, steps: int,
+                    lr: float) -> tuple[Callable[[], dict], Callable[[], dict]]:
+    """(Python loop over the hand kernel, the whole loop in one compiled call)."""
+    import hand_numba
+    return hand_numba.train_fns(net, p, x, y, steps, lr)
 
 
 # ---------------------------------------------------------------- naive SymPy

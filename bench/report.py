@@ -56,9 +56,10 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 GRAD_COLS = ["hand NumPy", "derivgen scalar", "derivgen matrix", "derivgen numba",
-             "derivgen auto", "torch", "jax.jit(grad)"]
+             "derivgen auto", "torch", "jax.jit(grad)", "numba kernel (hand)"]
 TRAIN_COLS = ["hand NumPy loop", "derivgen.train numpy", "derivgen.train numba", "torch loop",
-              "jax.jit step loop", "jax.jit fori_loop"]
+              "jax.jit step loop", "jax.jit fori_loop", "numba kernel (hand), Python loop",
+              "numba kernel (hand), whole loop"]
 
 
 def _verdict(ok: bool | None) -> str:
@@ -130,7 +131,9 @@ def render(machine, command, grads, train, compiles, scale, cold) -> str:
         body.append([label, str(n)] + [_cell(cells.get(c, "-"), hand) for c in GRAD_COLS])
     lines += _table(["network", "N", *GRAD_COLS], body)
     lines += ["", "derivgen scalar/matrix: the NumPy backend of each form; numba: the scalar "
-              "derivation as one compiled loop over samples; auto: numba or NumPy per call. "
+              "derivation as one compiled loop over samples; auto: numba or NumPy per call; "
+              "numba kernel (hand): backprop one sample at a time written by hand in numba "
+              "(bench/hand_numba.py; one hidden layer), called with the arrays. "
               "Every gradient was checked against hand NumPy (≤ 1e-8 × the largest entry) "
               "before it was timed.", "",
               "### Training: 10,000 full-batch GD steps, 1-3-1 ReLU, 100 samples "

@@ -35,6 +35,7 @@ import cases  # noqa: E402
 import measure  # noqa: E402
 from report import Timed, render  # noqa: E402
 
+PARTS = ("gradients", "training", "scaling", "cold")
 GRAD_IMPLS = {"derivgen scalar": "scalar", "derivgen matrix": "matrix",
               "derivgen numba": "numba", "derivgen auto": "auto"}
 
@@ -63,6 +64,8 @@ def gradients(args: argparse.Namespace) -> list[tuple[str, int, dict]]:
                   for impl, form in GRAD_IMPLS.items()}
         makers["torch"] = lambda: (lambda f: (f, f))(anchors.torch_grad_fn(net, p, x, y))
         makers["jax.jit(grad)"] = lambda: (lambda f: (f, f))(anchors.jax_grad_fn(net, p, x, y))
+        makers["numba kernel (hand)"] = lambda: (lambda f: (f, f))(
+            anchors.numba_grad_fn(net, p, x, y))
         for impl, make in makers.items():
             try:
                 call, rows_call = make()
@@ -75,6 +78,9 @@ def gradients(args: argparse.Namespace) -> list[tuple[str, int, dict]]:
                 continue
             except derivgen_errors() as exc:
                 notes[impl] = f"refused: {str(exc)[:40]}"
+                continue
+            except ValueError:  # the hand numba kernel is written for one hidden layer
+                notes[impl] = "n/a"
                 continue
             if problem:
                 notes[impl] = f"WRONG: {problem}"
@@ -112,6 +118,12 @@ def training(args: argparse.Namespace) -> tuple[dict, dict[str, float]]:
         makers["jax.jit fori_loop"] = lambda: fori
     except ImportError:
         notes["jax.jit fori_loop"] = "not installed"
+    try:
+        hand_loop, hand_whole = anchors.numba_train_fns(net, p, x, y, steps, lr)
+        makers["numba kernel (hand), Python loop"] = lambda: hand_loop
+        makers["numba kernel (hand), whole loop"] = lambda: hand_whole
+    except ImportError:
+        notes["numba kernel (hand), whole loop"] = "not installed"
     for impl, make in makers.items():
         try:
             call = make()
@@ -180,7 +192,15 @@ def scaling(args: argparse.Namespace) -> list[tuple[str, object]]:
 
 
 def cold_start(args: argparse.Namespace) -> dict[str, list[float]]:
-    """`derivgen derive` in fresh processes, interleaved with interpreter anchors."""
+    """`derivgen derive` in fresh processes, interleaved with interpreter anchors.
+
+    derivgen's bytecode is compiled first, as ``pip install`` does (SymPy's and NumPy's
+    already is): a checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile
+    every derivgen module from source on every start.  The .pyc files go where Python
+    puts them, into derivgen's __pycache__ folders (ignored by git).
+    """
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(measure.ROOT / "derivgen")],
+                   check=True, stdout=subprocess.DEVNULL)
     env_root = str(measure.ROOT)
     derive = [sys.executable, "-c", f"import sys; sys.path.insert(0, {env_root!r}); "
               "from derivgen.cli import main; sys.exit(main())",
@@ -200,15 +220,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="fewer rounds, 1,000 training steps, scaling to 32-128-16 only")
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="also write the Markdown report to FILE")
+    parser.add_argument("--only", choices=PARTS, action="append", metavar="PART",
+                        help=f"run only this part ({', '.join(PARTS)}); may be repeated")
     args = parser.parse_args(argv)
+    parts = set(args.only or PARTS)
     command = "python bench/run.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     machine = measure.machine()
     machine["load average at start"] = measure.load_average()
     print("machine:", *(f"  {k}: {v}" for k, v in machine.items()), sep="\n", file=sys.stderr)
-    grads = gradients(args)
-    train, compiles = training(args)
-    scale = scaling(args)
-    cold = cold_start(args)
+    grads = gradients(args) if "gradients" in parts else []
+    train, compiles = training(args) if "training" in parts else ({}, {})
+    scale = scaling(args) if "scaling" in parts else []
+    cold = cold_start(args) if "cold" in parts else {}
     machine["load average at end"] = measure.load_average()
     text = render(machine, command.strip(), grads, train, compiles, scale, cold)
     print(text)

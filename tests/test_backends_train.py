@@ -74,7 +74,7 @@ from derivgen.model.backends import kernel
 model = derivgen.mlp([1, 2, 1], hidden="relu", name="cache_probe")
 params = model.initial_params(seed=0)
 grads = model.gradient_fn("numba")(params, np.ones((3, 1)), np.zeros((3, 1)))
-stats = kernel(model).module.gradient.stats
+stats = kernel(model).module.value_and_grad.stats
 print(json.dumps({"hits": sum(stats.cache_hits.values()),
                   "misses": sum(stats.cache_misses.values()),
                   "grad": [float(v) for v in grads.values()]}))

@@ -50,3 +50,19 @@ def test_autograd_anchors_equal_hand_numpy(name: str) -> None:
     got = {k: np.asarray(v.detach().numpy() if hasattr(v, "detach") else v)
            for k, v in make(net, p, x, y)().items()}
     assert cases.mismatch(anchors.numpy_grad(net, p, x, y), got) is None
+
+
+def test_hand_numba_kernel_equals_hand_numpy() -> None:
+    # one network (each compiles for seconds); run.py checks every other before timing it
+    pytest.importorskip("numba")
+    net = NETS[2]
+    p = anchors.random_params(net, seed=1)
+    x, y = anchors.batch(net, 6, seed=2)
+    ref = anchors.numpy_grad(net, p, x, y)
+    assert cases.mismatch(ref, anchors.numba_grad_fn(net, p, x, y)()) is None
+    loop, whole = anchors.numba_train_fns(net, p, x, y, 7, 0.05)
+    trained = anchors.numpy_train(net, p, x, y, 7, 0.05)
+    assert cases.mismatch(trained, loop()) is None
+    assert cases.mismatch(trained, whole()) is None
+    with pytest.raises(ValueError, match="one hidden layer"):
+        anchors.numba_grad_fn(NETS[3], p, x, y)

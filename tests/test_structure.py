@@ -117,8 +117,9 @@ def test_no_import_cycles():
             visit(m)
 
 
-@pytest.mark.parametrize("module", sorted(MODULES))
-def test_modules_stay_small(module):
+@pytest.mark.parametrize("module", sorted(m for m in MODULES
+                                    if not m.startswith("derivgen.render.compiled.")))
+def test_modules_stay_small(module):  # Jinja's compiled templates are generated, not written
     lines = MODULES[module].read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_LINES, f"{module} has {lines} lines; split it"
 

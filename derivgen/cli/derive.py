@@ -8,9 +8,8 @@ from pathlib import Path
 from derivgen.errors import DerivgenError
 from derivgen.files import default_output, write_atomic
 from derivgen.model.load import from_spec
-from derivgen.render.compact import COMPACT_ABOVE
 from derivgen.spec import Network, Spec, read_spec
-from derivgen.spec.forms import parameter_count, with_form
+from derivgen.spec.forms import COMPACT_ABOVE, parameter_count, with_form
 from derivgen.render.document import FORMATS, LANGUAGES, render
 from derivgen.render.pdf import PdflatexFailed, compile_pdf
 

@@ -28,7 +28,7 @@ from derivgen.codegen.compile import load_module, run_module_source
 
 ENV = "DERIVGEN_CACHE_DIR"
 #: bump when the kernels' calling convention changes
-KERNEL_ABI = "1"
+KERNEL_ABI = "2"
 
 
 def cache_dir() -> Path:

@@ -20,7 +20,7 @@ from derivgen.ops import runtime
 np = lazy("numpy")  # imported when first used: derive never needs it
 
 #: what a generated function computes
-KINDS = ("gradient", "inputs", "loss", "values", "kinks")
+KINDS = ("gradient", "inputs", "loss", "values", "kinks", "loss_gradient")
 
 
 def check_kind(what: str) -> str:

@@ -79,7 +79,7 @@ def export_source(derivation: Derivation, backend: str, title: str) -> str:
 
 def _numba_module(derivation: Derivation) -> str:
     g = derivation.graph
-    kernel = fused_source(derivation, list(g.params)).split('"""', 2)[2]
+    kernel = fused_source(derivation, list(g.params), entries=False).split('"""', 2)[2]
     kernel = kernel.replace("import math\n\nimport numba\nimport numpy\n", "")
     wrappers = '''
 

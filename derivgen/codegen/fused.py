@@ -9,8 +9,11 @@ keeps it on disk.  The module defines
 - ``batch_pass(theta, x, y, rows, start, stop, full, want_grad, grad) -> loss``:
   the reduced loss over samples ``rows[start:stop]`` (all of x when ``full``),
   and with ``want_grad`` its gradient written into ``grad``;
-- ``gradient(theta, x, y, grad) -> loss`` and ``loss(theta, x, y)``: the same over
-  all of x, with fewer arguments to dispatch (a call costs a microsecond or two);
+- ``value_and_grad(params, x, y) -> (∂L/∂p_0, …, ∂L/∂p_{P-1}, L)`` and
+  ``loss_only(params, x, y) -> L``: the same over all of x, parameters as a tuple of
+  P floats.  A tuple in and a tuple out is the cheapest call numba has (no array to
+  build or to read back); the caller compiles them for one fixed signature and calls
+  the compiled entry point directly (:mod:`derivgen.model.backends`);
 - ``train(theta, x, y, order, bounds, full, steps, lr, opt, mu, velocity, losses)
   -> diverged step or -1``: ``steps`` descent steps in one call, step k on the
   rows ``order[bounds[k]:bounds[k + 1]]`` (all of x when ``full``); opt 0 is
@@ -28,19 +31,35 @@ from derivgen.codegen.scalar import hoist_calls, prune
 from derivgen.engine.reverse import Derivation
 
 DECORATOR = "@numba.njit(cache=True, nogil=True, error_model='numpy')"
+#: batch_pass is compiled for this one signature: every caller's constants (start 0,
+#: want_grad True or False) would otherwise compile it again as literals, and it is
+#: most of the module's compile time
+PASS_SIGNATURE = ("float64(float64[::1], float64[:, :], float64[:, :], int64[::1], int64, "
+                  "int64, boolean, boolean, float64[::1])")
+PASS_DECORATOR = (f'@numba.njit("{PASS_SIGNATURE}", cache=True, nogil=True, '
+                  "error_model='numpy')")
 
-_TRAIN = '''
+_ENTRIES = '''
 
 {decorator}
-def gradient(theta, x, y, grad):
-    rows = numpy.zeros(1, dtype=numpy.int64)
-    return batch_pass(theta, x, y, rows, 0, x.shape[0], True, True, grad)
+def value_and_grad(params, x, y):
+    theta = numpy.empty({size})
+    for i in range({size}):
+        theta[i] = params[i]
+    grad = numpy.empty({size})
+    loss = batch_pass(theta, x, y, numpy.empty(0, dtype=numpy.int64), 0, x.shape[0], True,
+                      True, grad)
+    return ({grads}loss)
 
 
 {decorator}
-def loss(theta, x, y):
-    rows = numpy.zeros(1, dtype=numpy.int64)
-    return batch_pass(theta, x, y, rows, 0, x.shape[0], True, False, numpy.zeros(0))
+def loss_only(params, x, y):
+    theta = numpy.empty({size})
+    for i in range({size}):
+        theta[i] = params[i]
+    return batch_pass(theta, x, y, numpy.empty(0, dtype=numpy.int64), 0, x.shape[0], True,
+                      False, theta[:0])
+
 
 {decorator}
 def train(theta, x, y, order, bounds, full, steps, lr, opt, mu, velocity, losses):
@@ -63,8 +82,9 @@ def train(theta, x, y, order, bounds, full, steps, lr, opt, mu, velocity, losses
 '''
 
 
-def fused_source(derivation: Derivation, order: list[sp.Symbol]) -> str:
-    """The numba module of ``derivation`` with parameters in ``order`` (see the docstring)."""
+def fused_source(derivation: Derivation, order: list[sp.Symbol], entries: bool = True) -> str:
+    """The numba module of ``derivation`` with parameters in ``order`` (see the docstring);
+    without ``entries`` only ``batch_pass`` and its helpers."""
     g = derivation.graph
     names: dict[sp.Basic, str] = {s: f"v_{s.name}" for s in (*g.inputs, *g.targets, *g.nodes)}
     names.update({p: f"p_{i}" for i, p in enumerate(order)})
@@ -79,7 +99,7 @@ def fused_source(derivation: Derivation, order: list[sp.Symbol]) -> str:
     for target, _ in forward + backward:
         names.setdefault(target, target.name)
     ind = " " * 8
-    lines = [DECORATOR,
+    lines = [PASS_DECORATOR,
              "def batch_pass(theta, x, y, rows, start, stop, full, want_grad, grad):"]
     lines += [f"    p_{i} = theta[{i}]" for i in range(len(order))]
     lines += [f"    a_{i} = 0.0" for i in range(len(order))]
@@ -99,4 +119,8 @@ def fused_source(derivation: Derivation, order: list[sp.Symbol]) -> str:
     helpers = [logsumexp_helper("math", k, DECORATOR) for k in sorted(printer.arities)]
     head = ['"""derivgen compiled kernel (generated; do not edit)."""',
             "import math", "", "import numba", "import numpy", ""]
-    return "\n".join(head + helpers + lines) + "\n" + _TRAIN.format(decorator=DECORATOR)
+    text = "\n".join(head + helpers + lines) + "\n"
+    if not entries:
+        return text
+    grads = "".join(f"grad[{i}], " for i in range(len(order)))
+    return text + _ENTRIES.format(decorator=DECORATOR, size=len(order), grads=grads)

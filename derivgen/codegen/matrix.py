@@ -8,7 +8,8 @@ columns inside the generated code; :mod:`derivgen.model.matrix` reshapes them.
 """
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
 import sympy as sp
 from sympy import HadamardPower, HadamardProduct, MatAdd, MatMul, MatrixSymbol, OneMatrix, Transpose
@@ -28,7 +29,13 @@ def _is_ones(m: sp.Basic, rows: bool) -> bool:
 
 
 class MatrixNumPyPrinter(ScalarNumPyPrinter):
-    """NumPy printing of matrix expressions over named arrays."""
+    """NumPy printing of matrix expressions over named arrays.
+
+    ``flat_vectors`` are the column vectors the code holds as 1-D arrays (the rows
+    layout's biases), whose transpose is themselves.
+    """
+
+    flat_vectors: frozenset = frozenset()
 
     def _paren(self, expr: sp.Basic) -> str:
         text = self._print(expr)
@@ -38,7 +45,18 @@ class MatrixNumPyPrinter(ScalarNumPyPrinter):
         return self._names[expr]
 
     def _print_MatAdd(self, expr: MatAdd) -> str:
-        return " + ".join(self._print(a) for a in expr.args)
+        # a - b, not a + -b: one ufunc instead of two
+        def negated(term: sp.Basic) -> bool:
+            return isinstance(term, MatMul) and sp.Mul(
+                *(a for a in term.args if not a.is_Matrix)) == -1
+        terms = sorted(expr.args, key=negated)  # stable: a positive term first if any
+        out = self._print(terms[0])
+        for term in terms[1:]:
+            if negated(term):
+                out += " - " + self._wrap(self._product([a for a in term.args if a.is_Matrix]))
+            else:
+                out += " + " + self._print(term)
+        return out
 
     def _print_MatMul(self, expr: MatMul) -> str:
         coeff = sp.Mul(*(a for a in expr.args if not a.is_Matrix))
@@ -68,7 +86,20 @@ class MatrixNumPyPrinter(ScalarNumPyPrinter):
         return " @ ".join(self._paren(m) for m in mats)
 
     def _print_Transpose(self, expr: Transpose) -> str:
+        if expr.arg in self.flat_vectors:
+            return self._print(expr.arg)  # a bias held as a 1-D array: .T is a no-op
         return f"{self._paren(expr.arg)}.T"
+
+    def vector_sum(self, expr: sp.Basic) -> str | None:
+        """``M 1`` (a row sum, as a bias gradient is) as a 1-D array, without the
+        keepdims-then-ravel round trip; None when ``expr`` is not of that form."""
+        if not isinstance(expr, MatMul) or len(expr.args) != 2 or not _is_ones(
+                expr.args[1], rows=True):
+            return None
+        inner = expr.args[0]
+        if isinstance(inner, Transpose):
+            return f"{self._wrap(self._print(inner.arg))}.sum(axis=0)"
+        return f"{self._wrap(self._print(inner))}.sum(axis=1)"
 
     def _print_HadamardProduct(self, expr: HadamardProduct) -> str:
         return " * ".join(self._paren(a) for a in expr.args)
@@ -103,16 +134,22 @@ class MatrixNumPyPrinter(ScalarNumPyPrinter):
         raise UnsupportedError("a matrix of ones outside a sum or broadcast")
 
 
+def bias_vectors(graph) -> set:
+    """The bias vectors of a matrix graph (a weight matrix with one column is a matrix)."""
+    return {layer.bias for layer in getattr(graph, "layers", ())
+            if getattr(layer.bias, "is_Matrix", False)}
+
+
 def flat_layout(graph) -> list[tuple[str, int, int, tuple[int, ...]]]:
     """(name, start, stop, shape) of each parameter in one flat vector, in order.
 
     Weight matrices are raveled in C order; a bias vector is (units,) in the rows
     layout and (units, 1) in the columns layout, as the generated code reads it.
     """
-    out, start = [], 0
+    out, start, vectors = [], 0, bias_vectors(graph)
     for p in graph.params:
         shape = graph.shape(p)
-        if shape and shape[1] == 1 and graph.layout == "rows":
+        if p in vectors and shape and graph.layout == "rows":
             shape = (shape[0],)
         size = 1
         for s in shape:
@@ -122,27 +159,70 @@ def flat_layout(graph) -> list[tuple[str, int, int, tuple[int, ...]]]:
     return out
 
 
-def _prologue(g, names: dict, flat: bool) -> list[str]:
-    if not flat:
+@dataclass(frozen=True)
+class FlatNames:
+    """Flat mode: ``theta`` is one vector laid out by :func:`flat_layout`.  With
+    ``outputs`` its entries are the scalar parameters ``inputs`` and the gradient comes
+    back as a dict over them in the order of ``outputs``; without, as one vector in
+    the layout of ``theta`` (what a training loop steps with)."""
+
+    inputs: Sequence[str] = ()
+    outputs: Sequence[str] | None = None
+
+
+def _prologue(g, names: dict, flat: FlatNames | None) -> list[str]:
+    if flat is None:
         return [f"    {names[p]} = params[{str(p)!r}]" for p in g.params]
     lines = []
     for p, (_, a, b, shape) in zip(g.params, flat_layout(g)):
         if not shape:
-            lines.append(f"    {names[p]} = theta[{a}]")
+            view = f"theta[{a}]"
         elif len(shape) == 1:
-            lines.append(f"    {names[p]} = theta[{a}:{b}]")
+            view = f"theta[{a}:{b}]"
+        elif shape[1] == 1:  # indexing with None is cheaper than a reshape
+            view = f"theta[{a}:{b}, None]"
+        elif shape[0] == 1:
+            view = f"theta[None, {a}:{b}]"
         else:
-            lines.append(f"    {names[p]} = theta[{a}:{b}].reshape({shape})")
+            view = f"theta[{a}:{b}].reshape({shape[0]}, {shape[1]})"
+        lines.append(f"    {names[p]} = {view}")
     return lines
 
 
-def matrix_source(derivation: Derivation, what: str, flat: bool = False) -> str:
-    """Python source of ``generated(params, x, y)`` for gradient/inputs/loss/values/kinks.
+def _gradient(g, derivation: Derivation, printer: MatrixNumPyPrinter,
+              flat: FlatNames | None) -> list[str]:
+    """Statements ending in the gradient as the caller takes it: a dict of arrays (bias
+    vectors as (units,)), or in flat mode a dict of floats over the scalar names."""
+    vectors = bias_vectors(g)
+    parts = []
+    for p, e in derivation.param_adjoints.items():
+        text = printer.doprint(e)
+        if p in vectors and g.shape(p):
+            text = printer.vector_sum(e) or f"{printer._wrap(text)}.ravel()"
+        elif flat is not None and g.shape(p):
+            text = f"{printer._wrap(text)}.ravel()"
+        parts.append(f"{text}.tolist()" if flat is not None and g.shape(p) else
+                     f"[float({text})]" if flat is not None else f"{str(p)!r}: {text}")
+    if flat is None:
+        return ["    gradient = {" + ", ".join(parts) + "}"]
+    if flat.outputs is None:
+        arrays = [part.removesuffix(".tolist()") for part in parts]
+        return ["    gradient = numpy.concatenate((" + ", ".join(arrays) + ",))"]
+    # list concatenation, unpacking and a dict display: the cheapest way to scalars by name
+    slot = {name: f"g_{i}" for i, name in enumerate(flat.inputs)}
+    unpack = [f"    {', '.join(slot.values())}, = " + " + ".join(parts)]
+    return unpack + ["    gradient = {" + ", ".join(
+        f"{name!r}: {slot[name]}" for name in flat.outputs) + "}"]
+
+
+def matrix_source(derivation: Derivation, what: str, flat: FlatNames | None = None) -> str:
+    """Python source of ``generated(params, x, y)`` for gradient/inputs/loss/values/kinks,
+    or ``loss_gradient`` (both, as a pair).
 
     ``params`` maps names to arrays (a bias vector is (units,) in the rows layout and
     a column in the columns layout).  With ``flat`` the function is
-    ``generated(theta, x, y)`` over one flat vector laid out by :func:`flat_layout`
-    and the gradient comes back as one flat vector in the same layout.
+    ``generated(theta, x, y)`` over one vector of scalar parameters laid out by
+    :func:`flat_layout` (see :class:`FlatNames`).
     """
     g = derivation.graph
     names: dict[sp.Basic, str] = {s: f"v_{s}" for s in (g.x, g.y, *g.params, *g.nodes)}
@@ -150,26 +230,24 @@ def matrix_source(derivation: Derivation, what: str, flat: bool = False) -> str:
     names.update({d: str(size) for d, size in g.sizes.items()})
     names[g.batch] = "n"
     printer = MatrixNumPyPrinter(names)
-    lines = [f"def generated({'theta' if flat else 'params'}, x, y):",
+    if g.layout == "rows":
+        printer.flat_vectors = frozenset(bias_vectors(g))
+    lines = [f"def generated({'params' if flat is None else 'theta'}, x, y):",
              f"    n = x.shape[{0 if g.layout == 'rows' else 1}]",
              f"    {names[g.x]} = x", f"    {names[g.y]} = y"]
     lines += _prologue(g, names, flat)
     forward = [(s, n.expr) for s, n in g.nodes.items() if s != g.loss]
-    if what in ("loss", "values"):
+    if what in ("loss", "values", "loss_gradient"):
         forward.append((g.loss, g.nodes[g.loss].expr))
     lines += [f"    {names[s]} = {printer.doprint(e)}" for s, e in forward]
-    if what in ("gradient", "inputs", "values"):
+    if what in ("gradient", "inputs", "values", "loss_gradient"):
         lines += [f"    {names[derivation.adjoint_symbols[s]]} = {printer.doprint(e)}"
                   for s, e in derivation.adjoints.items() if s != g.loss]
-    if what == "gradient" and flat:
-        parts = [f"numpy.ravel({printer.doprint(e)})" for e in derivation.param_adjoints.values()]
-        lines.append("    return numpy.concatenate((" + ", ".join(parts) + ",))")
-    elif what == "gradient":  # bias vectors come back as (units,), as callers pass them
-        vectors = {layer.bias for layer in getattr(g, "layers", ())}
-        pairs = [f"{str(p)!r}: " + (f"numpy.ravel({printer.doprint(e)})" if p in vectors
-                                    and g.shape(p) else printer.doprint(e))
-                 for p, e in derivation.param_adjoints.items()]
-        lines.append("    return {" + ", ".join(pairs) + "}")
+    if what == "gradient":
+        lines += _gradient(g, derivation, printer, flat) + ["    return gradient"]
+    elif what == "loss_gradient":
+        lines += _gradient(g, derivation, printer, flat)
+        lines.append(f"    return {names[g.loss]}, gradient")
     elif what == "inputs":
         lines.append(f"    return {printer.doprint(derivation.input_adjoints[g.x])}")
     elif what == "loss":
@@ -191,7 +269,7 @@ def matrix_source(derivation: Derivation, what: str, flat: bool = False) -> str:
 
 
 def compile_matrix_function(derivation: Derivation, what: str = "gradient",
-                            flat: bool = False) -> tuple[Callable, str]:
+                            flat: FlatNames | None = None) -> tuple[Callable, str]:
     """Return (function, its source) for ``what``: gradient, inputs, loss, values or kinks."""
     source = matrix_source(derivation, check_kind(what), flat)
     return compile_source(source, f"matrix {what}"), source

@@ -24,7 +24,7 @@ from derivgen.codegen.compile import check_kind, compile_source
 from derivgen.engine.reverse import Derivation
 from derivgen.errors import UnsupportedError
 from derivgen.ops.activations import ACTIVATIONS
-from derivgen.ops.functions import LogSumExp, Sigmoid, Sign, Step
+from derivgen.ops.functions import LogSumExp, Relu, Sigmoid, Sign, Step
 
 #: how each derivgen function prints in NumPy (see ops/runtime.py): the activations'
 #: templates from their registry records, then the kinks and reductions
@@ -56,6 +56,10 @@ class ScalarNumPyPrinter(NumPyPrinter):
     def _print_Sigmoid(self, expr: Sigmoid) -> str:
         # one ufunc instead of exp, abs, where and a division; exact at ±large z too
         return f"(0.5 + 0.5 * numpy.tanh(0.5 * {self._paren_arg(expr.args[0])}))"
+
+    def _print_Relu(self, expr: Relu) -> str:
+        # the ufunc itself: a helper's Python call costs as much as the maximum
+        return f"numpy.maximum({self._print(expr.args[0])}, 0.0)"
 
     def _paren_arg(self, arg: sp.Expr) -> str:
         text = self._print(arg)
@@ -170,7 +174,7 @@ def _source(derivation: Derivation, what: str) -> str:
     head.append(f"    scale = {'1.0 / n' if g.reduction == 'mean' else '1.0'}")
     body: list[tuple[sp.Symbol, sp.Expr]] = [(s, node.expr) for s, node in g.nodes.items()]
     adjoints = [(derivation.adjoint_symbols[s], e) for s, e in derivation.adjoints.items()]
-    if what in ("gradient", "values", "inputs"):
+    if what in ("gradient", "values", "inputs", "loss_gradient"):
         body += adjoints
     returned: list[sp.Expr]
     if what == "loss":
@@ -184,6 +188,8 @@ def _source(derivation: Derivation, what: str) -> str:
         returned = [derivation.input_adjoints[x] for x in g.inputs]
     elif what == "kinks":
         returned = g.kink_arguments()
+    elif what == "loss_gradient":
+        returned = [g.loss, *(derivation.param_adjoints[p] for p in g.params)]
     else:
         check_kind(what)
         returned = [derivation.param_adjoints[p] for p in g.params]
@@ -207,6 +213,11 @@ def _source(derivation: Derivation, what: str) -> str:
             + "], axis=1)"]
     elif what == "kinks":
         tail = ["    return [" + ", ".join(printer.doprint(a) for a in returned) + "]"]
+    elif what == "loss_gradient":
+        varying = per_sample(body, set(g.inputs) | set(g.targets))
+        tail = [f"    return ({reduction(g.loss, varying, printer)}) * scale, ["]
+        tail += [f"        ({reduction(e, varying, printer)}) * scale," for e in returned[1:]]
+        tail += ["    ]"]
     else:
         varying = per_sample(body, set(g.inputs) | set(g.targets))
         tail = ["    return ["] + [f"        ({reduction(e, varying, printer)}) * scale,"
@@ -215,7 +226,8 @@ def _source(derivation: Derivation, what: str) -> str:
 
 
 def compile_function(derivation: Derivation, what: str = "gradient") -> tuple[Callable, str]:
-    """Return (function, its source) for ``what`` in gradient / inputs / loss / kinks / values.
+    """Return (function, its source) for ``what`` in gradient / inputs / loss / kinks / values
+    / loss_gradient (the pair).
 
     The function is ``generated(theta, x, y)``: ``theta`` the parameter values in
     ``graph.params`` order, ``x`` (N, D) and ``y`` (N, C) float arrays.  The gradient

@@ -1,8 +1,10 @@
 """Gradient descent with the derived gradients: :func:`train` and :class:`TrainResult`.
 
 The loop is what a person writes by hand after deriving (seed 004): evaluate the
-loss, evaluate every ∂L/∂θ with ``model.gradient_fn()``, step every parameter at
-once.  The exact semantics, which a faster backend must reproduce:
+loss and every ∂L/∂θ, step every parameter at once.  The NumPy loop gets the loss
+and the gradient from one generated function per step (one forward pass, not two)
+and keeps the parameters as one vector.  The exact semantics, which a faster
+backend must reproduce:
 
 - ``params`` start at ``model.initial_params(seed)`` unless given;
 - ``batch_size=None`` uses the whole data set at every step; otherwise each epoch
@@ -96,7 +98,7 @@ def train(model: Any, x: Any, y: Any, steps: int, learning_rate: float,
 
     ``optimizer`` is "gd" (the whole batch unless ``batch_size`` says otherwise),
     "sgd" (batches of ``batch_size``, 1 when not given) or "momentum".  ``backend``
-    "numpy" runs the plain loop over ``model.gradient_fn()``; "numba" runs the whole
+    "numpy" runs the plain loop over the generated NumPy code; "numba" runs the whole
     loop compiled (:mod:`derivgen.learn.fused`), in chunks; "auto" is numba when it is
     installed and the network small enough, NumPy otherwise.
     ``callback(step, loss, params)`` is called after every step (numba: after every
@@ -135,8 +137,9 @@ def train(model: Any, x: Any, y: Any, steps: int, learning_rate: float,
             final = _full_loss(model.loss_fn("numba"), current, xa, ya, single)
         return TrainResult(current, losses, final, float(learning_rate), optimizer,
                            batch_size, seed, model.spec.name, diverged)
-    gradient, loss = model.gradient_fn(), model.loss_fn()
-    velocity = {k: np.zeros_like(v) for k, v in current.items()}
+    trainer = model._trainer  # loss and gradient in one generated call per step
+    theta = trainer.pack(current)
+    velocity = np.zeros_like(theta)
     losses = np.empty(steps)
     diverged = None
     with np.errstate(all="ignore"):  # divergence is reported, not warned about per step
@@ -146,21 +149,20 @@ def train(model: Any, x: Any, y: Any, steps: int, learning_rate: float,
             else:
                 rows = next(batches)
                 xb, yb = xa[rows], ya[rows]
-            losses[step] = loss(current, xb, yb)
+            value, grad = trainer.step(theta, xb, yb)
+            losses[step] = value
             if not math.isfinite(losses[step]):
                 diverged, losses = step, losses[:step + 1]
                 break
-            grads = gradient(current, xb, yb)
-            for name, value in current.items():
-                g = grads[name]
-                if optimizer == "momentum":
-                    velocity[name] = MOMENTUM * velocity[name] + g
-                    g = velocity[name]
-                new = value - learning_rate * g
-                current[name] = float(new) if np.ndim(new) == 0 else new
+            if optimizer == "momentum":
+                velocity *= MOMENTUM  # v ← μ v + g, as the plain formulas say, in place
+                velocity += grad
+                grad = velocity
+            theta -= learning_rate * grad
             if callback is not None:
-                callback(step + 1, float(losses[step]), current)
-        final = _full_loss(loss, current, xa, ya, single)
+                callback(step + 1, float(losses[step]), trainer.unpack(theta))
+        current = trainer.unpack(theta)
+        final = _full_loss(model.loss_fn(), current, xa, ya, single)
     return TrainResult(current, losses, final, float(learning_rate), optimizer, batch_size,
                        seed, model.spec.name, diverged)
 

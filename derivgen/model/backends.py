@@ -69,7 +69,7 @@ def select(model: Any, backend: str) -> Backend:
 
 def _make(model: Any, backend: str) -> Backend:
     if backend == "numpy":
-        return Backend("numpy", model._numpy_gradient(), model._numpy_loss())
+        return Backend("numpy", model._numpy_function("gradient"), model._numpy_function("loss"))
     if backend == "numba":
         if not numba_installed():
             raise UnsupportedError("the numba backend needs numba: "
@@ -86,14 +86,17 @@ def _make(model: Any, backend: str) -> Backend:
     except DerivgenError:
         return numpy
     limit = AUTO_MAX_WORK // max(1, flat_size(model))
+    check, ndarray = model._batch_check, np.ndarray
+    fast_grad, fast_loss, np_grad, np_loss = fast.gradient, fast.loss, numpy.gradient, numpy.loss
+
+    def samples(x: Any, y: Any) -> int:
+        return x.shape[0] if type(x) is ndarray and x.ndim == 2 else check(x, y)[0].shape[0]
 
     def gradient(params, x, y):
-        xa, _ = model._batch(x, y)
-        return (fast if xa.shape[0] <= limit else numpy).gradient(params, x, y)
+        return (fast_grad if samples(x, y) <= limit else np_grad)(params, x, y)
 
     def loss(params, x, y):
-        xa, _ = model._batch(x, y)
-        return (fast if xa.shape[0] <= limit else numpy).loss(params, x, y)
+        return (fast_loss if samples(x, y) <= limit else np_loss)(params, x, y)
     return Backend("auto", gradient, loss)
 
 
@@ -137,22 +140,55 @@ def kernel(model: Any) -> Kernel:
     return found
 
 
-def compiled(model: Any) -> Backend:
-    """Gradient and loss through the fused loop of :func:`kernel`."""
-    k = kernel(model)
-    grad_kernel, loss_kernel, size = k.module.gradient, k.module.loss, len(k.order)
-    flat, unflatten, batch = model._flat_params, model._unflatten, model._batch
+def entry_point(dispatcher: Any, size: int) -> Callable[..., Any]:
+    """The compiled function of ``dispatcher`` for (P floats, x, y): P = ``size``, x and y
+    two-dimensional float64 arrays of any strides.
 
-    def contiguous(a: np.ndarray) -> np.ndarray:
-        return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+    Calling it skips numba's dispatch (typing every argument, looking the signature
+    up), which is most of a call at these sizes; the caller checks the arrays'
+    dtype and shape first, the entry point itself checks the tuple.
+    """
+    from numba import types
+    batch = types.Array(types.float64, 2, "A")
+    return dispatcher.compile((types.UniTuple(types.float64, size), batch, batch))
+
+
+def compiled(model: Any) -> Backend:
+    """Gradient and loss through the fused loop of :func:`kernel`, called at its entry
+    points (compiled, or loaded from the cache, on first use)."""
+    k = kernel(model)
+    size, check = len(k.order), model._batch_check
+    if model.form == "scalar":
+        names = model.parameters
+        fast = model._values_of if len(model.parameters) == size else None
+
+        def finish(out: tuple) -> dict[str, Any]:
+            return dict(zip(names, out))  # the loss, last, is left over
+    else:
+        fast = None
+
+        def finish(out: tuple) -> dict[str, Any]:
+            return model._unflatten(np.array(out[:-1]))
+    entries: dict[str, Callable] = {}
+
+    def entry(name: str) -> Callable:
+        if name not in entries:
+            entries[name] = entry_point(getattr(k.module, name), size)
+        return entries[name]
+
+    def call(name: str, params: Any, x: Any, y: Any) -> Any:
+        xa, ya = check(x, y)
+        fn = entries.get(name) or entry(name)
+        if fast is not None and len(params) == size:
+            try:
+                return fn(fast(params), xa, ya)
+            except (KeyError, TypeError, ValueError):
+                pass  # a missing name or a value that is no number: the checked path says
+        return fn(tuple(model._flat_params(params).tolist()), xa, ya)
 
     def gradient(params, x, y):
-        xa, ya = batch(x, y)
-        grad = np.empty(size)
-        grad_kernel(flat(params), contiguous(xa), contiguous(ya), grad)
-        return unflatten(grad)
+        return finish(call("value_and_grad", params, x, y))
 
     def loss(params, x, y):
-        xa, ya = batch(x, y)
-        return float(loss_kernel(flat(params), contiguous(xa), contiguous(ya)))
+        return call("loss_only", params, x, y)
     return Backend("numba", gradient, loss)

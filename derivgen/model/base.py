@@ -8,13 +8,13 @@ batches are laid out for the generated code.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from functools import cached_property
+from typing import Any, Callable, Mapping, NamedTuple
 
 from derivgen.ops.lazy import lazy
 
 from derivgen.engine.reverse import Derivation, Rules, reverse_pass
 from derivgen.errors import SpecError, UnsupportedError
-from derivgen.render import jupyter
 from derivgen.spec.records import Spec
 
 np = lazy("numpy")  # imported when first used: derive never needs it
@@ -37,6 +37,20 @@ def batch_arrays(x: Any, y: Any, inputs: int, outputs: int,
     if single and x.shape[0] != 1:
         raise ValueError("this spec's reduction is 'single': pass exactly one sample")
     return x, y
+
+
+class TrainStep(NamedTuple):
+    """A training loop's view of a model: parameters as one vector, one call per step.
+
+    ``pack(params)`` is the vector of checked parameters (a new array the loop may
+    update in place); ``step(theta, x, y)`` the loss of the batch and its gradient as a
+    vector in the same layout (x (N, D) and y (N, C) checked arrays), in one pass;
+    ``unpack(theta)`` the parameters as the model takes them (new objects).
+    """
+
+    pack: Callable[[Params], np.ndarray]
+    step: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[float, np.ndarray]]
+    unpack: Callable[[np.ndarray], dict[str, Any]]
 
 
 class BaseModel:
@@ -85,18 +99,22 @@ class BaseModel:
     # ---- shared ----
     def _repr_markdown_(self) -> str:
         """Jupyter and Colab show a model as its derivation (a summary when it is large)."""
+        from derivgen.render import jupyter
         return jupyter.model_markdown(self)
 
     def _repr_latex_(self) -> str:
         """The forward equations, the loss and (small models) the gradients, as LaTeX."""
+        from derivgen.render import jupyter
         return jupyter.model_latex(self)
 
     def gradient_markdown(self, name: str) -> str:
         """One parameter's chain of partials and formulas, as Markdown."""
+        from derivgen.render import jupyter
         return jupyter.gradient_markdown(self, name)
 
     def show(self, name: str | None = None) -> None:
         """Display one gradient, or the whole derivation, in Jupyter (print it elsewhere)."""
+        from derivgen.render import jupyter
         jupyter.show(self, name)
 
     def _function(self, what: str) -> Callable:
@@ -140,10 +158,14 @@ class BaseModel:
         return select(self, backend).loss
 
     # ---- the NumPy backend (the form-specific halves are in the subclasses) ----
-    def _numpy_gradient(self) -> Callable[[Params, Any, Any], dict[str, Any]]:
+    def _numpy_function(self, what: str) -> Callable[[Params, Any, Any], Any]:
+        """``f(params, x, y)`` of the generated NumPy code: ``what`` "gradient" returns
+        the gradient dict, "loss" a float, "loss_gradient" the pair (in one pass)."""
         raise NotImplementedError
 
-    def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
+    @property
+    def _trainer(self) -> "TrainStep":
+        """How the NumPy training loop steps this model (see :class:`TrainStep`)."""
         raise NotImplementedError
 
     def _flat_params(self, params: Params) -> np.ndarray:
@@ -161,14 +183,24 @@ class BaseModel:
     def _batch(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """x (N, D) and y (N, C) as float arrays, samples as rows, checked; no copy when the
         caller already passes them so."""
-        if (type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 and y.ndim == 2
-                and x.dtype == np.float64 and y.dtype == np.float64
-                and x.shape[1] == self.input_size and y.shape[1] == self.output_size
-                and x.shape[0] == y.shape[0]
-                and (x.shape[0] == 1 or self.graph.reduction != "single")):
-            return x, y
-        return batch_arrays(x, y, self.input_size, self.output_size,
-                            self.graph.reduction == "single")
+        return self._batch_check(x, y)
+
+    @cached_property
+    def _batch_check(self) -> Callable[[Any, Any], tuple[np.ndarray, np.ndarray]]:
+        """:meth:`_batch` with its constants bound: a caller's float64 (N, D) and (N, C)
+        arrays cost a few comparisons (this runs on every call of a gradient)."""
+        ndarray, f64 = np.ndarray, np.dtype(np.float64)
+        tail_x, tail_y = (self.input_size,), (self.output_size,)
+        single = self.graph.reduction == "single"
+
+        def check(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+            if type(x) is ndarray and type(y) is ndarray and x.dtype is f64 and y.dtype is f64:
+                sx, sy = x.shape, y.shape
+                if sx[1:] == tail_x and sy[1:] == tail_y and sx[0] == sy[0] and (
+                        not single or sx[0] == 1):
+                    return x, y
+            return batch_arrays(x, y, tail_x[0], tail_y[0], single)
+        return check
 
     def input_gradient_fn(self) -> Callable[[Params, Any, Any], np.ndarray]:
         """``f(params, x, y) -> ∂L/∂x`` of the reduced loss, shape (N, D)."""

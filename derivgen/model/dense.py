@@ -10,51 +10,64 @@ parameters laid out once as the matrix form's flat vector.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Callable
 
 from derivgen.ops.lazy import lazy
 
-from derivgen.codegen.matrix import compile_matrix_function, flat_layout
+from derivgen.codegen.matrix import (FlatNames, bias_vectors, compile_matrix_function,
+                                     flat_layout)
 from derivgen.engine.graph import Graph
 from derivgen.engine.matgraph import build_matrix_network
 from derivgen.engine.matrules import MatrixRules
-from derivgen.engine.reverse import reverse_pass
+from derivgen.engine.reverse import Derivation, reverse_pass
 from derivgen.errors import DerivgenError
 from derivgen.spec.records import Network, Spec
 
 np = lazy("numpy")  # imported when first used: derive never needs it
 
 
-@dataclass(frozen=True)
 class DenseTwin:
-    """The matrix form's flat gradient and loss, and how the scalar parameters map onto them."""
+    """The matrix form's gradient and loss over one flat vector of the scalar parameters.
 
-    gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-    loss: Callable[[np.ndarray, np.ndarray, np.ndarray], float]
-    #: scalar parameter positions (graph.params order) in the matrix form's flat order
-    perm: np.ndarray
-    #: the inverse permutation: flat matrix order back to graph.params order
-    inv: np.ndarray
+    ``theta`` holds the scalar parameters named by ``order`` (the matrix code's flat
+    layout, rows layout).  :meth:`function` compiles, on first use, "gradient" (a dict
+    over the scalar names in ``graph.params`` order), "loss", "loss_gradient" (both)
+    and "step" (the loss and the gradient as one vector in the order of ``theta``,
+    a training step's work).
+    """
+
+    def __init__(self, derivation: Derivation, order: list[str], params: list[str]) -> None:
+        self.derivation, self.order, self._params = derivation, order, params
+        self._made: dict[str, Callable] = {}
+
+    def function(self, what: str) -> Callable:
+        """The generated function for ``what`` (see the class docstring)."""
+        if what not in self._made:
+            flat = FlatNames() if what == "step" else FlatNames(self.order, self._params)
+            kind = "loss_gradient" if what == "step" else what
+            self._made[what] = compile_matrix_function(self.derivation, kind, flat)[0]
+        return self._made[what]
 
 
 def _names_in_flat_order(graph: Graph, mgraph, matrix_layout: str) -> list[str] | None:
+    """The scalar parameter names in the order of the matrix code's flat vector."""
     names: list[str] = []
-    for name, _, _, shape in flat_layout(mgraph):
-        if len(shape) == 2:
-            group = graph.groups.get(name)
+    vectors = bias_vectors(mgraph)
+    for p, (name, _, _, shape) in zip(mgraph.params, flat_layout(mgraph)):
+        group = graph.groups.get(name)
+        if p in vectors:  # (units,) in rows, (units, 1) in columns
+            if group is None or np.ndim(group) != 1 or np.size(group) != shape[0]:
+                return None
+            names += list(group)
+        elif shape:
             if group is None:
                 return None
-            arr = np.array(group, dtype=object)
-            arr = arr.T if matrix_layout == "out_in" else arr  # to (fan_in, units)
+            arr = np.array(group, dtype=object)  # written in the spec's matrix_layout
+            if (mgraph.layout == "rows") == (matrix_layout == "out_in"):
+                arr = arr.T  # rows: (fan_in, units); columns: (units, fan_in)
             if arr.shape != shape:
                 return None
             names += arr.ravel().tolist()
-        elif len(shape) == 1:
-            group = graph.groups.get(name)
-            if group is None or np.shape(group) != shape:
-                return None
-            names += list(group)
         else:
             names.append(name)
     return names
@@ -70,15 +83,13 @@ def dense_twin(spec: Spec, graph: Graph) -> DenseTwin | None:
         net, form="matrix", layout="rows", l2=()))
     try:
         mgraph = build_matrix_network(twin)
-        derivation = reverse_pass(mgraph, MatrixRules(mgraph))
         names = _names_in_flat_order(graph, mgraph, net.names.matrix_layout)
-        order = {p.name: i for i, p in enumerate(graph.params)}
+        params = [p.name for p in graph.params]
         if names is None or not all(isinstance(n, str) for n in names) or sorted(
-                names) != sorted(order):
+                names) != sorted(params):
             return None
-        gradient = compile_matrix_function(derivation, "gradient", flat=True)[0]
-        loss = compile_matrix_function(derivation, "loss", flat=True)[0]
+        twin = DenseTwin(reverse_pass(mgraph, MatrixRules(mgraph)), names, params)
+        twin.function("gradient")  # printing fails here, if anywhere: then per unit
     except DerivgenError:
         return None
-    perm = np.array([order[n] for n in names], dtype=np.intp)
-    return DenseTwin(gradient, loss, perm, np.argsort(perm))
+    return twin

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from derivgen.errors import SpecError
-from derivgen.model.matrix import MatrixModel
 from derivgen.model.scalar import Model
 from derivgen.spec.forms import with_form
 from derivgen.spec import Network, Spec, build_spec, read_spec
+
+if TYPE_CHECKING:
+    from derivgen.model.matrix import MatrixModel
 
 
 def from_spec(spec: Spec) -> Model | MatrixModel:
     """The model of a validated spec: :class:`MatrixModel` for ``form: matrix``."""
     if isinstance(spec.network, Network) and spec.network.form == "matrix":
+        from derivgen.model.matrix import MatrixModel  # its modules load only when needed
         return MatrixModel(spec)
     return Model(spec)
 

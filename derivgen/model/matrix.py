@@ -12,11 +12,11 @@ from typing import Any, Callable
 
 from derivgen.ops.lazy import lazy
 
-from derivgen.codegen.matrix import compile_matrix_function
+from derivgen.codegen.matrix import FlatNames, compile_matrix_function
 from derivgen.engine.matgraph import MatGraph, build_matrix_network
 from derivgen.engine.matrules import MatrixRules
 from derivgen.errors import UnsupportedError
-from derivgen.model.base import BaseModel, Params
+from derivgen.model.base import BaseModel, Params, TrainStep
 from derivgen.model.scalar import Model
 from derivgen.spec.records import Network
 
@@ -80,14 +80,9 @@ class MatrixModel(BaseModel):
     def _params(self, params: Params) -> dict[str, Any]:
         """Arrays as the generated code reads them; a caller's float64 arrays of the right
         shapes are passed through untouched (the common case costs a few comparisons)."""
+        if self._params_as_given(params):
+            return params  # type: ignore[return-value]
         shapes = self.parameter_shapes
-        if len(params) == len(shapes) and self.graph.layout == "rows":
-            try:
-                if all(type(v) is np.ndarray and v.dtype == np.float64 and v.shape == shapes[k]
-                       or type(v) is float and shapes[k] == () for k, v in params.items()):
-                    return params  # type: ignore[return-value]
-            except KeyError:
-                pass
         missing = [p for p in self.parameters if p not in params]
         unknown = [k for k in params if k not in shapes]
         if missing or unknown:
@@ -103,26 +98,71 @@ class MatrixModel(BaseModel):
             out[name] = value.reshape(-1, 1) if len(shape) == 1 and columns else value
         return out
 
+    @cached_property
+    def _params_as_given(self) -> Callable[[Params], bool]:
+        """Whether the generated code can read ``params`` as they are: every name, float64
+        arrays of the right shapes (rows layout: columns keeps biases as columns)."""
+        expected = tuple(self.parameter_shapes.items())
+        ndarray, f64 = np.ndarray, np.dtype(np.float64)
+        if self.graph.layout != "rows":
+            return lambda params: False
+
+        def as_given(params: Params) -> bool:
+            if len(params) != len(expected):
+                return False
+            for name, shape in expected:
+                value = params.get(name)
+                if type(value) is ndarray:
+                    if value.dtype is not f64 or value.shape != shape:
+                        return False
+                elif type(value) is not float or shape:
+                    return False
+            return True
+        return as_given
+
     def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """x (N, D) and y (N, C) checked, then transposed for the columns layout."""
-        x, y = self._batch(x, y)
+        x, y = self._batch_check(x, y)
         return (x.T, y.T) if self.graph.layout == "columns" else (x, y)
 
-    def _numpy_gradient(self) -> Callable[[Params, Any, Any], dict[str, Any]]:
-        fn = self._function("gradient")
+    def _numpy_function(self, what: str) -> Callable[[Params, Any, Any], Any]:
+        """``f(params, x, y)`` of the generated NumPy code for ``what`` (gradient, loss or
+        loss_gradient)."""
+        fn, arrays, read = self._function(what), self._arrays, self._params
+        if what == "loss":
+            def loss(params: Params, x: Any, y: Any) -> float:
+                xa, ya = arrays(x, y)
+                return float(fn(read(params), xa, ya))
+            return loss
 
-        def gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
-            xa, ya = self._arrays(x, y)
-            return fn(self._params(params), xa, ya)
+        def gradient(params: Params, x: Any, y: Any) -> Any:
+            xa, ya = arrays(x, y)
+            return fn(read(params), xa, ya)
         return gradient
 
-    def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
-        fn = self._function("loss")
+    @cached_property
+    def _trainer(self) -> TrainStep:
+        fn = compile_matrix_function(self.derivation, "loss_gradient", FlatNames())[0]
+        columns = self.graph.layout == "columns"
+        shapes = self.parameter_shapes  # in graph.params order, as the flat layout
 
-        def loss(params: Params, x: Any, y: Any) -> float:
-            xa, ya = self._arrays(x, y)
-            return float(fn(self._params(params), xa, ya))
-        return loss
+        def step(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, Any]:
+            value, grads = fn(theta, x.T, y.T) if columns else fn(theta, x, y)
+            return float(value), grads
+
+        def pack(params: Params) -> np.ndarray:
+            checked = self._params(params)
+            return np.concatenate([np.ravel(checked[name]) for name in shapes]).astype(float)
+
+        def unpack(theta: np.ndarray) -> dict[str, Any]:
+            out, start = {}, 0
+            for name, shape in shapes.items():
+                size = int(np.prod(shape))
+                part = theta[start:start + size]
+                out[name] = part.reshape(shape) if shape else float(part[0])
+                start += size
+            return out
+        return TrainStep(pack, step, lambda theta: unpack(theta.copy()))
 
     # ---- one flat vector, for the compiled backend (in the scalar twin's terms) ----
     @cached_property

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Callable, Mapping
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from derivgen.ops.lazy import lazy
 import sympy as sp
 
-from derivgen.codegen.scalar import compile_function
 from derivgen.engine.graph import SAMPLE_COUNT, SAMPLE_INDEX, Graph
 from derivgen.engine.rules import ScalarRules
 from derivgen.engine.scalar import build_scalar_graph
 from derivgen.errors import SpecError
-from derivgen.model.base import BaseModel, Params
-from derivgen.model.dense import DenseTwin, dense_twin
+from derivgen.model.base import BaseModel, Params, TrainStep
+
+if TYPE_CHECKING:
+    from derivgen.model.dense import DenseTwin
 
 np = lazy("numpy")  # imported when first used: derive never needs it
 
@@ -36,6 +38,7 @@ class Model(BaseModel):
         return ScalarRules(self.graph)
 
     def _compile(self, what: str) -> tuple[Callable, str]:
+        from derivgen.codegen.scalar import compile_function  # derive prints no code
         return compile_function(self.derivation, what)
 
     def __repr__(self) -> str:
@@ -97,18 +100,26 @@ class Model(BaseModel):
             raise ValueError("missing parameters: " + ", ".join(missing))
         return flat
 
+    @cached_property
+    def _values_of(self) -> Callable[[Params], tuple]:
+        """params -> their values in ``graph.params`` order, one C-level lookup per name
+        (a KeyError when one is missing)."""
+        names = self.parameters
+        if len(names) == 1:
+            return lambda params, name=names[0]: (params[name],)
+        return itemgetter(*names)
+
     def _flat_params(self, params: Params) -> np.ndarray:
         """Every parameter's value in ``graph.params`` order (numbers or group arrays)."""
-        names = self.parameters
-        if len(params) == len(names):  # the common case: one number per name, no groups
+        if len(params) == len(self.parameters):  # the common case: one number per name
             try:
-                theta = np.array([params[n] for n in names], dtype=float)
+                theta = np.array(self._values_of(params), dtype=float)
             except (KeyError, TypeError, ValueError):
                 theta = None
             if theta is not None and theta.ndim == 1:
                 return theta
         flat = self.flat_params(params)
-        return np.array([flat[n] for n in names], dtype=float)
+        return np.array([flat[n] for n in self.parameters], dtype=float)
 
     _params = _flat_params
 
@@ -124,50 +135,78 @@ class Model(BaseModel):
     @cached_property
     def _dense(self) -> DenseTwin | None:
         """The matrix code this dense network runs its gradient and loss with (None: per unit)."""
+        from derivgen.model.dense import dense_twin
         return dense_twin(self.spec, self.graph)
 
-    def _numpy_gradient(self) -> GradientFn:
-        names, dense = self.parameters, self._dense
+    def _numpy_function(self, what: str) -> Callable[[Params, Any, Any], Any]:
+        """``f(params, x, y)`` of the NumPy code for ``what``: "gradient" (a dict),
+        "loss" (a float) or "loss_gradient" (both); the dense matrix code where there is
+        one.  Parameters and batches are read with as little Python as the checks allow."""
+        names, dense, check = self.parameters, self._dense, self._batch_check
         if dense is None:
-            fn = self._function("gradient")
+            fn, order, values_of = self._function(what), names, self._values_of
+        else:
+            fn, order = dense.function(what), dense.order
+            values_of = itemgetter(*order) if len(order) > 1 else (
+                lambda params, name=order[0]: (params[name],))
+        size, slow = len(names), self.flat_params
 
-            def gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
-                xa, ya = self._batch(x, y)
-                return dict(zip(names, fn(self._flat_params(params), xa, ya)))
-            return gradient
-        flat_fn, inv = dense.gradient, dense.inv
-        theta = self._dense_theta
+        def theta_of(params: Params) -> np.ndarray:
+            if len(params) == size:
+                try:
+                    theta = np.array(values_of(params), dtype=float)
+                except (KeyError, TypeError, ValueError):
+                    theta = None
+                if theta is not None and theta.ndim == 1:
+                    return theta
+            flat = slow(params)  # groups (W_1: [[…]]), or an error saying what is wrong
+            return np.array([flat[n] for n in order], dtype=float)
 
-        def dense_gradient(params: Params, x: Any, y: Any) -> dict[str, Any]:
-            xa, ya = self._batch(x, y)
-            return dict(zip(names, flat_fn(theta(params), xa, ya)[inv].tolist()))
-        return dense_gradient
+        if what == "loss":
+            def loss(params: Params, x: Any, y: Any) -> float:
+                theta = theta_of(params)
+                xa, ya = check(x, y)
+                return float(fn(theta, xa, ya))
+            return loss
+        if dense is not None:  # the matrix code returns the dict itself
+            def dense_gradient(params: Params, x: Any, y: Any) -> Any:
+                theta = theta_of(params)
+                xa, ya = check(x, y)
+                if what == "gradient":
+                    return fn(theta, xa, ya)
+                value, grads = fn(theta, xa, ya)
+                return float(value), grads
+            return dense_gradient
 
-    def _dense_theta(self, params: Params) -> np.ndarray:
-        """The parameters in the matrix code's flat order (one pass over the names)."""
-        order = self._dense_order
-        if len(params) == len(order):
-            try:
-                theta = np.array([params[n] for n in order], dtype=float)
-            except (KeyError, TypeError, ValueError):
-                theta = None
-            if theta is not None and theta.ndim == 1:
-                return theta
-        return self._flat_params(params)[self._dense.perm]
+        def gradient(params: Params, x: Any, y: Any) -> Any:
+            theta = theta_of(params)
+            xa, ya = check(x, y)
+            if what == "gradient":
+                return dict(zip(names, fn(theta, xa, ya)))
+            value, grads = fn(theta, xa, ya)
+            return float(value), dict(zip(names, grads))
+        return gradient
 
     @cached_property
-    def _dense_order(self) -> list[str]:
-        return [self.parameters[i] for i in self._dense.perm]
+    def _trainer(self) -> TrainStep:
+        names, dense = self.parameters, self._dense
+        if dense is None:
+            fn, order = self._function("loss_gradient"), names
 
-    def _numpy_loss(self) -> Callable[[Params, Any, Any], float]:
-        dense = self._dense
-        fn = self._function("loss") if dense is None else dense.loss
-        theta = self._flat_params if dense is None else self._dense_theta
+            def step(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, Any]:
+                value, grads = fn(theta, x, y)
+                return value, np.array(grads, dtype=float)
+        else:
+            step, order = dense.function("step"), dense.order
+        where = {name: i for i, name in enumerate(order)}
+        back = [where[name] for name in names]
 
-        def loss(params: Params, x: Any, y: Any) -> float:
-            xa, ya = self._batch(x, y)
-            return float(fn(theta(params), xa, ya))
-        return loss
+        def pack(params: Params) -> np.ndarray:
+            return np.array([params[n] for n in order], dtype=float)
+
+        def unpack(theta: np.ndarray) -> dict[str, Any]:
+            return dict(zip(names, theta[back].tolist()))
+        return TrainStep(pack, step, unpack)
 
     # ---- formulas ----
     @cached_property

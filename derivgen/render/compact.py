@@ -31,9 +31,7 @@ from derivgen.render.display import Display, Z
 from derivgen.render.indexed import Indexer
 from derivgen.render.latex import (FUNCTION_NAMES, NotationPrinter, SymbolLatex, name_latex,
                                   subscript)
-
-#: more parameters than this, and a derivation is compact unless --full is given
-COMPACT_ABOVE = 60
+from derivgen.spec.forms import COMPACT_ABOVE  # noqa: F401 - defined next to the count
 
 
 class CompactNotation:

@@ -34,7 +34,19 @@ def template_dirs() -> list[Path]:
 
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The one Jinja environment of the process: LaTeX-safe delimiters, no autoescaping."""
+    """The one Jinja environment of the process: LaTeX-safe delimiters, no autoescaping;
+    its templates come compiled with the package (:mod:`derivgen.render.precompiled`)
+    unless the shipped copy is stale, then from their text."""
+    from derivgen.render.precompiled import loader
+    env = source_environment()
+    compiled = loader(env, template_dirs()[0])
+    if compiled is not None:
+        env.loader = compiled
+    return env
+
+
+def source_environment() -> jinja2.Environment:
+    """A new environment compiling the templates from their text."""
     dirs = template_dirs()
     if not dirs:
         raise DerivgenError("derivgen's templates are missing; reinstall the package")

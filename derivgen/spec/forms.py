@@ -42,6 +42,11 @@ def with_form(spec: Spec, form: str | None) -> Spec:
         l2=net.l2 if form == "matrix" else ()))
 
 
+#: more parameters than this, and a derivation is compact unless --full is given
+#: (here, next to the count, so that the command line reads it without the renderer)
+COMPACT_ABOVE = 60
+
+
 def parameter_count(net: Network) -> int:
     """Weights and biases of a network (one per shared bias)."""
     sizes = [net.inputs] + [layer.units for layer in net.layers]
