@@ -44,6 +44,11 @@ def root(context, missing=missing):
             )
         else:
             pass
+            if ('fontencoding{T2A}' in l_1_title):
+                pass
+                t_4.append(
+                    '\\usepackage[T2A,OT1]{fontenc}\n',
+                )
             t_4.append(
                 '\\usepackage[utf8]{inputenc}\n\\usepackage[english]{babel}\n',
             )
@@ -234,4 +239,4 @@ def root(context, missing=missing):
     context.vars['lines'] = l_0_lines = Macro(environment, macro, 'lines', ('ds', 'numbered'), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '4=30&6=40&18=52&21=58&24=67&25=74&26=78&28=85&32=94&33=100&36=106&37=119&38=130&39=135&41=139&44=146&48=155&49=162&52=168&53=177&54=180&55=185&57=191&60=197&61=206&62=209&63=212&64=216&66=223&69=229'
+debug_info = '4=30&6=40&11=47&21=57&24=63&27=72&28=79&29=83&31=90&35=99&36=105&39=111&40=124&41=135&42=140&44=144&47=151&51=160&52=167&55=173&56=182&57=185&58=190&60=196&63=202&64=211&65=214&66=217&67=221&69=228&72=234'
