@@ -977,6 +977,27 @@ def test_output_is_atomic_on_a_full_disk(tmp_path: Path, monkeypatch) -> None:
     assert listing(tmp_path) == {"s.yaml", "existing.md"}
 
 
+@pytest.mark.parametrize("command", ["codegen", "audit"])
+def test_codegen_and_annotate_are_atomic_on_a_full_disk(command: str, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    """The other writers of a user-named file go through the same atomic write."""
+    spec = write(tmp_path, "s.yaml", GOOD_NET)
+    doc = write(tmp_path, "notes.md", "---\n" + GOOD_NET.replace("name: good_net\n", "")
+                + "---\n\n$$ \\hat{y} = z_{2} $$\n")
+    target = write(tmp_path, "existing.md", "old content\n")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(os, "fsync", full)
+    argv = {"codegen": ["codegen", str(spec), "-o", "existing.md"],
+            "audit": ["audit", str(doc), "--annotate", "existing.md"]}[command]
+    run = run_in(tmp_path, argv)
+    assert run.rc == 2 and "Traceback" not in run.err, run.err
+    assert "cannot write existing.md: No space left on device" in run.err, run.err
+    assert target.read_text() == "old content\n"
+    assert listing(tmp_path) == {"s.yaml", "notes.md", "existing.md"}
+
+
 def test_output_replaces_and_keeps_permissions(tmp_path: Path) -> None:
     from derivgen.files import write_atomic
     target = write(tmp_path, "out.md", "old\n")

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from derivgen.errors import DerivgenError, SpecError
+from derivgen.files import write_atomic
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
@@ -51,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
             print("derivgen: --annotate would overwrite the document", file=sys.stderr)
             return EXIT_INPUT
         try:
-            target.write_text(annotate(reports[0]), encoding="utf-8")
-        except OSError as exc:
-            print(f"derivgen: {target}: cannot write: {exc.strerror}", file=sys.stderr)
+            write_atomic(target, annotate(reports[0]))
+        except DerivgenError as exc:  # the files module's OutputError: no folder, full disk
+            print(f"derivgen: {exc}", file=sys.stderr)
             return EXIT_INPUT
     return EXIT_FAIL if any(r.failed for r in reports) else EXIT_OK

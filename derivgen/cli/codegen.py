@@ -7,6 +7,7 @@ from pathlib import Path
 
 from derivgen.codegen.export import BACKENDS, export_source
 from derivgen.errors import DerivgenError
+from derivgen.files import write_atomic
 from derivgen.model.load import load
 
 
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         text = export_source(model.derivation, args.backend,
                              f"{model.spec.name} ({Path(args.spec).name})")
         if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
+            write_atomic(args.output, text)
             print(f"derivgen: wrote {args.output}", file=sys.stderr)
         else:
             sys.stdout.write(text)
