@@ -1007,6 +1007,20 @@ def test_output_replaces_and_keeps_permissions(tmp_path: Path) -> None:
     assert listing(tmp_path) == {"out.md"}
 
 
+def test_full_listing_is_bounded(tmp_path: Path, capsys) -> None:
+    """1-139-139-1 is within the scalar budget; its full listing took minutes and 18 MB,
+    so --full is refused above its own budget while the compact default stays fast."""
+    from derivgen.limits import MAX_FULL_LISTING
+    spec = write(tmp_path, "s.yaml", GOOD_NET.replace("units: 2,", "units: 139,").replace(
+        "    - {units: 1, activation: identity}",
+        "    - {units: 139, activation: relu}\n    - {units: 1, activation: identity}"))
+    rc, out, err, _ = run_main(["derive", str(spec), "--full"], capsys)
+    assert rc == 2 and "Traceback" not in err and out == "", err
+    assert f"at most {MAX_FULL_LISTING} parameters" in err and "19878" in err, err
+    rc, out, err, _ = run_main(["derive", str(spec)], capsys)
+    assert rc == 0 and "the other units alike" in out, err
+
+
 def test_version(capsys) -> None:
     from derivgen import __version__
     rc, out, err, _ = run_main(["--version"], capsys)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from derivgen.errors import DerivgenError
 from derivgen.files import default_output, write_atomic
+from derivgen.limits import MAX_FULL_LISTING
 from derivgen.model.load import from_spec
 from derivgen.spec import Network, Spec, read_spec
 from derivgen.spec.forms import COMPACT_ABOVE, parameter_count, with_form
@@ -40,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            f"alike (the default for networks of more than {COMPACT_ABOVE} "
                            "parameters)")
     size.add_argument("--full", action="store_true",
-                      help="every parameter, one by one, however many there are")
+                      help="every parameter, one by one (networks of up to "
+                           f"{MAX_FULL_LISTING} parameters)")
 
 
 def compact_mode(spec: Spec, args: argparse.Namespace) -> bool:
@@ -55,8 +57,12 @@ def compact_mode(spec: Spec, args: argparse.Namespace) -> bool:
             raise DerivgenError("--compact and --form matrix are two ways to be short: "
                                 "choose one")
         return True
-    return (network and form == "scalar" and not args.full
-            and parameter_count(spec.network) > COMPACT_ABOVE)
+    count = parameter_count(spec.network) if network else 0
+    if args.full and form == "scalar" and count > MAX_FULL_LISTING:
+        raise DerivgenError(f"{args.spec}: --full lists every parameter of at most "
+                            f"{MAX_FULL_LISTING} parameters, and this network has {count}; "
+                            "the compact form (the default) covers any size")
+    return network and form == "scalar" and not args.full and count > COMPACT_ABOVE
 
 
 def run(args: argparse.Namespace) -> int:

@@ -35,9 +35,15 @@ class Notation:
         for s, n in g.nodes.items():  # a target sits with its residual: y_c log p_c, ŷ − y
             if n.role == "residual":
                 self.rank.update({t: self.rank[s] for t in n.expr.free_symbols if t in g.targets})
+        #: symbol -> the first node (in graph order) whose equation reads it; one walk
+        #: over the nodes, not one per parameter (that was quadratic: minutes at 1-139-139-1)
+        self.first_reader: dict[sp.Symbol, sp.Symbol] = {}
+        for s, n in g.nodes.items():
+            for t in n.expr.free_symbols:
+                self.first_reader.setdefault(t, s)
         for p in g.params:  # a parameter sits where the first equation reading it sits
-            self.rank[p] = next((self.rank[s] for s, n in g.nodes.items()
-                                 if p in n.expr.free_symbols), -1.0)
+            reader = self.first_reader.get(p)
+            self.rank[p] = self.rank[reader] if reader is not None else -1.0
         self.table = self._symbols()
         slopes = {f.args[1] for n in g.nodes.values() for f in n.expr.atoms(LeakyRelu)}
         #: the one slope of every leaky ReLU, stated once in the notes (None: they differ)

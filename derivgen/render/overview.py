@@ -72,8 +72,8 @@ def _layers(b: "DocumentBuilder", net: Network) -> list[dict[str, Any]]:
 
 
 def _layer_of(b: "DocumentBuilder", p: sp.Symbol) -> int | None:
-    node = next((n for n in b.graph.nodes.values() if p in n.expr.free_symbols), None)
-    return node.layer if node is not None else None
+    reader = b.nt.first_reader.get(p)
+    return b.graph.nodes[reader].layer if reader is not None else None
 
 
 def _act_named(b: "DocumentBuilder", act: Activation, li: int) -> str:
