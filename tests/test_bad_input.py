@@ -1304,3 +1304,32 @@ def test_the_simplify_time_limit_survives_a_swallowed_alarm() -> None:
     finally:
         gc.callbacks.remove(callback)
     assert swallowed and isinstance(swallowed[0], numeric._TimeUp)
+
+
+def test_breaking_a_deep_display_reads_it_a_bounded_number_of_times(monkeypatch) -> None:
+    """A 160-layer chain in matrix form took 105 s to derive: the line breaker estimated
+    the width of every nesting level's whole text.  Now the LaTeX the width estimate
+    reads stays within a small multiple of the document's length."""
+    from derivgen import mlp
+    from derivgen.render import widths
+    from derivgen.render.document import render
+
+    class Counting:
+        read = 0
+
+        def findall(self, text: str) -> list[str]:
+            Counting.read += len(text)
+            return real.findall(text)
+    real = widths._TOKEN
+    monkeypatch.setattr(widths, "_TOKEN", Counting())
+    getattr(widths.estimate, "cache_clear", lambda: None)()  # read afresh, not from before
+    text = render(mlp([1] * 41, hidden="tanh", reduction="sum", form="matrix"), "markdown")
+    getattr(widths.estimate, "cache_clear", lambda: None)()  # read afresh, not from before
+    assert Counting.read <= 3 * len(text), (Counting.read, len(text))
+
+
+def test_a_prefix_wider_than_the_budget_decides() -> None:
+    from derivgen.render.widths import estimate, wider_than
+    long = r"\left(\mathbf{W}_{2}^{T} \odot " * 200 + r"\right)" * 200
+    assert wider_than(long, 30.0) and estimate(long) > 30.0
+    assert not wider_than("x + y", 30.0) and wider_than("x + y", 1.0)

@@ -22,7 +22,7 @@ import sympy as sp
 from sympy import S
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
-from derivgen.render.widths import estimate
+from derivgen.render.widths import estimate, wider_than
 
 #: the width of a display line and of a line inside a list item, in em of the body font
 WIDTH = 40.0
@@ -183,7 +183,7 @@ class Layout:
             return [("t", part)]
         if isinstance(part, E):
             text = self.text(part)
-            inner = pieces(part.printer, part.expr) if estimate(text) > budget else None
+            inner = pieces(part.printer, part.expr) if wider_than(text, budget) else None
             return [("t", text)] if inner is None else self.tokens(inner, budget)
         if isinstance(part, Join):
             out: list[tuple[str, str]] = []
@@ -227,7 +227,7 @@ class Layout:
         """Lines for an aligned environment, or () when the display fits on one."""
         texts = [self.text(p) for p in parts]
         flat = texts[0] + "".join(f" {r} {t}" for r, t in zip(relations, texts[1:]))
-        if estimate(flat) <= width:
+        if not wider_than(flat, width):
             return ()
         lhs = estimate(texts[0])
         aligned = lhs <= width / 4

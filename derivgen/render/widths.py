@@ -8,6 +8,7 @@ has to choose where a long display breaks (:mod:`derivgen.render.breaking`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|[{}_^]|\s+|.", re.S)
 _ZERO = {r"\left", r"\right", r"\displaystyle", r"\limits", r"\nolimits", "&", r"\!"}
@@ -24,11 +25,29 @@ _WRAP = {r"\hat": 1.0, r"\tilde": 1.0, r"\bar": 1.0, r"\mathbf": 1.1, r"\mathcal
          r"\boldsymbol": 1.1, r"\mathbb": 1.2, r"\mathrm": 1.0, r"\operatorname": 1.0}
 
 
+@lru_cache(maxsize=1 << 16)  # a long display repeats its pieces (chains share factors)
 def estimate(latex: str) -> float:
     """The width of ``latex`` in em, roughly: glyphs, spacing of operators, fractions as
     their wider part, scripts at 70 %."""
     tokens = [t for t in _TOKEN.findall(latex) if not t.isspace()]
     return _width(tokens, [0])
+
+
+#: how much of a long text is estimated first: a prefix already wider than the budget
+#: decides, and the rest need not be read
+_PREFIX = 1280
+
+
+def wider_than(latex: str, budget: float) -> bool:
+    """``estimate(latex) > budget``, reading at most a prefix when the prefix already is.
+
+    A width only grows as text is added, so a prefix wider than ``budget`` decides;
+    this keeps taking a deeply nested display apart linear in its length (each level
+    was estimated whole: a 160-layer chain spent 100 s here).
+    """
+    if len(latex) > _PREFIX and estimate(latex[:_PREFIX]) > budget:
+        return True
+    return estimate(latex) > budget
 
 
 def _group(tokens: list[str], at: list[int]) -> float:
