@@ -1333,3 +1333,38 @@ def test_a_prefix_wider_than_the_budget_decides() -> None:
     long = r"\left(\mathbf{W}_{2}^{T} \odot " * 200 + r"\right)" * 200
     assert wider_than(long, 30.0) and estimate(long) > 30.0
     assert not wider_than("x + y", 30.0) and wider_than("x + y", 1.0)
+
+
+class _ClosedPipe(io.TextIOBase):
+    """A stdout whose reader went away: every write meets EPIPE."""
+
+    class _Buffer:
+        def write(self, data: bytes) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            pass
+
+    buffer = _Buffer()
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        raise ValueError("no descriptor")
+
+
+@pytest.mark.parametrize("command", ["derive", "graph", "codegen", "audit"])
+def test_every_command_ends_quietly_on_a_closed_pipe(command: str, tmp_path: Path) -> None:
+    """graph and codegen said "cannot write None: Broken pipe" and exited 2; every command
+    writes stdout through one function now, and a closed pipe is the quiet 141."""
+    from derivgen.cli import main
+    from derivgen.cli.guard import EXIT_BROKEN_PIPE
+    spec = write(tmp_path, "s.yaml", GOOD_NET)
+    doc = write(tmp_path, "notes.md", "---\n" + GOOD_NET.replace("name: good_net\n", "")
+                + "---\n\n$$ \\hat{y} = z_{2} $$\n")
+    argv = {"audit": ["audit", str(doc)]}.get(command, [command, str(spec)])
+    err = io.StringIO()
+    with contextlib.redirect_stdout(_ClosedPipe()), contextlib.redirect_stderr(err):
+        rc = main(argv)
+    assert rc == EXIT_BROKEN_PIPE and err.getvalue() == "", (rc, err.getvalue())

@@ -17,10 +17,11 @@ from types import ModuleType
 from typing import Iterator, Sequence
 
 from derivgen import __version__
-from derivgen.cli.guard import EXIT_INTERRUPTED, Terminated, guarded, quiet_broken_pipe
+from derivgen.cli.guard import (EXIT_BUG, EXIT_FAIL, EXIT_INPUT, EXIT_INTERRUPTED,  # noqa: F401
+                                 EXIT_OK, Terminated, guarded, internal_error,
+                                 quiet_broken_pipe)
+from derivgen.errors import DerivgenError
 from derivgen.limits import MAX_ECHO, clip
-
-EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 #: subcommand name -> (its module, with add_arguments and run; one-line help).  Modules are
 #: imported when their command runs: `derive` need not load the judge, lark or matplotlib.
 COMMANDS = {
@@ -101,10 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.exit_code
     except BrokenPipeError:
         return quiet_broken_pipe()
+    except DerivgenError as exc:  # unusable input a command did not report itself
+        print(f"derivgen: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:  # a bug, not bad input; still no traceback for users
         try:
-            print(f"derivgen: internal error: {type(exc).__name__}: {clip(exc, 300)} "
-                  "(please report it with the spec)", file=sys.stderr)
+            print(f"derivgen: {internal_error(exc)}", file=sys.stderr)
         except OSError:
             pass
         return EXIT_BUG

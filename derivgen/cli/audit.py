@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from derivgen.cli.guard import write_stdout
 from derivgen.errors import DerivgenError, SpecError
 from derivgen.files import write_atomic
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_INPUT
     out = {"text": lambda r: text_report(r, args.verbose), "json": json_report,
            "github": github_report}[args.format](reports)
-    sys.stdout.write(out)
+    write_stdout(out)
     if args.annotate:
         target = Path(args.annotate)
         if target.resolve() == Path(args.documents[0]).resolve():

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from derivgen.cli.guard import write_stdout
 from derivgen.codegen.export import BACKENDS, export_source
 from derivgen.errors import DerivgenError
 from derivgen.files import write_atomic
@@ -30,11 +31,8 @@ def run(args: argparse.Namespace) -> int:
             write_atomic(args.output, text)
             print(f"derivgen: wrote {args.output}", file=sys.stderr)
         else:
-            sys.stdout.write(text)
+            write_stdout(text)
     except DerivgenError as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"derivgen: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
     return 0

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from derivgen.cli.guard import write_stdout
 from derivgen.errors import DerivgenError
 from derivgen.files import default_output, write_atomic
 from derivgen.limits import MAX_FULL_LISTING
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.output:
             write_atomic(args.output, text)
         else:
-            _to_stdout(text)
+            write_stdout(text)
     except PdflatexFailed as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
         return 1
@@ -99,14 +100,3 @@ def run(args: argparse.Namespace) -> int:
         return 2
     return 0
 
-
-def _to_stdout(text: str) -> None:
-    """The document on stdout; a stdout that cannot be written (a full disk behind it) is
-    said so.  A closed pipe is left to derivgen.cli.guard: a quiet exit."""
-    try:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise DerivgenError(f"cannot write to standard output: {exc.strerror}") from None

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from derivgen.cli.guard import write_stdout
 from derivgen.errors import DerivgenError, SpecError
 from derivgen.files import write_atomic
 from derivgen.learn.init import read_init
@@ -90,12 +91,8 @@ def run(args: argparse.Namespace) -> int:
             write_atomic(args.output, data)  # a temporary file, then a rename
             print(f"derivgen: wrote {args.output}", file=sys.stderr)
         else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            write_stdout(data)
     except DerivgenError as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"derivgen: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
     return 0

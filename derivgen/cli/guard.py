@@ -19,6 +19,11 @@ import threading
 import warnings
 from typing import Iterator
 
+from derivgen.errors import DerivgenError
+from derivgen.limits import clip
+
+#: exit codes of every subcommand: all good, a check failed, unusable input, a bug
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
 #: signals that end a run with cleanup (SIGINT raises KeyboardInterrupt already)
@@ -72,3 +77,21 @@ def quiet_broken_pipe() -> int:
     except (OSError, ValueError):  # stdout replaced by something without a descriptor
         pass
     return EXIT_BROKEN_PIPE
+
+
+def write_stdout(data: str | bytes) -> None:
+    """``data`` on stdout (text as UTF-8).  A stdout that cannot be written (a full disk
+    behind it) is said so; a closed pipe is left to :func:`quiet_broken_pipe`."""
+    try:
+        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise DerivgenError(f"cannot write to standard output: {exc.strerror}") from None
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one message of a bug: what broke, never a traceback."""
+    return (f"internal error: {type(exc).__name__}: {clip(exc, 300)} "
+            "(please report it with the spec)")
