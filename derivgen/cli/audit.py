@@ -5,11 +5,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from derivgen.cli.guard import write_stdout
+from derivgen.cli.guard import EXIT_FAIL, EXIT_INPUT, EXIT_OK, write_stdout
 from derivgen.errors import DerivgenError, SpecError
 from derivgen.files import write_atomic
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
 
 def add_arguments(audit: argparse.ArgumentParser) -> None:

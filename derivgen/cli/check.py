@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from derivgen.cli.guard import EXIT_FAIL, EXIT_INPUT, EXIT_OK, internal_error
 from derivgen.errors import DerivgenError
 from derivgen.limits import MAX_DIGITS, clip
 from derivgen.report import ReportItem
-from derivgen.judge.formulas import check_documents
 from derivgen.model.load import load
 from derivgen.verify import ATOL, EPS, RTOL, check_gradients
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
 
 def add_arguments(check: argparse.ArgumentParser) -> None:
@@ -72,15 +71,17 @@ def run(args: argparse.Namespace) -> int:
             report = check_gradients(model, points=args.points, seed=args.seed)
             # a document's formulas are per unit: judged on the scalar form of the network
             has_documents = any(k in model.spec.extra for k in ("reference", "claims"))
-            documents = check_documents(model.scalar, seed=args.seed) if has_documents else []
+            documents = []
+            if has_documents:  # the judge (and lark) load only for specs that need them
+                from derivgen.judge.formulas import check_documents
+                documents = check_documents(model.scalar, seed=args.seed)
         except DerivgenError as exc:
             print(f"derivgen: {exc}", file=sys.stderr)
             items.append(ReportItem(str(path), "spec", "input", "error", str(exc)))
             status = EXIT_INPUT
             continue
         except Exception as exc:  # a bug of derivgen: this spec's error item; the run goes on
-            message = (f"internal error: {type(exc).__name__}: {exc} "
-                       "(please report it with the spec)")
+            message = internal_error(exc)
             print(f"derivgen: {path}: {message}", file=sys.stderr)
             items.append(ReportItem(str(path), "spec", "input", "error", message))
             status = max(status, EXIT_FAIL)

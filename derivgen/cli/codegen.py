@@ -5,9 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from derivgen.cli.guard import write_stdout
+from derivgen.cli.guard import EXIT_OK, write_stdout
 from derivgen.codegen.export import BACKENDS, export_source
-from derivgen.errors import DerivgenError
 from derivgen.files import write_atomic
 from derivgen.model.load import load
 
@@ -22,17 +21,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """``derivgen codegen``: 0 written, 2 unusable input or an unwritable output."""
-    try:
-        model = load(Path(args.spec), form="scalar")
-        text = export_source(model.derivation, args.backend,
-                             f"{model.spec.name} ({Path(args.spec).name})")
-        if args.output:
-            write_atomic(args.output, text)
-            print(f"derivgen: wrote {args.output}", file=sys.stderr)
-        else:
-            write_stdout(text)
-    except DerivgenError as exc:
-        print(f"derivgen: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    """``derivgen codegen``: 0 written; unusable input or an unwritable output raise a
+    DerivgenError, which :func:`derivgen.cli.main` turns into exit 2."""
+    model = load(Path(args.spec), form="scalar")
+    text = export_source(model.derivation, args.backend,
+                         f"{model.spec.name} ({Path(args.spec).name})")
+    if args.output:
+        write_atomic(args.output, text)
+        print(f"derivgen: wrote {args.output}", file=sys.stderr)
+    else:
+        write_stdout(text)
+    return EXIT_OK

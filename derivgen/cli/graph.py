@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from derivgen.cli.guard import write_stdout
+from derivgen.cli.guard import EXIT_OK, write_stdout
 from derivgen.errors import DerivgenError, SpecError
 from derivgen.files import write_atomic
 from derivgen.learn.init import read_init
 from derivgen.model.load import load
 from derivgen.render.graph import Point, graph_dot, render_graph
-from derivgen.render.worked import example_point, read_values
+from derivgen.render.example import given_point, read_values
 
 FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 
@@ -69,30 +69,27 @@ def _point(model: Any, args: argparse.Namespace) -> Point | None:
         return None
     if model.form == "matrix":
         return _matrix_point(model, args.values)
-    _, params, x, y, grads = example_point(model, args.values)
+    _, params, x, y, grads = given_point(model, args.values)
     return Point(params, np.asarray(x, dtype=float).reshape(-1, model.input_size),
                  np.asarray(y, dtype=float).reshape(-1, model.output_size), grads)
 
 
 def run(args: argparse.Namespace) -> int:
-    """``derivgen graph``: 0 written, 2 unusable input or a missing drawing program."""
-    try:
-        fmt = "dot"
-        if args.output:
-            suffix = Path(args.output).suffix.lower()
-            if suffix not in FORMATS:
-                raise DerivgenError(f"{args.output}: unknown picture type {suffix or '(none)'!r};"
-                                    " allowed: .svg, .png, .dot, .gv")
-            fmt = FORMATS[suffix]
-        model = load(Path(args.spec), form=args.form)
-        dot = graph_dot(model, _point(model, args))
-        data = dot.encode("utf-8") if fmt == "dot" else render_graph(dot, fmt)
-        if args.output:
-            write_atomic(args.output, data)  # a temporary file, then a rename
-            print(f"derivgen: wrote {args.output}", file=sys.stderr)
-        else:
-            write_stdout(data)
-    except DerivgenError as exc:
-        print(f"derivgen: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    """``derivgen graph``: 0 written; unusable input or a missing drawing program raise a
+    DerivgenError, which :func:`derivgen.cli.main` turns into exit 2."""
+    fmt = "dot"
+    if args.output:
+        suffix = Path(args.output).suffix.lower()
+        if suffix not in FORMATS:
+            raise DerivgenError(f"{args.output}: unknown picture type {suffix or '(none)'!r};"
+                                " allowed: .svg, .png, .dot, .gv")
+        fmt = FORMATS[suffix]
+    model = load(Path(args.spec), form=args.form)
+    dot = graph_dot(model, _point(model, args))
+    data = dot.encode("utf-8") if fmt == "dot" else render_graph(dot, fmt)
+    if args.output:
+        write_atomic(args.output, data)  # a temporary file, then a rename
+        print(f"derivgen: wrote {args.output}", file=sys.stderr)
+    else:
+        write_stdout(data)
+    return EXIT_OK

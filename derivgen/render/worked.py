@@ -20,7 +20,6 @@ from derivgen.render.breaking import ITEM_WIDTH, E, Join, Layout, Part
 from derivgen.render.display import SampleWork, Worked, WorkedLine
 from derivgen.render.example import Point, fill_point
 # derivgen graph reads its example through these (all given, nothing drawn)
-from derivgen.render.example import given_point as example_point, read_values  # noqa: F401
 from derivgen.render.numlatex import (Printed, SubstitutionPrinter, arithmetic, exact, number,
                                       relation, updated)
 from derivgen.render.sections import CHAIN_MAX_PATHS, DocumentBuilder
