@@ -21,14 +21,13 @@ import sympy as sp
 from derivgen.engine.matgraph import build_matrix_network
 from derivgen.engine.matrules import MatrixRules
 from derivgen.engine.reverse import reverse_pass
-from derivgen.engine.rules import local_diff
-from derivgen.ops.activations import ACTIVATIONS, elementwise
-from derivgen.ops.functions import Step
+from derivgen.ops.activations import ACTIVATIONS
 from derivgen.ops.losses import loss as loss_op
 from derivgen.ops.matexpr import BatchLoss
 from derivgen.render.breaking import E, Join, Layout, Part, Seq, remember, rows
-from derivgen.render.display import Display, Z
+from derivgen.render.display import Display
 from derivgen.render.indexed import Indexer
+from derivgen.render.overview import activation_notes
 from derivgen.render.latex import (FUNCTION_NAMES, NotationPrinter, SymbolLatex, name_latex,
                                   subscript)
 from derivgen.spec.forms import COMPACT_ABOVE  # noqa: F401 - defined next to the count
@@ -228,24 +227,8 @@ class CompactBuilder:
     def notes(self) -> dict[str, Any]:
         """Derivatives of the activations used, the value at kinks, one symbol for two."""
         used = list(dict.fromkeys(layer.activation for layer in self.g.layers))
-        activations, kinks, keys = [], [], []
-        at0 = self.g.at0
-        for key in ("sigmoid", "tanh", "softplus", "relu", "leaky_relu"):
-            if key not in used:
-                continue
-            name = self.profile.functions.get(key, FUNCTION_NAMES[key])
-            if key == "leaky_relu":
-                alpha = sp.Symbol("alpha", real=True)
-                value = alpha + (1 - alpha) * Step(Z, at0)
-            else:
-                value = local_diff(elementwise(key, Z), Z, at0)
-            lhs = (r"\frac{\partial}{\partial z} " + name + r"\left(z\right)" if key == "tanh"
-                   else name + r"'\left(z\right)")
-            activations.append(Display("note", (lhs, self.printer.doprint(value))))
-            if key in ("relu", "leaky_relu"):
-                at = int(at0) if key == "relu" else (1 if at0 == 1 else r"\alpha")
-                kinks.append(Display("kink", (name + r"'\left(0\right)", str(at))))
-                keys.append(key)
+        activations, kinks, keys = activation_notes(used, self.profile.functions, self.g.at0,
+                                                    self.printer.doprint)
         leaky = any(lay.activation == "leaky_relu" for lay in self.g.layers)
         clashes = ([(r"\alpha", ["learning_rate", "leaky_slope"])]
                    if leaky and self.profile.learning_rate == r"\alpha" else [])

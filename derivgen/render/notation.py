@@ -10,7 +10,6 @@ from __future__ import annotations
 
 
 import sympy as sp
-from sympy.printing.precedence import PRECEDENCE
 
 from derivgen.ops.functions import as_expr, LeakyRelu, LogSumExp, Relu, Step
 from derivgen.render.latex import (ACTIVATION_KEYS, FUNCTION_NAMES, LeakyPrime, NotationPrinter, SymbolLatex,
@@ -52,6 +51,11 @@ class Notation:
         #: arranged expansion → the node it expands (for names of functions of it)
         self.origin: dict[sp.Expr, sp.Symbol] = {}
         self.layer_kind, self.step_owner = self._functions()
+
+    def layer_of(self, p: sp.Symbol) -> int | None:
+        """The layer of the first equation that reads ``p`` (None: nothing reads it)."""
+        reader = self.first_reader.get(p)
+        return self.graph.nodes[reader].layer if reader is not None else None
 
     # ---- symbols ----
     def _symbols(self) -> dict[sp.Symbol, SymbolLatex]:
@@ -233,12 +237,6 @@ class Notation:
         """Arrange and print one expression; ``expand`` writes nodes by their definitions."""
         arranged = self.arrange(as_expr(expr), inline, expand)
         return self.printer(sample, mul, label).doprint(arranged)
-
-    def product(self, factors: list[sp.Expr], sample: bool = True) -> str:
-        """Factors joined by \\cdot, each bracketed as a product needs (seed 001's chains)."""
-        printer = self.printer(sample)
-        return r" \cdot ".join(printer.parenthesize(self.arrange(f), PRECEDENCE["Mul"], strict=True)
-                               for f in factors)
 
     def partial(self, of: sp.Symbol | str, wrt: sp.Symbol, sample: bool = True,
                 label: str | None = None) -> str:

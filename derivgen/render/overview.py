@@ -7,7 +7,7 @@ derivatives, the value at kinks, the loss without ½).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import sympy as sp
 
@@ -52,7 +52,7 @@ def _layers(b: "DocumentBuilder", net: Network) -> list[dict[str, Any]]:
     letters = ["D"] + [("H" if depth == 2 else f"H_{{{i + 1}}}") for i in range(depth - 1)] + ["C"]
     for li, layer in enumerate(net.layers):
         params = [b.nt.symbol(p, False) for p in b.graph.params
-                  if b.nt.rank.get(p) is not None and _layer_of(b, p) == li]
+                  if b.nt.rank.get(p) is not None and b.nt.layer_of(p) == li]
         group = format_name(names.weight_matrix, l=(li + names.layer_base, 2))
         rows, cols = (sizes[li], sizes[li + 1]) if names.matrix_layout == "in_out" else (
             sizes[li + 1], sizes[li])
@@ -69,11 +69,6 @@ def _layers(b: "DocumentBuilder", net: Network) -> list[dict[str, Any]]:
                               if b.nt.profile.bracket_shapes
                               else rf"\mathbb{{R}}^{{{rows} \times {cols}}}")})
     return out
-
-
-def _layer_of(b: "DocumentBuilder", p: sp.Symbol) -> int | None:
-    reader = b.nt.first_reader.get(p)
-    return b.graph.nodes[reader].layer if reader is not None else None
 
 
 def _act_named(b: "DocumentBuilder", act: Activation, li: int) -> str:
@@ -150,6 +145,31 @@ def _shared_bias(b: "DocumentBuilder", pre: sp.Symbol) -> sp.Symbol:
                 if s in b.graph.params and b.graph.fan_in.get(s) == 0)
 
 
+def activation_notes(used: Any, functions: dict[str, str], at0: Any,
+                     latex: Callable[[sp.Expr], str]) -> tuple[list, list, list]:
+    """The derivative of every activation in ``used`` (in a fixed order), the value each
+    kinked one takes at 0, and the keys of those kinks; ``functions`` are the document's
+    names for them, ``latex`` prints a derivative."""
+    activations, kinks, kink_keys = [], [], []
+    for key in ("sigmoid", "tanh", "softplus", "relu", "leaky_relu"):
+        if key not in used:
+            continue
+        name = functions.get(key, FUNCTION_NAMES[key])
+        if key == "leaky_relu":
+            alpha = sp.Symbol("alpha", real=True)
+            value = alpha + (1 - alpha) * Step(Z, at0)
+        else:
+            value = local_diff(elementwise(key, Z), Z, at0)
+        lhs = (r"\frac{\partial}{\partial z} " + name + r"\left(z\right)" if key == "tanh"
+               else name + r"'\left(z\right)")
+        activations.append(Display("note", (lhs, latex(value))))
+        if key in ("relu", "leaky_relu"):
+            at = int(at0) if key == "relu" else (1 if at0 == 1 else r"\alpha")
+            kinks.append(Display("kink", (name + r"'\left(0\right)", str(at))))
+            kink_keys.append(key)
+    return activations, kinks, kink_keys
+
+
 def notes(b: "DocumentBuilder") -> dict[str, Any]:
     """Derivatives of the activations used, the value at kinks, the loss without ½."""
     nt, g = b.nt, b.graph
@@ -157,23 +177,8 @@ def notes(b: "DocumentBuilder") -> dict[str, Any]:
     for node in g.nodes.values():
         for f in node.expr.atoms(*BY_FUNCTION, sp.Abs):
             used.setdefault(BY_FUNCTION[f.func].name if f.func in BY_FUNCTION else "abs", f)
-    activations, kinks, kink_keys = [], [], []
-    for key in ("sigmoid", "tanh", "softplus", "relu", "leaky_relu"):
-        if key not in used:
-            continue
-        name = nt.profile.functions.get(key, FUNCTION_NAMES[key])
-        if key == "leaky_relu":
-            alpha = sp.Symbol("alpha", real=True)
-            value = alpha + (1 - alpha) * Step(Z, g.at0)
-        else:
-            value = local_diff(elementwise(key, Z), Z, g.at0)
-        lhs = (r"\frac{\partial}{\partial z} " + name + r"\left(z\right)" if key == "tanh"
-               else name + r"'\left(z\right)")
-        activations.append(Display("note", (lhs, nt.latex(value, sample=False))))
-        if key in ("relu", "leaky_relu"):
-            at = int(g.at0) if key == "relu" else (1 if g.at0 == 1 else r"\alpha")
-            kinks.append(Display("kink", (name + r"'\left(0\right)", str(at))))
-            kink_keys.append(key)
+    activations, kinks, kink_keys = activation_notes(
+        used, nt.profile.functions, g.at0, lambda value: nt.latex(value, sample=False))
     half = None
     if b.model.spec.loss == "half_sse":
         loss = nt.loss_symbol()

@@ -38,15 +38,6 @@ def _save(fig: Any, path: str | Path) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-def plotting_available() -> bool:
-    """True when matplotlib can be imported."""
-    try:
-        _figure()
-    except MissingDependency:
-        return False
-    return True
-
-
 def _quiet(draw: Callable) -> Callable:
     """Draw without numpy's overflow warnings: a diverged run's 1e300 losses overflow the axes."""
     @functools.wraps(draw)

@@ -234,18 +234,15 @@ class WorkedBuilder:
             shown = [exact(float(e)).latex for e in v]
             text = shown[0] if n == 1 else r"\left(" + ", ".join(shown) + r"\right)"
             out.data.append(f"{nt.symbol(s, n > 1 or not nt.per_sample)} = {text}")
-        layer = {}
-        for node in g.nodes.values():  # a parameter belongs to the layer that reads it
-            for p in node.expr.free_symbols & set(g.params):
-                layer.setdefault(p, node.layer)
+        previous = None  # the layer of the parameter before: one row per layer, 6 at most
         for p in g.params:
             text = f"{nt.symbol(p, False)} = {exact(point.params[p.name]).latex}"
-            same = out.params and layer.get(p) == layer.get(last) and len(out.params[-1]) < 6
-            if same:
+            layer = nt.layer_of(p)  # a parameter belongs to the layer that reads it
+            if out.params and layer == previous and len(out.params[-1]) < 6:
                 out.params[-1].append(text)
             else:
                 out.params.append([text])
-            last = p
+            previous = layer
         out.learning_rate = f"{nt.profile.learning_rate} = {exact(point.learning_rate).latex}"
         out.filled = self.filled()
         labelled = nt.per_sample
