@@ -38,6 +38,9 @@ MLPS = [  # every activation and loss, both ReLU'(0) conventions, every reductio
 def models():
     out = [(name, derivgen.load(ROOT / "specs" / f"{name}.yaml")) for name in SPECS]
     out += [(f"mlp{i}", derivgen.mlp(**kw)) for i, kw in enumerate(MLPS)]
+    # activations of whole expressions (printed templates must bracket them)
+    out.append(("compound_arguments",
+                derivgen.load(ROOT / "tests" / "corpus" / "codegen" / "compound_arguments.yaml")))
     return out
 
 
@@ -170,7 +173,7 @@ def test_matrix_backend_passes_arrays_through_and_checks_them():
 #: every activation, loss, kink convention and bias kind once: each model compiles a kernel
 NUMBA_MODELS = [(n, m) for n, m in MODELS if n in (
     "seed000_relu_1_3_1", "seed002_relu_3_2_2_shared_bias", "seed003_softmax_ce_2layer",
-    "seed004_tanh_leaky_mae", "mlp0", "mlp1", "mlp2")]
+    "seed004_tanh_leaky_mae", "mlp0", "mlp1", "mlp2", "compound_arguments")]
 
 
 @needs_numba

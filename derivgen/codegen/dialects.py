@@ -95,14 +95,22 @@ def make_printer(dialect: str, names: dict[sp.Basic, str]):
         def _print_Symbol(self, expr: sp.Symbol) -> str:
             return names[expr]
 
+        def _argument(self, arg: sp.Basic) -> str:
+            """``arg`` as one operand of a template (``0.5 * {0}``, ``-{0}``, ``{1} * {0}``):
+            bracketed unless it prints as a name, a call or a non-negative number."""
+            text = self._print(arg)
+            plain = (arg.is_Symbol or isinstance(arg, sp.Function)
+                     or ((arg.is_Integer or arg.is_Float) and arg >= 0))
+            return text if plain else f"({text})"
+
         def _print_Function(self, expr: sp.Function) -> str:
             template = table.get(type(expr))
             if template is None:
                 return super()._print_Function(expr)
-            return template.format(*(self._print(a) for a in expr.args))
+            return template.format(*(self._argument(a) for a in expr.args))
 
         def _kink(self, expr: sp.Function, kind: str) -> str:
-            arg, at0 = self._print(expr.args[0]), expr.args[1]
+            arg, at0 = self._argument(expr.args[0]), expr.args[1]
             if kind == "step" and at0 in (0, 1):
                 return kinks[f"step{int(at0)}"].format(arg)
             return kinks[kind].format(arg, self._print(sp.Float(at0)))
