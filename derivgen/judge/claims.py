@@ -56,6 +56,8 @@ def shown(value: float, printed: float, tol: float, places: int) -> str:
 def stepped(model: "Model", params: dict, x: np.ndarray, y: np.ndarray, rate: float,
             steps: int) -> dict:
     """The parameters after ``steps`` steps of gradient descent on the example."""
+    if not steps:  # no gradient to compile
+        return params
     grad = model.gradient_fn()
     for _ in range(steps):
         g = grad(params, x, y)
@@ -77,6 +79,9 @@ def check_claims(model: "Model") -> list[ReportItem]:
     params, x, y = example
     rate = float(model.spec.example.learning_rate or 0.0)
     mapper = Mapper(model, {}, {})
+    names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
+    names["eta"] = sp.Float(rate)
+    at_example = point_values(model.graph, params, x, y)  # recomputed only after steps
     items = []
     for i, raw_entry in enumerate(raw):
         entry = Fields(raw_entry, f"claim {i + 1}", source, raw.item_pos[i])
@@ -92,8 +97,9 @@ def check_claims(model: "Model") -> list[ReportItem]:
         expect, note = expect_of(entry)
         entry.done()
         try:
-            value, expr = _evaluate(model, mapper, entry, text,
-                                    stepped(model, params, x, y, rate, steps), x, y, rate)
+            data = at_example if not steps else point_values(
+                model.graph, stepped(model, params, x, y, rate, steps), x, y)
+            value, expr = _evaluate(mapper, names, entry, text, data, x.shape[0])
         except DerivgenError as exc:  # this claim's verdict (a SpecError names file:line:col)
             items.append(item(model, "claim", ident, "error", printed, None,
                               f"claim {ident!r}: {exc}", expect, note))
@@ -107,16 +113,14 @@ def check_claims(model: "Model") -> list[ReportItem]:
     return items
 
 
-def _evaluate(model: "Model", mapper: Mapper, entry: Fields, text: str, params: dict,
-              x: np.ndarray, y: np.ndarray, rate: float) -> tuple[float, sp.Expr]:
-    """The value of one claim's formula at ``params`` and the example's data."""
-    names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
-    names["eta"] = sp.Float(rate)
+def _evaluate(mapper: Mapper, names: dict[str, sp.Expr], entry: Fields, text: str,
+              data: dict, samples: int) -> tuple[float, sp.Expr]:
+    """The value of one claim's formula at ``data`` (the graph's values at a point)."""
 
     def gradient(of: str, wrt: str) -> sp.Expr:
         return mapper.derivative(sp.Symbol(of), sp.Symbol(wrt))
 
     expr = formula(entry, "of", text, names, derivative=gradient)
-    expr = concrete(expr, N, x.shape[0], mapper.sample)
-    [value] = compile_exprs([expr])(point_values(model.graph, params, x, y))
+    expr = concrete(expr, N, samples, mapper.sample)
+    [value] = compile_exprs([expr])(data)
     return float(np.asarray(value).ravel()[0]), expr

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Mapping
 
 import sympy as sp
 
+from derivgen.judge.numeric import SAMPLES  # the judge's batch: what x^{(2)} may name
 from derivgen.errors import ReferenceParseError, UnsupportedError
 from derivgen.ops.activations import DOCUMENT_NAMES, elementwise
 from derivgen.judge.applying import LEARNING_RATES, Applying, activation_function
@@ -32,8 +33,6 @@ N = Partials.N
 LOSS_NAMES = frozenset({"L", "J", "Loss", "MAE", "MSE", "E", "C"})
 #: names of one sample's loss, with its sample index (ℓ_i): never the loss of the data set
 SAMPLE_LOSS_NAMES = frozenset({"ell"})
-#: the number of samples a sample number (x^{(2)}) may name: the judge's batch
-SAMPLES = 3
 
 
 class Mapper(Partials, Applying):

@@ -175,10 +175,3 @@ class Partials:
                 f"∂/∂{wname}: the expression differentiated depends on "
                 f"{', '.join(sorted(map(str, shared)))} other than through {wname} = {value}")
         return local_diff(held, u, self.graph.at0).xreplace({u: value})
-
-    def _node(self, raw: str, strict: bool = True) -> sp.Symbol | None:
-        """The spec symbol a ∂-variable names (kept for callers of the old interface)."""
-        found = self.resolve(raw)
-        if found is None and strict:
-            raise UnsupportedError(f"∂/∂{raw}: {raw!r} is not a parameter or node of the spec")
-        return found.symbol if found else None

@@ -9,9 +9,7 @@ character: a message can always name ``file:line:col``.
 """
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from derivgen.errors import SpecError
@@ -110,14 +108,14 @@ def read_markdown(path: str, text: str) -> Source:
     def line_offset(line: int) -> int:
         return starts[min(line, len(starts) - 1)]
 
-    def add(content: str, markup: str, display: bool, prose: str) -> None:
+    def add(content: str, markup: str, display: bool) -> None:
         nonlocal cursor
         closer = _CLOSERS.get(markup, "")
         found = _locate(content, text, cursor, closer)
         if found is None:
             return
         offsets, end = found
-        pieces.append(MathPiece(content, offsets, display, end, prose))
+        pieces.append(MathPiece(content, offsets, display, end))
         cursor = max(cursor, end)
 
     pending_heading = None
@@ -132,18 +130,11 @@ def read_markdown(path: str, text: str) -> Source:
             headings.append((pending_heading, tok.content.strip()))
             pending_heading = None
         if tok.type in ("math_block", "math_block_label", "amsmath", "math_block_eqno"):
-            add(tok.content, tok.markup or "", True, "")
+            add(tok.content, tok.markup or "", True)
         elif tok.type == "inline" and tok.children:
-            prose = ""
             for child in tok.children:
                 if child.type in ("math_inline", "math_inline_double", "math_single"):
-                    add(child.content, child.markup or "$", child.type == "math_inline_double",
-                        prose)
-                    prose += " $" + child.content + "$ "
-                elif child.type == "text":
-                    prose += child.content
-                elif child.type == "softbreak":
-                    prose += " "
+                    add(child.content, child.markup or "$", child.type == "math_inline_double")
     return Source(path, text, pieces, front, headings)
 
 

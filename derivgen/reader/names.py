@@ -61,8 +61,9 @@ class Names:
 
     def declared(self, nm: _Name) -> bool:
         """Whether a run of letters is one name: declared by the caller, or a function."""
-        known = self.names | self.functions
-        return nm.core in known or nm.text(primes=False) in known or nm.text() in known
+        # no union of the two sets: the caller's names can be thousands, read per word
+        return any(t in self.names or t in self.functions
+                   for t in (nm.core, nm.text(primes=False), nm.text()))
 
     def split(self, nm: _Name) -> tuple[list[sympy.Expr], _Name]:
         """A run of letters: one declared name, or single-letter factors with the

@@ -15,8 +15,6 @@ class MathPiece:
     display: bool
     #: source offset just after the closing delimiter (where a ✓/✗ mark goes)
     end: int
-    #: the prose of the paragraph before this piece (conditions such as "since y = 1")
-    before: str = ""
 
 
 @dataclass

@@ -38,18 +38,15 @@ def _comment_end(text: str, at: int) -> int:
 
 
 def read_tex(path: str, text: str) -> Source:
-    """Math pieces of a LaTeX text in reading order, with the text before each in its
-    paragraph (for conditions stated in prose)."""
+    """Math pieces of a LaTeX text in reading order, and its section headings."""
     pieces: list[MathPiece] = []
     headings: list[tuple[int, str]] = []
-    i, para_start = 0, 0
+    i = 0
     while i < len(text):
         m = _TOKEN.search(text, i)
         if m is None:
             break
         tok, at = m.group(), m.start()
-        if text.count("\n\n", i, at):
-            para_start = text.rfind("\n\n", i, at) + 2
         if tok == "%":
             i = _comment_end(text, at)
             continue
@@ -84,12 +81,6 @@ def read_tex(path: str, text: str) -> Source:
             i = m.end()
             continue
         content = text[start:stop]
-        pieces.append(MathPiece(content, tuple(range(start, stop)), display, end,
-                                _prose(text[para_start:at])))
+        pieces.append(MathPiece(content, tuple(range(start, stop)), display, end))
         i = end
     return Source(path, text, pieces, _front_matter(text), headings)
-
-
-def _prose(text: str) -> str:
-    """The paragraph's text before a piece, comments dropped."""
-    return re.sub(r"(?<!\\)%[^\n]*", "", text)

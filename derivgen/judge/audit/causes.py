@@ -20,8 +20,8 @@ import numpy as np
 import sympy as sp
 
 from derivgen.errors import DerivgenError
-from derivgen.judge.audit.judge import OK, WRONG, judge_numbers
-from derivgen.judge.audit.sides import Side, Values, evaluate, parse_side
+from derivgen.judge.audit.judge import OK, WRONG
+from derivgen.judge.audit.sides import Side, Values, evaluate, parse_side, tolerance
 
 
 def _key(text: str) -> str:
@@ -146,7 +146,7 @@ def _explain(item, reg: _Registry) -> int | None:
     # 1. copied numbers replaced by their true values
     roots, fixed = [], {}
     for side in (left, right):
-        lits = {k: v.value for k, v in side.literals.items()}
+        lits = side.literal_values
         for k, lit in ({} if side.single_literal() else side.literals).items():
             if _abs_text(lit.text) in reg.numbers:
                 true, root = reg.numbers[_abs_text(lit.text)]
@@ -168,8 +168,8 @@ def _explain(item, reg: _Registry) -> int | None:
         if roots:
             moved = Side(side.expr.xreplace(swap), side.rewritten, side.matrix, side.flat)
             pair = (moved, other) if side is left else (other, moved)
-            if _agrees(values, *pair, {k: v.value for k, v in pair[0].literals.items()},
-                       {k: v.value for k, v in pair[1].literals.items()}):
+            if _agrees(values, *pair, pair[0].literal_values,
+                       pair[1].literal_values):
                 return min(roots)
     # 3. the document's own earlier (wrong) formula for the quantity
     head = item.link.head
@@ -182,8 +182,7 @@ def _explain(item, reg: _Registry) -> int | None:
         if form_side is None:
             continue
         numeric = right if right.numeric or right.literals else left
-        if _agrees(values, form_side, numeric, {}, {k: v.value for k, v in
-                                                     numeric.literals.items()}):
+        if _agrees(values, form_side, numeric, {}, numeric.literal_values):
             return root
     return None
 
@@ -204,7 +203,6 @@ def _agrees(values: Values, left: Side, right: Side, lv: dict, rv: dict) -> bool
         b = evaluate(values, right, rv)
     except (DerivgenError, ValueError, TypeError, ArithmeticError, AttributeError, KeyError):
         return False
-    from derivgen.judge.audit.sides import tolerance
     ta = np.ravel(np.asarray(tolerance(values, left, a), dtype=float))
     tb = np.ravel(np.asarray(tolerance(values, right, b), dtype=float))
     a, b = np.ravel(np.asarray(a, float)), np.ravel(np.asarray(b, float))
@@ -224,7 +222,7 @@ def _by_accident(item, reg: _Registry) -> None:
     if left is None or right is None or left.numeric == right.numeric:
         return
     numbers = right if right.numeric else left
-    lits = {k: v.value for k, v in numbers.literals.items()}
+    lits = numbers.literal_values
     used = []
     for k, lit in numbers.literals.items():
         if _abs_text(lit.text) in reg.numbers:
@@ -235,7 +233,7 @@ def _by_accident(item, reg: _Registry) -> None:
         return
     values = Values(item.part)
     other = left if numbers is right else right
-    empty = {k: v.value for k, v in other.literals.items()}
+    empty = other.literal_values
     pair = (other, numbers) if numbers is right else (numbers, other)
     lv, rv = (empty, lits) if numbers is right else (lits, empty)
     if _agrees(values, pair[0], pair[1], lv, rv):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from derivgen.errors import DerivgenError, SpecError
+from derivgen.errors import SpecError
 from derivgen.spec.fields import Fields
 from derivgen.spec.source import load_text, read_spec_source
 
@@ -159,6 +159,3 @@ def _same(a: str, b: str) -> bool:
         return re.sub(r"[*_`#]+|\s+", " ", s).strip().lower()
     return norm(a) == norm(b)
 
-
-class AuditInputError(DerivgenError):
-    """The document or its settings cannot be audited at all (exit 2)."""

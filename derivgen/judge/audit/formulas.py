@@ -12,10 +12,11 @@ import sympy as sp
 from derivgen.errors import DerivgenError, ReferenceParseError, UnsupportedError
 from derivgen.judge.audit.correct import in_document_notation
 from derivgen.judge.audit.sides import Side, Values, parse_side
+from derivgen.judge.audit.stated import INEQUALITY
 from derivgen.judge.audit.verdicts import OK, WRONG, Verdict
 from derivgen.judge.indices import substitute_indices
 from derivgen.judge.mapping import N
-from derivgen.judge.numeric import compare, concrete
+from derivgen.judge.numeric import SAMPLES, compare, concrete
 
 
 def _letters(part, expr: sp.Expr, sample: str) -> set[str]:
@@ -109,6 +110,10 @@ def _free_arguments(part, left: Side) -> frozenset[str]:
 def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) -> Verdict:
     part = values.part
     checked, last_error = 0, None
+    rate = {sp.Symbol("alpha", positive=True): sp.Symbol("eta", positive=True)}
+    graph = part.model.graph  # a sample's plain x is the pinned first sample x[1]
+    rate.update({d: sp.IndexedBase(d.name)[1] for d in (*graph.inputs, *graph.targets)})
+    positive = None  # the prose's condition: read once, at the first combination that maps
     for combo in combos:
         try:
             l_expr = substitute_indices(left.expr, combo) if combo else left.expr
@@ -118,12 +123,10 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
         except (DerivgenError, ReferenceParseError) as exc:
             last_error = last_error or exc  # the first value's reason is the telling one
             continue
-        rate = {sp.Symbol("alpha", positive=True): sp.Symbol("eta", positive=True)}
-        graph = part.model.graph  # a sample's plain x is the pinned first sample x[1]
-        rate.update({d: sp.IndexedBase(d.name)[1] for d in (*graph.inputs, *graph.targets)})
-        lc = concrete(lm, N, 3, part.mapper.sample).xreplace(rate)
-        rc = concrete(rm, N, 3, part.mapper.sample).xreplace(rate)
-        positive = _positive(values, getattr(part, "condition", None), rate)
+        lc = concrete(lm, N, SAMPLES, part.mapper.sample).xreplace(rate)
+        rc = concrete(rm, N, SAMPLES, part.mapper.sample).xreplace(rate)
+        if positive is None:
+            positive = _positive(values, getattr(part, "condition", None), rate)
         verdict = compare(rc, lc, rng, simplex=part.mapper.simplex, symbolic=False,
                           positive=positive)
         checked += 1
@@ -138,7 +141,7 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
     label = f" for {', '.join(letters)} in their ranges" if letters else ""
     if getattr(part, "condition", None):
         label += f", where {part.condition} (as the prose states)"
-    return Verdict(OK, f"equal at random points (N = 3){label}", "formula")
+    return Verdict(OK, f"equal at random points (N = {SAMPLES}){label}", "formula")
 
 
 def _correct(part, expr: sp.Expr) -> str:
@@ -153,11 +156,11 @@ def _positive(values: Values, text: str | None, rate: dict) -> list[sp.Expr]:
     """The prose's condition (``z > 0``) as an expression that must be positive."""
     if not text:
         return []
-    m = re.search(r"\\(?:geq?|leq?|gt|lt)(?![A-Za-z])|[<>]=?", text)
+    m = INEQUALITY.search(text)
     if m is None:
         return []
     part = values.part
     sides = [values.map(parse_side(part, t, [0] * len(t)))
              for t in (text[:m.start()], text[m.end():])]
-    lhs, rhs = (concrete(e, N, 3, part.mapper.sample).xreplace(rate) for e in sides)
+    lhs, rhs = (concrete(e, N, SAMPLES, part.mapper.sample).xreplace(rate) for e in sides)
     return [lhs - rhs if m.group().lstrip("\\")[0] in ">g" else rhs - lhs]

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import sympy as sp
 
-from derivgen.errors import DerivgenError, ReferenceParseError, UnsupportedError
+from derivgen.errors import DerivgenError, ReferenceParseError
 from derivgen.judge.arrays import ShapeMismatch
 from derivgen.judge.audit.layers import judge_layers
 from derivgen.judge.audit.formulas import judge_formulas
@@ -142,17 +141,16 @@ def _verdict(part, left: Side, relation: str, right: Side, rng, ranges, unequal)
     values = Values(part)
     try:
         if left.matrix or right.matrix:
-            if left.numeric or right.numeric or left.literals or right.literals:
-                return judge_numbers(values, left, right, relation == "←")
-            if left.flat or right.flat or part.has_example:  # at the document's own batch
-                return judge_numbers(values, left, right, False)
+            if (left.numeric or right.numeric or left.literals or right.literals
+                    or left.flat or right.flat or part.has_example):  # at the document's batch
+                return judge_numbers(values, left, right)
             return judge_matrices(values, left, right, rng, relation in ("←", ":="))
         constant_of_name = (left.numeric and isinstance(right.expr, sp.Symbol) or
                             right.numeric and isinstance(left.expr, sp.Symbol) or
                             any("smpl" in n for n in left.names() | right.names()))
         if left.numeric and right.numeric or left.literals or right.literals or \
                 constant_of_name:
-            verdict = judge_numbers(values, left, right, relation == "←")
+            verdict = judge_numbers(values, left, right)
             if verdict.verdict == WRONG and _kink_convention(left, right):
                 verdict = Verdict(OK, "a value at the kink is a convention (derivgen's "
                                   "subgradient: 0 by default, 1 can be selected)", "number")

@@ -35,7 +35,6 @@ NAME = re.compile(r"(?<![\\A-Za-z])(?P<base>" + _BASE + r")(?P<scripts>(?:\s*" +
                   + r")*)(?P<primes>'*)")
 LITERAL = re.compile(r"(?<![_^\w.\\])\d+\.\d+(?![\w.])")
 UPDATE_MARKS = {"+", "new", "\\text{new}", "(new)", "(t+1)", "\\mathrm{new}", "*"}
-LOSSY_SIZES = {"C", "K"}
 
 
 def _strip(group: str) -> str:
@@ -106,11 +105,6 @@ class Rewritten:
     offsets: list[int]
     literals: dict[str, Literal] = field(default_factory=dict)
 
-    def source_offset(self, column: int | None) -> int | None:
-        if column is None or not self.offsets:
-            return None
-        return self.offsets[min(max(column - 1, 0), len(self.offsets) - 1)]
-
 
 class _Editor:
     """Replacements over a text that keep the map back to source offsets."""
@@ -140,7 +134,7 @@ class Notation:
     """What a document declares: names (with their aliases), the sample letter, the loss."""
 
     def __init__(self, declared: dict[str, str], stems: set[str], sample: str,
-                 loss: str = "L", outputs: int = 1, samples_marked: bool = False) -> None:
+                 loss: str = "L", samples_marked: bool = False) -> None:
         #: canonical key of a declared LaTeX name -> the plain symbol the reader should see
         self.aliases: dict[tuple, str] = {}
         #: (base, superscript, primes) -> the stem of declared names a^1_1, a^1_2, ...
@@ -153,9 +147,8 @@ class Notation:
                     self.families[(parts.base, parts.sup, parts.primes)] = plain.split("_")[0]
         self.stems = {s for s in stems if len(s) > 1}
         self.plain_names = set(declared.values()) | stems
-        self.sample, self.loss, self.outputs = sample, loss, outputs
+        self.sample, self.loss = sample, loss
         self.samples_marked = samples_marked
-        self.counter = 0
 
     def add_name(self, plain: str) -> None:
         """A name the document defines (registered in reading order)."""
@@ -272,15 +265,6 @@ class Notation:
                 inner = (f"\\text{{{stem}}}" if len(stem) > 1 else stem) + script
                 return f"\\frac{{\\partial {self.loss}}}{{\\partial {inner}}}"
         return None
-
-    def _plain(self, stem: str) -> str:
-        return f"\\text{{{stem}}}" if len(stem) > 1 else stem
-
-    @staticmethod
-    def _after(m: re.Match) -> str:
-        tail = m.string[m.end():]
-        s = re.match(r"\s*_\s*(\{([^{}]*)\}|([A-Za-z0-9]))", tail)
-        return (s.group(2) or s.group(3) or "").strip() if s else ""
 
 
 def _text_name(plain: str) -> str:

@@ -14,10 +14,6 @@ from derivgen.judge.audit.verdicts import NOT_JUDGEABLE, OK, WRONG, Verdict
 CARRIED = 1e-3
 
 
-def _lit_values(side: Side) -> dict[str, float]:
-    return {k: v.value for k, v in side.literals.items()}
-
-
 def _fmt(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return np.round(value, 10).tolist() if value.size > 1 else round(float(value.ravel()[0]),
@@ -54,13 +50,13 @@ def close(a: Any, b: Any, tol: Any, flat: bool) -> tuple[bool, str]:
                    f"(tolerance ±{float(tol[i]):.2g} from the printed digits)")
 
 
-def judge_numbers(values: Values, left: Side, right: Side, update: bool) -> Verdict:
+def judge_numbers(values: Values, left: Side, right: Side) -> Verdict:
     """A link with a number on at least one side, at the worked example."""
     if not values.part.has_example and not (left.numeric and right.numeric):
         return Verdict(NOT_JUDGEABLE, "a number about a quantity needs the worked example: "
                        "give 'example' with x, y and every parameter", "number")
-    lv = evaluate(values, left, _lit_values(left))
-    rv = evaluate(values, right, _lit_values(right))
+    lv = evaluate(values, left, left.literal_values)
+    rv = evaluate(values, right, right.literal_values)
     quantity = not (left.numeric and right.numeric)
     tl, tr = tolerance(values, left, lv, quantity), tolerance(values, right, rv, quantity)
     if np.size(lv) == np.size(rv) and np.shape(lv) != np.shape(rv):  # a row and a column

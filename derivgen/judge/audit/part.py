@@ -151,7 +151,7 @@ def build_part(spec: PartSpec, text: str) -> Part:
     stems |= FUNCTION_WORDS | set(functions) | {n for n in LOSS_NAMES if len(n) > 1}
     marked = re.search(r"\^\s*\{\s*\(\s*" + re.escape(sample) + r"\s*\)\s*\}", text) is not None
     notation = Notation(declared, stems | set(where) | spec_names, sample, graph.loss.name,
-                        len(graph.outputs), marked)
+                        marked)
     example = model.example_arrays()
     complete = example is not None and example[2] is not None and \
         len(example[0]) == len(model.parameters)

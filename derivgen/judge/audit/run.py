@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derivgen.errors import DerivgenError, ReferenceParseError, UnsupportedError
+from derivgen.errors import DerivgenError, UnsupportedError
 from derivgen.judge.audit.context import read_settings
 from derivgen.judge.audit.items import Link
 from derivgen.judge.audit.chains import document_links

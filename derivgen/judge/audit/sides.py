@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from derivgen.errors import DerivgenError, UnsupportedError
+from derivgen.errors import UnsupportedError
 from derivgen.judge.arrays import Evaluator, NoValue
 from derivgen.judge.array_judge import Scalars
 from derivgen.judge.jacobians import Chains
@@ -40,6 +40,11 @@ class Side:
     @property
     def literals(self) -> dict[str, Literal]:
         return self.rewritten.literals
+
+    @property
+    def literal_values(self) -> dict[str, float]:
+        """The value of each number the document printed on this side, by its name."""
+        return {k: v.value for k, v in self.literals.items()}
 
     def names(self) -> set[str]:
         lit = set(self.literals)
@@ -103,7 +108,7 @@ class Values:
 
     def special(self, expr: sp.Expr) -> sp.Expr:
         """Update heads (w_5^{+}) and sample marks (x^{(2)}) into spec expressions."""
-        part, mapper = self.part, self.part.mapper
+        mapper = self.part.mapper
         swap = {}
         for s in expr.free_symbols:
             if not isinstance(s, sp.Symbol):
@@ -211,7 +216,7 @@ def tolerance(values: Values, side: Side, base_value, quantity: bool = False
     """Half a unit of the last printed digit of each literal, carried through the side's
     arithmetic: a literal standing alone (a printed result) always counts; inside an
     expression only a literal with three or more significant digits (a rounded value)."""
-    lits = {k: v.value for k, v in side.literals.items()}
+    lits = side.literal_values
     total = np.zeros_like(np.asarray(base_value, dtype=float))
     alone = side.single_literal() or _entries_alone(side)
     groups: dict[str, list[str]] = {}  # one printed number written twice is one quantity

@@ -28,14 +28,15 @@ _AFTER = re.compile(r"\A[^\S\n]*\$?[^\S\n]*" + _WORDS + r"[^\S\n]+\$([^$\n]{1,60
 #: "For $z > 0$: …", "при $z > 0$ …": a condition right before it
 _BEFORE = re.compile(_WORDS + r"[^\S\n]+\$([^$\n]{1,60})\$[^\S\n]*[:,]?[^\S\n]*\$*[^\S\n]*\Z",
                      re.I)
-_INEQUALITY = re.compile(r"\\(?:geq?|leq?|gt|lt)(?![A-Za-z])|[<>]=?")
+#: one inequality sign, as LaTeX (\\geq, \\lt, …) or as text (>, <=)
+INEQUALITY = re.compile(r"\\(?:geq?|leq?|gt|lt)(?![A-Za-z])|[<>]=?")
 
 
 def condition(before: str, after: str) -> str | None:
     """The inequality the prose states around a piece of math, as LaTeX, or None."""
     for m in (_AFTER.search(after), _BEFORE.search(before)):
-        if m and len(_INEQUALITY.findall(m.group(1))) == 1 and "=" not in \
-                _INEQUALITY.sub("", m.group(1)):
+        if m and len(INEQUALITY.findall(m.group(1))) == 1 and "=" not in \
+                INEQUALITY.sub("", m.group(1)):
             return m.group(1).strip()
     return None
 
