@@ -18,7 +18,6 @@ from derivgen.codegen.compile import check_kind, compile_source
 from derivgen.codegen.scalar import ScalarNumPyPrinter
 from derivgen.engine.reverse import Derivation
 from derivgen.errors import UnsupportedError
-from derivgen.ops.functions import Step
 from derivgen.ops.kinks import kink_arguments
 from derivgen.ops.losses import loss
 from derivgen.ops.matexpr import BatchLoss, Elementwise, Softmax, Total
@@ -112,12 +111,6 @@ class MatrixNumPyPrinter(ScalarNumPyPrinter):
         for s, m in zip(stand_ins, expr.mats):
             self._names[s] = self._paren(m)
         return self._print(expr.body(stand_ins))
-
-    def _print_Step(self, expr: Step) -> str:
-        # a bare boolean mask: multiplying by it is as fast as hand-written code
-        op = ">" if expr.args[1] == 0 else ">="
-        return f"({self._print(expr.args[0])} {op} 0)" if expr.args[1] in (0, 1) \
-            else self._print_Function(expr)
 
     def _print_Softmax(self, expr: Softmax) -> str:
         return f"_rt.softmax({self._print(expr.arg)}, {expr.axis})"

@@ -25,9 +25,9 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from derivgen.errors import DerivgenError, UnsupportedError
+from derivgen.errors import UnsupportedError
 from derivgen.learn.fused import fused_train
-from derivgen.model.backends import MISSING, kernel, note_once, numba_installed, small_enough
+from derivgen.model.backends import auto_compiles, kernel, numba_installed
 from derivgen.model.base import batch_arrays
 
 OPTIMIZERS = ("gd", "sgd", "momentum")
@@ -171,22 +171,13 @@ def _compiled(model: Any, backend: str) -> bool:
     """Whether ``backend`` means the compiled loop for this model."""
     if backend == "numpy":
         return False
-    if not numba_installed():
-        if backend == "numba":
-            raise UnsupportedError("training backend 'numba' is not available: numba is not "
-                                   "installed (pip install 'derivgen[fast]')")
-        note_once(MISSING)
-        return False
+    if backend == "numba" and not numba_installed():
+        raise UnsupportedError("training backend 'numba' is not available: numba is not "
+                               "installed (pip install 'derivgen[fast]')")
     if backend == "numba":
         kernel(model)  # an UnsupportedError says why there is none
         return True
-    if not small_enough(model):
-        return False
-    try:
-        kernel(model)
-    except DerivgenError:
-        return False
-    return True
+    return auto_compiles(model)
 
 
 def _full_loss(loss: Callable, params: Mapping[str, Any], x: np.ndarray, y: np.ndarray,

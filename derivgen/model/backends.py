@@ -46,11 +46,11 @@ def numba_installed() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def note_once(message: str) -> None:
+def note_once(message: str, stacklevel: int = 4) -> None:
     """Say ``message`` once per process (a RuntimeWarning)."""
     if not _noted:
         _noted.append(True)
-        warnings.warn(message, RuntimeWarning, stacklevel=4)
+        warnings.warn(message, RuntimeWarning, stacklevel=stacklevel)
 
 
 MISSING = ("numba is not installed, so derivgen runs its NumPy backend; "
@@ -67,6 +67,21 @@ def select(model: Any, backend: str) -> Backend:
     return cache[backend]
 
 
+def auto_compiles(model: Any) -> bool:
+    """Whether ``auto`` runs ``model`` compiled: numba is installed (said once when it is
+    not), the network is small enough to pay for compiling, and it has a kernel."""
+    if not numba_installed():
+        note_once(MISSING, stacklevel=5)  # the caller of gradient_fn or train
+        return False
+    if not small_enough(model):
+        return False
+    try:
+        kernel(model)
+    except DerivgenError:
+        return False
+    return True
+
+
 def _make(model: Any, backend: str) -> Backend:
     if backend == "numpy":
         return Backend("numpy", model._numpy_function("gradient"), model._numpy_function("loss"))
@@ -75,16 +90,10 @@ def _make(model: Any, backend: str) -> Backend:
             raise UnsupportedError("the numba backend needs numba: "
                                    "pip install 'derivgen[fast]'")
         return compiled(model)
-    if not numba_installed():
-        note_once(MISSING)
-        return select(model, "numpy")
     numpy = select(model, "numpy")
-    if not small_enough(model):
+    if not auto_compiles(model):
         return numpy
-    try:
-        fast = select(model, "numba")
-    except DerivgenError:
-        return numpy
+    fast = select(model, "numba")
     limit = AUTO_MAX_WORK // max(1, flat_size(model))
     check, ndarray = model._batch_check, np.ndarray
     fast_grad, fast_loss, np_grad, np_loss = fast.gradient, fast.loss, numpy.gradient, numpy.loss
@@ -116,7 +125,6 @@ class Kernel:
 
     module: Any
     order: list
-    on_disk: bool
 
 
 def kernel(model: Any) -> Kernel:
@@ -133,9 +141,9 @@ def kernel(model: Any) -> Kernel:
     order = model._flat_names()
     source = fused_source(scalar.derivation, order)
     import numba  # only now: importing numba takes a second
-    module, on_disk = kernel_module(source, "numba", {"numba": numba.__version__,
-                                                      "python": sys.version})
-    found = Kernel(module, order, on_disk)
+    module, _ = kernel_module(source, "numba", {"numba": numba.__version__,
+                                                "python": sys.version})
+    found = Kernel(module, order)
     model.__dict__["_kernel"] = found
     return found
 

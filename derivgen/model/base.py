@@ -180,15 +180,11 @@ class BaseModel:
         """The scalar-form parameter symbols in the order of :meth:`_flat_params`."""
         raise NotImplementedError
 
-    def _batch(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        """x (N, D) and y (N, C) as float arrays, samples as rows, checked; no copy when the
-        caller already passes them so."""
-        return self._batch_check(x, y)
-
     @cached_property
     def _batch_check(self) -> Callable[[Any, Any], tuple[np.ndarray, np.ndarray]]:
-        """:meth:`_batch` with its constants bound: a caller's float64 (N, D) and (N, C)
-        arrays cost a few comparisons (this runs on every call of a gradient)."""
+        """x (N, D) and y (N, C) as float arrays, samples as rows, checked; no copy when the
+        caller already passes them so.  Its constants are bound: a caller's float64 (N, D)
+        and (N, C) arrays cost a few comparisons (this runs on every call of a gradient)."""
         ndarray, f64 = np.ndarray, np.dtype(np.float64)
         tail_x, tail_y = (self.input_size,), (self.output_size,)
         single = self.graph.reduction == "single"

@@ -144,25 +144,12 @@ class MatrixModel(BaseModel):
     def _trainer(self) -> TrainStep:
         fn = compile_matrix_function(self.derivation, "loss_gradient", FlatNames())[0]
         columns = self.graph.layout == "columns"
-        shapes = self.parameter_shapes  # in graph.params order, as the flat layout
 
         def step(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, Any]:
             value, grads = fn(theta, x.T, y.T) if columns else fn(theta, x, y)
             return float(value), grads
-
-        def pack(params: Params) -> np.ndarray:
-            checked = self._params(params)
-            return np.concatenate([np.ravel(checked[name]) for name in shapes]).astype(float)
-
-        def unpack(theta: np.ndarray) -> dict[str, Any]:
-            out, start = {}, 0
-            for name, shape in shapes.items():
-                size = int(np.prod(shape))
-                part = theta[start:start + size]
-                out[name] = part.reshape(shape) if shape else float(part[0])
-                start += size
-            return out
-        return TrainStep(pack, step, lambda theta: unpack(theta.copy()))
+        return TrainStep(lambda params: self._flat_params(params).astype(float), step,
+                         lambda theta: self._unflatten(theta.copy()))
 
     # ---- one flat vector, for the compiled backend (in the scalar twin's terms) ----
     @cached_property
@@ -184,13 +171,14 @@ class MatrixModel(BaseModel):
         return [symbols[str(n)] for _, _, m in self._flat_order for n in np.ravel(m)]
 
     def _flat_params(self, params: Params) -> np.ndarray:
+        """Every array, raveled, in ``graph.params`` order: the flat layout."""
         checked = self._params(params)
-        return np.concatenate([np.ravel(checked[name]) for name, _, _ in self._flat_order])
+        return np.concatenate([np.ravel(checked[name]) for name in self.parameter_shapes])
 
     def _unflatten(self, flat: np.ndarray) -> dict[str, Any]:
         out, start = {}, 0
-        for name, shape, members in self._flat_order:
-            size = members.size
+        for name, shape in self.parameter_shapes.items():
+            size = int(np.prod(shape))
             out[name] = flat[start:start + size].reshape(shape) if shape else float(flat[start])
             start += size
         return out

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable
 
 from derivgen.ops.lazy import lazy
 import sympy as sp
@@ -19,7 +19,34 @@ if TYPE_CHECKING:
 
 np = lazy("numpy")  # imported when first used: derive never needs it
 
-GradientFn = Callable[[Mapping[str, Any], "np.ndarray", "np.ndarray"], dict]
+
+def _getter(names: list[str]) -> Callable[[Params], tuple]:
+    """params -> their values in ``names`` order, one C-level lookup per name (a KeyError
+    when one is missing)."""
+    if len(names) == 1:
+        return lambda params, name=names[0]: (params[name],)
+    return itemgetter(*names)
+
+
+def _theta_reader(order: list[str], size: int,
+                  slow: Callable[[Params], dict]) -> Callable[[Params], "np.ndarray"]:
+    """params -> a float vector in ``order``: one lookup per name when ``params`` holds
+    ``size`` numbers, else through ``slow`` (groups such as W_1: [[…]], or an error saying
+    what is wrong)."""
+    values_of = _getter(order)
+
+    def theta_of(params: Params) -> "np.ndarray":
+        if len(params) == size:  # the common case: one number per name
+            try:
+                theta = np.array(values_of(params), dtype=float)
+            except (KeyError, TypeError, ValueError):
+                theta = None
+            if theta is not None and theta.ndim == 1:
+                return theta
+        flat = slow(params)
+        return np.array([flat[n] for n in order], dtype=float)
+    return theta_of
+
 
 
 class Model(BaseModel):
@@ -104,22 +131,15 @@ class Model(BaseModel):
     def _values_of(self) -> Callable[[Params], tuple]:
         """params -> their values in ``graph.params`` order, one C-level lookup per name
         (a KeyError when one is missing)."""
-        names = self.parameters
-        if len(names) == 1:
-            return lambda params, name=names[0]: (params[name],)
-        return itemgetter(*names)
+        return _getter(self.parameters)
+
+    @cached_property
+    def _flat_reader(self) -> Callable[[Params], np.ndarray]:
+        return _theta_reader(self.parameters, len(self.parameters), self.flat_params)
 
     def _flat_params(self, params: Params) -> np.ndarray:
         """Every parameter's value in ``graph.params`` order (numbers or group arrays)."""
-        if len(params) == len(self.parameters):  # the common case: one number per name
-            try:
-                theta = np.array(self._values_of(params), dtype=float)
-            except (KeyError, TypeError, ValueError):
-                theta = None
-            if theta is not None and theta.ndim == 1:
-                return theta
-        flat = self.flat_params(params)
-        return np.array([flat[n] for n in self.parameters], dtype=float)
+        return self._flat_reader(params)
 
     _params = _flat_params
 
@@ -130,7 +150,7 @@ class Model(BaseModel):
         return dict(zip(self.parameters, flat.tolist()))
 
     def _arrays(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-        return self._batch(x, y)
+        return self._batch_check(x, y)
 
     @cached_property
     def _dense(self) -> DenseTwin | None:
@@ -144,23 +164,10 @@ class Model(BaseModel):
         one.  Parameters and batches are read with as little Python as the checks allow."""
         names, dense, check = self.parameters, self._dense, self._batch_check
         if dense is None:
-            fn, order, values_of = self._function(what), names, self._values_of
-        else:
-            fn, order = dense.function(what), dense.order
-            values_of = itemgetter(*order) if len(order) > 1 else (
-                lambda params, name=order[0]: (params[name],))
-        size, slow = len(names), self.flat_params
-
-        def theta_of(params: Params) -> np.ndarray:
-            if len(params) == size:
-                try:
-                    theta = np.array(values_of(params), dtype=float)
-                except (KeyError, TypeError, ValueError):
-                    theta = None
-                if theta is not None and theta.ndim == 1:
-                    return theta
-            flat = slow(params)  # groups (W_1: [[…]]), or an error saying what is wrong
-            return np.array([flat[n] for n in order], dtype=float)
+            fn, theta_of = self._function(what), self._flat_reader
+        else:  # the same reader over the matrix code's flat order
+            fn = dense.function(what)
+            theta_of = _theta_reader(dense.order, len(names), self.flat_params)
 
         if what == "loss":
             def loss(params: Params, x: Any, y: Any) -> float:

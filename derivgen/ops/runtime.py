@@ -66,8 +66,3 @@ def cross_entropy(z, y, axis):
     lse = logsumexp_axis(z, axis)
     return float((y * (lse - z)).sum() + (lse * (1.0 - y.sum(axis=axis, keepdims=True))).sum())
 
-
-def total(value, n):
-    """Σ over the batch of a per-sample value that may not depend on the sample."""
-    value = np.asarray(value, dtype=float)
-    return float(value.sum()) if value.ndim else float(value) * n

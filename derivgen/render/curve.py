@@ -26,7 +26,7 @@ def loss_curve_svg(losses: Sequence[float], width: int = WIDTH, height: int = HE
         steps, values = steps[pick], values[pick]
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img">',
-             f'<title>loss per step, log scale</title>',
+             '<title>loss per step, log scale</title>',
              f'<rect x="{MARGIN}" y="5" width="{width - MARGIN - 5}" height="{height - 25}" '
              'fill="none" stroke="#999"/>']
     if len(values):
