@@ -133,3 +133,12 @@ def test_compact_golden(lang):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8"), (
         f"{golden.name} changed; inspect the diff, then DERIVGEN_UPDATE_GOLDEN=1 to accept it")
+
+
+@pytest.mark.parametrize("name", list(NETS))
+def test_the_intro_counts_the_parameters_the_model_has(name):
+    """One bias per layer when it is shared: the compact intro said 15 for a network of 13."""
+    text, profile, _ = NETS[name]
+    model = derivgen.load(f"name: t\n{text}notation: {{profile: {profile}}}\n", form="matrix")
+    doc = build_compact(model, PROFILES[profile])
+    assert doc.architecture["parameters"] == len(model.scalar.parameters)

@@ -30,7 +30,7 @@ from derivgen.render.indexed import Indexer
 from derivgen.render.overview import activation_notes
 from derivgen.render.latex import (FUNCTION_NAMES, NotationPrinter, SymbolLatex, name_latex,
                                   subscript)
-from derivgen.spec.forms import COMPACT_ABOVE  # noqa: F401 - defined next to the count
+from derivgen.spec.forms import COMPACT_ABOVE, parameter_count  # noqa: F401 - COMPACT_ABOVE: defined next to the count
 
 
 class CompactNotation:
@@ -221,8 +221,7 @@ class CompactBuilder:
                 "reduction": g.reduction, "sample": self.profile.sample_index,
                 "loss": self.model.spec.loss, "loss_prose": loss_op(self.model.spec.loss).prose,
                 "loss_symbol": self.loss_symbol, "subgradient": int(g.at0),
-                "parameters": sum(int(sp.prod(ix.size[a] for a in (i - 1, i))) + ix.size[i]
-                                  for i in range(1, len(g.layers) + 1))}
+                "parameters": parameter_count(net)}
 
     def notes(self) -> dict[str, Any]:
         """Derivatives of the activations used, the value at kinks, one symbol for two."""
