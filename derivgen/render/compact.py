@@ -30,7 +30,8 @@ from derivgen.render.indexed import Indexer
 from derivgen.render.overview import activation_notes
 from derivgen.render.latex import (FUNCTION_NAMES, NotationPrinter, SymbolLatex, name_latex,
                                   subscript)
-from derivgen.spec.forms import COMPACT_ABOVE, parameter_count  # noqa: F401 - COMPACT_ABOVE: defined next to the count
+# COMPACT_ABOVE is re-exported: the size above which compact is the default
+from derivgen.spec.forms import COMPACT_ABOVE, parameter_count  # noqa: F401
 
 
 class CompactNotation:

@@ -80,11 +80,12 @@ def _scalar_dot(model: Any, point: Point | None) -> str:
         else:
             dot.node(s, label(s, values.get(s.name), values.get(f"dL/d{s.name}"), sample_loss),
                      "node")
+    known = _known(values, point, g) if point is not None else {}
     for parent, child in d.contributions:
         partial = d.partial(parent, child)
         text = latex_to_unicode(nt.latex(partial, sample=False))
         if point is not None:
-            text += f"\n= {numbers(_evaluate(partial, values, point, g))}"
+            text += f"\n= {numbers(_evaluate(partial, known, len(point.x)))}"
         dot.edge(child, parent, text)
     for s, node in g.nodes.items():  # targets feed the residuals (or the loss) undifferentiated
         for t in g.targets:
@@ -93,14 +94,20 @@ def _scalar_dot(model: Any, point: Point | None) -> str:
     return dot.text()
 
 
-def _evaluate(expr: sp.Expr, values: Mapping[str, Any], point: Point, g: Any) -> np.ndarray:
-    """A local partial at every sample, from the engine's node values (no code is generated)."""
+def _known(values: Mapping[str, Any], point: Point, g: Any) -> dict[str, np.ndarray]:
+    """Every parameter, input, target and node value by name, one entry per sample (built
+    once for all the edges)."""
     n = len(point.x)
     known = {s.name: np.full(n, float(point.params[s.name])) for s in g.params}
     known.update({s.name: point.x[:, j] for j, s in enumerate(g.inputs)})
     known.update({s.name: point.y[:, k] for k, s in enumerate(g.targets)})
     known.update({k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in values.items()
                   if not k.startswith("dL/d")})
+    return known
+
+
+def _evaluate(expr: sp.Expr, known: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """A local partial at every sample, from the engine's node values (no code is generated)."""
     out = []
     for i in range(n):
         sub = {s: sp.Float(known[s.name][i]) for s in expr.free_symbols if s.name in known}
