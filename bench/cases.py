@@ -16,16 +16,6 @@ import numpy as np
 import derivgen
 from anchors import Net, Params
 
-#: spec → callable, scalar form (sigmoid/identity/half_sse/sum, as the naive anchor)
-DERIVE_SCALAR: list[tuple[int, ...]] = [(1, 3, 1), (2, 3, 2), (4, 16, 3), (8, 32, 4), (16, 64, 8)]
-#: spec → callable, matrix form (relu/softmax/cross_entropy/mean, the contract's defaults)
-DERIVE_MATRIX: list[tuple[int, ...]] = [(1, 3, 1), (2, 3, 2), (4, 16, 3), (8, 32, 4),
-                                        (16, 64, 8), (64, 128, 10), (784, 128, 10),
-                                        (784, 256, 10)]
-#: naive SymPy runs at these sizes always; 8-32-4 (~20 s) only with --naive-big
-NAIVE_ALWAYS = {(1, 3, 1), (2, 3, 2), (4, 16, 3)}
-NAIVE_BIG = {(8, 32, 4)}
-
 #: gradient cases: (network, batch size N)
 SEED_111 = Net((1, 1, 1), "sigmoid", "identity", "half_sse", "mean")    # seed 001
 SEED_131 = Net((1, 3, 1), "relu", "identity", "half_sse", "sum")       # seed 000

@@ -37,19 +37,6 @@ def single_thread_env() -> None:
         os.environ.setdefault(key, value)
 
 
-def median_time(fn: Callable[[], Any], repeat: int,
-                before: Callable[[], None] | None = None) -> float:
-    """Median wall time of ``fn()`` over ``repeat`` runs; ``before`` runs untimed first."""
-    times = []
-    for _ in range(max(1, repeat)):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def per_call_time(fn: Callable[[], Any], samples: int = 15, min_sample: float = 0.005) -> float:
     """Median seconds per call, each sample looping long enough to dwarf timer overhead.
 
@@ -106,15 +93,6 @@ def peak_memory(kind: str, sizes: Sequence[int], form: str = "scalar",
         last = (done.stderr.strip().splitlines() or ["?"])[-1]
         return f"failed: {last[:60]}"
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def cold_latency(cmd: Sequence[str], runs: int) -> float:
-    """Median wall time of ``cmd`` in a fresh process; a failing command is an error."""
-    def once() -> None:
-        subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE)
-    once()  # the first run fills the OS page cache; later runs are what a user re-sees
-    return median_time(once, runs)
 
 
 def _cpu_model() -> str:
@@ -186,18 +164,12 @@ def interleaved_once(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[s
 
 def cold_samples(commands: dict[str, Sequence[str]], rounds: int) -> dict[str, list[float]]:
     """Wall seconds of fresh processes, the commands taking turns (after one warm-up each)."""
-    def once(cmd: Sequence[str]) -> float:
-        start = time.perf_counter()
+    def once(cmd: Sequence[str]) -> None:
         subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE)
-        return time.perf_counter() - start
     for cmd in commands.values():
         once(cmd)
-    out: dict[str, list[float]] = {k: [] for k in commands}
-    for _ in range(rounds):
-        for name, cmd in commands.items():
-            out[name].append(once(cmd))
-    return out
+    return interleaved_once({k: (lambda c=c: once(c)) for k, c in commands.items()}, rounds)
 
 
 def load_average() -> str:

@@ -16,7 +16,7 @@ from measure import maxrss_mb, single_thread_env
 
 single_thread_env()
 
-import derivgen  # noqa: E402  imports before the baseline
+import derivgen  # noqa: E402,F401  imported before the baseline
 import sympy  # noqa: E402,F401
 
 from anchors import naive_build  # noqa: E402

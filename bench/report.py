@@ -107,7 +107,7 @@ def targets(grads, train, scale, cold) -> list[list[str]]:
         out.append(["56-224-28 peak memory < 300 MB", f"{m:.0f} MB", _verdict(m < 300)])
     deep = [v for k, v in scale if k.startswith("matrix")]
     if deep:
-        out.append([f"matrix form at 200 layers", deep[0] if isinstance(deep[0], str)
+        out.append(["matrix form at 200 layers", deep[0] if isinstance(deep[0], str)
                     else _t(deep[0]), _verdict(not isinstance(deep[0], str))])
     d, s = cold.get("derivgen derive specs/seed000_relu_1_3_1.yaml"), cold.get(
         "python -c 'import sympy'")
