@@ -15,8 +15,8 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from derivgen.codegen.dialects import MODULE, logsumexp_helper, make_printer
-from derivgen.codegen.fused import fused_source
-from derivgen.codegen.scalar import hoist_calls, per_sample, prune
+from derivgen.codegen.fused import batch_pass_source
+from derivgen.codegen.scalar import forward_backward, hoist_calls, identifiers, per_sample, prune
 from derivgen.engine.reverse import Derivation
 
 BACKENDS = ("numpy", "numba", "jax", "torch")
@@ -79,8 +79,7 @@ def export_source(derivation: Derivation, backend: str, title: str) -> str:
 
 def _numba_module(derivation: Derivation) -> str:
     g = derivation.graph
-    kernel = fused_source(derivation, list(g.params), entries=False).split('"""', 2)[2]
-    kernel = kernel.replace("import math\n\nimport numba\nimport numpy\n", "")
+    kernel = "\n\n" + batch_pass_source(derivation, list(g.params))
     wrappers = '''
 
 _NO_ROWS = numpy.zeros(1, dtype=numpy.int64)
@@ -113,19 +112,13 @@ def gradient(params, x, y):
 
 def _array_module(derivation: Derivation, backend: str) -> str:
     g = derivation.graph
-    names: dict[sp.Basic, str] = {s: f"v_{s.name}" for s in (*g.inputs, *g.targets, *g.params,
-                                                             *g.nodes)}
-    names.update({a: f"d_{n.name}" for n, a in derivation.adjoint_symbols.items()})
+    names: dict[sp.Basic, str] = identifiers(derivation)
     printer = make_printer(backend, names)
     formulas = FormulaPrinter({a: f"∂L/∂{n.name}"
                                for n, a in derivation.adjoint_symbols.items()})
     take, total = ARRAYS[backend]
     grads = [derivation.param_adjoints[p] for p in g.params]
-    backward = prune([(derivation.adjoint_symbols[s], e)
-                      for s, e in derivation.adjoints.items()], grads)
-    forward = hoist_calls(prune([(s, n.expr) for s, n in g.nodes.items()],
-                                [g.loss, *(e for _, e in backward)]), "f")
-    backward = hoist_calls(backward, "b")
+    forward, backward = forward_backward(derivation, grads)
     for target, _ in forward + backward:
         names.setdefault(target, target.name)
     varying = per_sample(forward + backward, set(g.inputs) | set(g.targets))

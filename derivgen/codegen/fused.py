@@ -27,7 +27,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivgen.codegen.dialects import logsumexp_helper, make_printer
-from derivgen.codegen.scalar import hoist_calls, prune
+from derivgen.codegen.scalar import forward_backward
 from derivgen.engine.reverse import Derivation
 
 DECORATOR = "@numba.njit(cache=True, nogil=True, error_model='numpy')"
@@ -82,20 +82,25 @@ def train(theta, x, y, order, bounds, full, steps, lr, opt, mu, velocity, losses
 '''
 
 
-def fused_source(derivation: Derivation, order: list[sp.Symbol], entries: bool = True) -> str:
-    """The numba module of ``derivation`` with parameters in ``order`` (see the docstring);
-    without ``entries`` only ``batch_pass`` and its helpers."""
+def fused_source(derivation: Derivation, order: list[sp.Symbol]) -> str:
+    """The numba module of ``derivation`` with parameters in ``order`` (see the docstring)."""
+    head = ['"""derivgen compiled kernel (generated; do not edit)."""',
+            "import math", "", "import numba", "import numpy", ""]
+    text = "\n".join(head) + "\n" + batch_pass_source(derivation, order)
+    grads = "".join(f"grad[{i}], " for i in range(len(order)))
+    return text + _ENTRIES.format(decorator=DECORATOR, size=len(order), grads=grads)
+
+
+def batch_pass_source(derivation: Derivation, order: list[sp.Symbol]) -> str:
+    """``batch_pass`` and the helpers it calls, with parameters in ``order``: the body of
+    the compiled module and of an exported numba module."""
     g = derivation.graph
     names: dict[sp.Basic, str] = {s: f"v_{s.name}" for s in (*g.inputs, *g.targets, *g.nodes)}
     names.update({p: f"p_{i}" for i, p in enumerate(order)})
     names.update({a: f"d_{n.name}" for n, a in derivation.adjoint_symbols.items()})
     printer = make_printer("math", names)
     grads = [derivation.param_adjoints[p] for p in order]
-    backward = [(derivation.adjoint_symbols[s], e) for s, e in derivation.adjoints.items()]
-    backward = prune(backward, grads)
-    forward = [(s, node.expr) for s, node in g.nodes.items()]
-    forward = hoist_calls(prune(forward, [g.loss, *(e for _, e in backward)]), "f")
-    backward = hoist_calls(backward, "b")
+    forward, backward = forward_backward(derivation, grads)
     for target, _ in forward + backward:
         names.setdefault(target, target.name)
     ind = " " * 8
@@ -117,10 +122,4 @@ def fused_source(derivation: Derivation, order: list[sp.Symbol], entries: bool =
     lines += [f"        grad[{i}] = a_{i} * scale" for i in range(len(order))]
     lines.append("    return total * scale")
     helpers = [logsumexp_helper("math", k, DECORATOR) for k in sorted(printer.arities)]
-    head = ['"""derivgen compiled kernel (generated; do not edit)."""',
-            "import math", "", "import numba", "import numpy", ""]
-    text = "\n".join(head + helpers + lines) + "\n"
-    if not entries:
-        return text
-    grads = "".join(f"grad[{i}], " for i in range(len(order)))
-    return text + _ENTRIES.format(decorator=DECORATOR, size=len(order), grads=grads)
+    return "\n".join(helpers + lines) + "\n"

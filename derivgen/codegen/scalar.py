@@ -87,7 +87,8 @@ class ScalarNumPyPrinter(NumPyPrinter):
         raise UnsupportedError(f"no NumPy printing rule for {type(expr).__name__}")
 
 
-def _identifiers(derivation: Derivation) -> dict[sp.Symbol, str]:
+def identifiers(derivation: Derivation) -> dict[sp.Symbol, str]:
+    """v_<name> for every input, target, parameter and node; d_<name> for adjoints."""
     g = derivation.graph
     names = {s: f"v_{s.name}" for s in (*g.inputs, *g.targets, *g.params, *g.nodes)}
     names.update({adj: f"d_{node.name}" for node, adj in derivation.adjoint_symbols.items()})
@@ -156,9 +157,21 @@ def reduction(expr: sp.Expr, varying: set[sp.Symbol], printer: ScalarNumPyPrinte
     return core if const == 1 else f"({printer.doprint(const)}) * {core}"
 
 
+def forward_backward(derivation: Derivation, grads: list[sp.Expr]
+                     ) -> tuple[list[tuple[sp.Symbol, sp.Expr]], list[tuple[sp.Symbol, sp.Expr]]]:
+    """The forward statements the loss and ``grads`` need, then the backward ones, each with
+    its repeated calls hoisted (f_i, b_i): the program of one pass, for any dialect."""
+    g = derivation.graph
+    backward = prune([(derivation.adjoint_symbols[s], e) for s, e in derivation.adjoints.items()],
+                     grads)
+    forward = prune([(s, node.expr) for s, node in g.nodes.items()],
+                    [g.loss, *(e for _, e in backward)])
+    return hoist_calls(forward, "f"), hoist_calls(backward, "b")
+
+
 def _source(derivation: Derivation, what: str) -> str:
     g = derivation.graph
-    names = _identifiers(derivation)
+    names = identifiers(derivation)
     printer = ScalarNumPyPrinter(names)
     scale = sp.Symbol("scale")
     names[scale] = "scale"
