@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -19,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from derivgen.errors import SpecError
+from derivgen.spec.source import read_file_bytes
 
 #: largest CSV read (a 2-column data set of a million rows fits)
 MAX_BYTES = 64 << 20
@@ -86,19 +86,7 @@ def _fields(line: str, source: str, number: int) -> list[tuple[str, int]]:
 
 def _read_text(path: Path) -> str:
     source = str(path)
-    try:
-        if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
-            raise SpecError("not a regular file; expected a .csv text file", source)
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise SpecError("no such file", source) from None
-    except IsADirectoryError:
-        raise SpecError("is a directory, expected a .csv file", source) from None
-    except OSError as exc:
-        raise SpecError(f"cannot read: {exc.strerror}", source) from None
-    if len(raw) > MAX_BYTES:
-        raise SpecError(f"file is larger than {MAX_BYTES} bytes", source)
+    raw = read_file_bytes(path, "expected a .csv text file", limit=MAX_BYTES)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

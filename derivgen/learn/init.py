@@ -2,32 +2,22 @@
 from __future__ import annotations
 
 import math
-import stat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from derivgen.errors import SpecError
-from derivgen.spec.source import MAX_BYTES, load_text
+from derivgen.spec.source import load_text, read_file_bytes
 
 #: keys of a params.yaml besides 'params'; they are accepted and not used
 IGNORED = ("x", "y", "learning_rate")
 
 
 def _read(path: Path) -> bytes:
-    source = str(path)
-    try:
-        if path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
-            raise SpecError("not a regular file; expected a YAML file", source)
-        with open(path, "rb") as fh:
-            return fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise SpecError("no such file (--init takes a YAML file or 'random')", source) from None
-    except IsADirectoryError:
-        raise SpecError("is a directory, expected a YAML file", source) from None
-    except OSError as exc:
-        raise SpecError(f"cannot read: {exc.strerror}", source) from None
+    if not path.exists() and not path.is_symlink():  # say what else --init takes
+        raise SpecError("no such file (--init takes a YAML file or 'random')", str(path))
+    return read_file_bytes(path, "expected a YAML file")
 
 
 def _finite(value: Any) -> bool:

@@ -171,8 +171,9 @@ def _line_col(text: str, position: int) -> tuple[int, int]:
     return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
-def read_file_bytes(path: str | Path, what: str = "a spec is a .yaml text file") -> bytes:
-    """The bytes of a regular file of at most MAX_BYTES, or a :class:`SpecError`.
+def read_file_bytes(path: str | Path, what: str = "a spec is a .yaml text file",
+                    limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a :class:`SpecError`.
 
     The file is opened without blocking and checked on the open descriptor, so
     a FIFO, a device such as /dev/zero or a directory is refused at once,
@@ -193,11 +194,11 @@ def read_file_bytes(path: str | Path, what: str = "a spec is a .yaml text file")
             raise SpecError(f"is a directory; {what}", str(path))
         if not stat.S_ISREG(info.st_mode):
             raise SpecError(f"not a regular file; {what}", str(path))
-        if info.st_size > MAX_BYTES:
-            raise SpecError(f"file is larger than {MAX_BYTES} bytes", str(path))
+        if info.st_size > limit:
+            raise SpecError(f"file is larger than {limit} bytes", str(path))
         chunks, size = [], 0
-        while size <= MAX_BYTES:
-            chunk = os.read(fd, MAX_BYTES + 1 - size)
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -207,8 +208,8 @@ def read_file_bytes(path: str | Path, what: str = "a spec is a .yaml text file")
     finally:
         os.close(fd)
     data = b"".join(chunks)
-    if len(data) > MAX_BYTES:
-        raise SpecError(f"file is larger than {MAX_BYTES} bytes", str(path))
+    if len(data) > limit:
+        raise SpecError(f"file is larger than {limit} bytes", str(path))
     return data
 
 
