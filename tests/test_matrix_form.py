@@ -256,7 +256,10 @@ def test_code_is_matrix_code_and_the_same_at_every_width():
     big = derivgen.mlp([784, 256, 10], hidden="relu", output="softmax", loss="cross_entropy",
                        form="matrix")
     assert small.source("gradient") == big.source("gradient")
-    assert small.source("gradient").count("@") == 5  # forward 2, backward 3 GEMMs
+    code = small.source("gradient")
+    sums = code.count("numpy.dot(ones_n, ")  # the bias gradients: GEMVs with ones
+    assert sums == 2 and ".sum(axis=0)" not in code
+    assert code.count("numpy.dot(") - sums == 5  # forward 2, backward 3 GEMMs
     assert "[:, " not in big.source("gradient")  # no per-entry code
 
 
@@ -313,3 +316,14 @@ def test_cross_entropy_adjoint_is_p_minus_y():
     g = model.graph
     logits = g.layers[-1].pre
     assert model.derivation.adjoints[logits] == MatAdd(g.layers[-1].post, MatMul(-1, g.y))
+
+
+def test_ones_vectors_are_shared_read_only_and_bounded():
+    from derivgen.ops import runtime
+    first = runtime.ones(7)
+    assert first is runtime.ones(7) and first.shape == (7,) and np.all(first == 1.0)
+    with pytest.raises(ValueError):
+        first[0] = 2.0  # shared between calls: a write would corrupt every later sum
+    for k in range(1000, 1200):
+        runtime.ones(k)
+    assert len(runtime._ONES) <= 64

@@ -66,3 +66,23 @@ def cross_entropy(z, y, axis):
     lse = logsumexp_axis(z, axis)
     return float((y * (lse - z)).sum() + (lse * (1.0 - y.sum(axis=axis, keepdims=True))).sum())
 
+
+
+_ONES: dict = {}
+
+
+def ones(k):
+    """A read-only vector of ``k`` ones, made once per length (a few lengths per model).
+
+    ``numpy.dot(ones(n), G)`` sums G's columns through BLAS: at N = 4 it costs
+    about 60 % of ``G.sum(axis=0)``, and at N = 1000 a tenth (a reduction along
+    an axis sets up an iterator; a GEMV does not).
+    """
+    vector = _ONES.get(k)
+    if vector is None:
+        if len(_ONES) >= 64:  # many batch sizes: keep the newest, memory stays bounded
+            _ONES.clear()
+        vector = np.ones(k)
+        vector.flags.writeable = False
+        _ONES[k] = vector
+    return vector
