@@ -1,12 +1,14 @@
 """Timing, memory and machine helpers for the benchmark (no derivgen logic here).
 
-Times are medians: the machine is shared, so a mean would carry whatever else
-ran during one repeat.  Memory is measured in a fresh subprocess per
+Samples are short, interleaved and taken with the garbage collector paused; the
+report shows their minimum and median, never a mean: the machine is shared, so a
+mean would carry whatever else ran during one sample.  Memory is measured in a fresh subprocess per
 derivation, because ``ru_maxrss`` only ever grows within a process and SymPy's
 caches would carry one build's memory into the next.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
@@ -37,28 +39,40 @@ def single_thread_env() -> None:
         os.environ.setdefault(key, value)
 
 
-def per_call_time(fn: Callable[[], Any], samples: int = 15, min_sample: float = 0.005) -> float:
-    """Median seconds per call, each sample looping long enough to dwarf timer overhead.
-
-    The loop count is chosen like ``timeit.autorange``; one untimed call first
-    warms caches (and compiles, for JAX).
-    """
+def loops_for(fn: Callable[[], Any], min_sample: float) -> int:
+    """How many calls of ``fn`` one timed sample makes: the fewest (a power of two, as
+    ``timeit.autorange`` picks) that take ``min_sample`` seconds, so timer overhead is
+    negligible.  One untimed call first warms caches (and compiles, for JAX)."""
     fn()
     loops = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        if time.perf_counter() - start >= min_sample or loops >= 1 << 16:
-            break
+    while timed_loop(fn, loops) * loops < min_sample and loops < 1 << 16:
         loops *= 2
-    times = []
-    for _ in range(max(1, samples)):
+    return loops
+
+
+def timed_loop(fn: Callable[[], Any], loops: int) -> float:
+    """Seconds per call over ``loops`` back-to-back calls, the garbage collector paused.
+
+    As in ``timeit``: a collection triggered by one implementation's allocations
+    would otherwise land on whichever call happened to cross the threshold (after a
+    SymPy derivation, a full collection walks every cached expression).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
         start = time.perf_counter()
         for _ in range(loops):
             fn()
-        times.append((time.perf_counter() - start) / loops)
-    return statistics.median(times)
+        return (time.perf_counter() - start) / loops
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def per_call_time(fn: Callable[[], Any], samples: int = 15, min_sample: float = 0.005) -> float:
+    """Median seconds per call over ``samples`` timed loops of about ``min_sample`` each."""
+    loops = loops_for(fn, min_sample)
+    return statistics.median(timed_loop(fn, loops) for _ in range(max(1, samples)))
 
 
 def maxrss_mb() -> float:
@@ -137,28 +151,36 @@ def machine() -> dict[str, str]:
     return info
 
 
-def interleaved(calls: dict[str, Callable[[], Any]], rounds: int, samples: int = 3,
-                min_sample: float = 0.005) -> dict[str, list[float]]:
-    """Per-call seconds of every call, one sample each per round, the calls taking turns.
+def interleaved(calls: dict[str, Callable[[], Any]], rounds: int,
+                min_sample: float = 0.002) -> dict[str, list[float]]:
+    """Per-call seconds of every call, one short sample each per round, taking turns.
 
-    A burst of load from the machine's other users then hits every call alike, so the
+    Each call's loop count is chosen once, so that a sample lasts about ``min_sample``;
+    a round then takes a few milliseconds per call, and the calls' samples of one
+    round see the same machine.  The order rotates every round, so no call always
+    follows the same neighbour (whose caches or allocations it would inherit).  A
+    burst of load from the machine's other users then hits every call alike, and the
     ratios of the minima (and of the medians) over rounds compare like with like.
     """
+    loops = {name: loops_for(fn, min_sample) for name, fn in calls.items()}
     out: dict[str, list[float]] = {k: [] for k in calls}
-    for _ in range(rounds):
-        for name, fn in calls.items():
-            out[name].append(per_call_time(fn, samples=samples, min_sample=min_sample))
+    names = list(calls)
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            out[name].append(timed_loop(calls[name], loops[name]))
     return out
 
 
 def interleaved_once(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
-    """Wall seconds of one call of each, taking turns, ``rounds`` times (long calls)."""
+    """Wall seconds of one call of each, taking turns in a rotating order, ``rounds``
+    times (long calls: a training run, a fresh process)."""
     out: dict[str, list[float]] = {k: [] for k in calls}
-    for _ in range(rounds):
-        for name, fn in calls.items():
-            start = time.perf_counter()
-            fn()
-            out[name].append(time.perf_counter() - start)
+    names = list(calls)
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            out[name].append(timed_loop(calls[name], 1))
     return out
 
 

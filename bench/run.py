@@ -86,7 +86,7 @@ def gradients(args: argparse.Namespace) -> list[tuple[str, int, dict]]:
                 notes[impl] = f"WRONG: {problem}"
                 continue
             calls[impl] = call
-        samples = measure.interleaved(calls, rounds=5 if args.quick else 21)
+        samples = measure.interleaved(calls, rounds=15 if args.quick else 101)
         rows.append((net.label, n, _timed(samples, notes)))
         print(f"  gradient {net.label} N={n}: done", file=sys.stderr)
     return rows
