@@ -66,3 +66,24 @@ def test_hand_numba_kernel_equals_hand_numpy() -> None:
     assert cases.mismatch(trained, whole()) is None
     with pytest.raises(ValueError, match="one hidden layer"):
         anchors.numba_grad_fn(NETS[3], p, x, y)
+
+
+def test_interleaved_rotates_the_order_and_pauses_the_collector() -> None:
+    import gc
+
+    import measure
+    seen: list[tuple[str, bool]] = []
+    calls = {name: (lambda n=name: seen.append((n, gc.isenabled()))) for name in "abc"}
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        # min_sample=0: one call per sample, so the log shows the order of the rounds
+        out = measure.interleaved(calls, rounds=3, min_sample=0.0)
+        assert gc.isenabled()  # restored after every timed loop
+    finally:
+        if not was:
+            gc.disable()
+    assert {k: len(v) for k, v in out.items()} == {"a": 3, "b": 3, "c": 3}
+    timed = seen[6:]  # after two warm-up calls each (one untimed, one while choosing loops)
+    assert [n for n, _ in timed] == list("abc" + "bca" + "cab")
+    assert not any(enabled for _, enabled in timed)
