@@ -141,7 +141,8 @@ def render(machine, command, grads, train, compiles, scale, cold) -> str:
     hand = train.get("hand NumPy loop")
     lines += _table(["implementation", "time (ratio)"],
                     [[c, _cell(train.get(c, "-"), hand)] for c in TRAIN_COLS])
-    lines += ["", "Compile time (fresh processes, compile excluded above):", ""]
+    lines += ["", "Compile time (fresh processes, compile excluded above; numba's import "
+              "timed on its own, before the first kernel):", ""]
     lines += _table(["what", "seconds"], [[k, f"{v:.2f}"] for k, v in compiles.items()])
     lines += ["", "### Derivation scaling (scalar form; fresh process each: build the model "
               "and compile its NumPy gradient)", ""]
