@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from derivgen.judge.audit.run import audit
+from support.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+from derivgen.judge.audit.run import audit
 
 
 def _verdicts(tmp_path: Path, body: str, spec: str | None = None, front: str = "") -> list:
@@ -92,6 +92,7 @@ def test_partials_of_sample_inputs_and_bound_parameters_never_raise() -> None:
     """∂L/∂x_{j,n} (an input with the sample index, j free) and ∂L/∂v with v bound to a
     parameter: a value or an UnsupportedError (the item's verdict), never a KeyError."""
     import pytest
+
     from derivgen import load
     from derivgen.errors import UnsupportedError
     from derivgen.judge.mapping import Mapper

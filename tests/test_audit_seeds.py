@@ -7,13 +7,12 @@ two seeds' acceptance commands always run.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
+from support.helpers import ROOT
 
 from derivgen.judge.audit.run import audit
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent.parent / "shared" / "seeds"
 if not SEEDS.is_dir():
     SEEDS = ROOT / ".." / "shared" / "seeds"
@@ -40,6 +39,7 @@ def _acceptance(number: int, capsys) -> dict:
     """The issue's acceptance command, ``derivgen audit SEED --spec audits/seedN.yaml
     --format json``, run in-process; its JSON document."""
     import json
+
     from derivgen.cli import main
     docs = sorted(SEEDS.glob(f"{number:03d}_*.txt"))
     if not docs:

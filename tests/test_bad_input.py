@@ -34,8 +34,8 @@ from typing import Callable, Optional, Union
 
 import numpy as np
 import pytest
+from support.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the suite is meant to run with PYTHONPATH=.
     sys.path.insert(0, str(ROOT))
 
@@ -1169,6 +1169,7 @@ def _tiny_notation():
 def test_printing_is_linear_in_the_depth(wrap: str) -> None:
     """exp(exp(…)) 200 deep: each level is printed once (it was three times: 3^200)."""
     import sympy as sp
+
     from derivgen.ops.functions import LeakyRelu, Relu, Sigmoid
     notation, z = _tiny_notation()  # two leaky slopes: max(z, αz) is written out
     f = {"exp": sp.exp, "sigmoid": Sigmoid, "relu": Relu, "log": sp.log, "abs": sp.Abs,
@@ -1193,6 +1194,7 @@ def test_expanded_size_is_bounded_not_counted(monkeypatch) -> None:
     (22-31 s); now only expressions of at most 10·40 + 10 nodes are ever counted, and
     every parameter's expanded formula is measured."""
     import sympy as sp
+
     from derivgen import limits, mlp
     from derivgen.render import sections
     from derivgen.render.document import render
@@ -1243,6 +1245,7 @@ def test_deep_matrix_printing_gets_room() -> None:
     printers run with room for the deepest allowed network (256 layers).  Shown cheaply:
     with the limit lowered to 150 frames above here, 30 layers fail without the room."""
     import inspect
+
     from derivgen import mlp
     from derivgen.render.document import _render_matrix, render
     model = mlp([2] + [2] * 30 + [1], hidden="tanh", form="matrix")
@@ -1282,6 +1285,7 @@ def test_the_simplify_time_limit_survives_a_swallowed_alarm() -> None:
     """The judge stops simplify with SIGALRM; an alarm that lands in a gc callback is
     swallowed by Python (a full-suite run hung so), so the alarm rings again."""
     import gc
+
     from derivgen.judge import numeric
     if not hasattr(signal, "setitimer"):
         pytest.skip("needs setitimer")

@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
+from support.helpers import ROOT
 
 import derivgen
-from derivgen.judge.formulas import judge_formula, read_formulas
 from derivgen.errors import SpecError
 from derivgen.judge.arrays import ShapeMismatch, close, contract
+from derivgen.judge.formulas import judge_formula, read_formulas
 from derivgen.reader.latex import parse_reference
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED002 = ROOT / "specs" / "seed002_relu_3_2_2_shared_bias.yaml"
 
 

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from support.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 #: seconds after which a process counts as hung (generous: the machine is shared)
 HANG = 120.0
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from support.helpers import ROOT
 
 import derivgen
 import derivgen.cli as cli
 from derivgen.render import graph as graph_module
 from derivgen.render.unicode import latex_to_unicode
 
-ROOT = Path(__file__).resolve().parent.parent
 SPEC_121 = ROOT / "specs" / "seed001_sigmoid_1_2_1.yaml"
 #: seed 001's names for the 1-2-1 network (its section 6), as the graph must print them
 NAMES_121 = {"x": "x", "y": "y", "w_11": "w₁₁", "w_12": "w₁₂", "b_11": "b₁₁", "b_12": "b₁₂",

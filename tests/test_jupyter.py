@@ -8,11 +8,11 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
+from support.helpers import ROOT
 
 import derivgen
 from derivgen.engine import rules
@@ -22,7 +22,6 @@ from derivgen.render.document import render
 from derivgen.render.jupyter import LARGE_VALUES, is_large
 from derivgen.render.tables import ItemRows, items_html
 
-ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 
 

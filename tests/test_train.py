@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from support.helpers import ROOT
 
 import derivgen
 import derivgen.cli as cli
 from derivgen.errors import UnsupportedError
 from derivgen.learn.data import read_csv
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "examples" / "house_prices.csv"
 PRINTED = re.compile(r"^(\S+): (.*) loss=(\S+) learning_rate=(\S+)$")
 

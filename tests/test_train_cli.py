@@ -8,18 +8,17 @@ import struct
 import subprocess
 import sys
 import termios
-from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
+from support.helpers import ROOT
 
 import derivgen.cli as cli
 from derivgen.errors import SpecError
 from derivgen.learn.data import read_csv
 from derivgen.learn.outputs import safe_stem
 
-ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / "tests" / "corpus" / "csv"
 TRAIN = ROOT / "tests" / "corpus" / "train"
 LINEAR = str(ROOT / "specs" / "seed004_linear_mse.yaml")
