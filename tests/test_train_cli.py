@@ -17,7 +17,7 @@ from support.helpers import ROOT
 import derivgen.cli as cli
 from derivgen.errors import SpecError
 from derivgen.learn.data import read_csv
-from derivgen.learn.outputs import safe_stem
+from derivgen.learn.outputs import unique_stem
 
 CSV = ROOT / "tests" / "corpus" / "csv"
 TRAIN = ROOT / "tests" / "corpus" / "train"
@@ -148,9 +148,13 @@ def test_bad_options_are_exit_2(capsys, args, says):
 
 def test_file_names_from_spec_files_stay_inside_out():
     taken: set[str] = set()
-    assert safe_stem("../../etc/passwd", taken) == "etc_passwd"
-    assert safe_stem("../../etc/passwd", taken) == "etc_passwd_2"
-    assert safe_stem("\n", taken) == "spec" and "/" not in safe_stem("a/b c", taken)
+    assert unique_stem("../../etc/passwd", taken) == "etc_passwd"
+    assert unique_stem("../../etc/passwd", taken) == "etc_passwd_2"
+    assert unique_stem("\n", taken) == "spec" and "/" not in unique_stem("a/b c", taken)
+    # the same policy as every other name derivgen writes: letters of any script stay,
+    # and no name starts like an option or a hidden file
+    assert unique_stem("сеть_1-2-1", taken) == "сеть_1-2-1"
+    assert unique_stem("-rf", taken) == "rf" and unique_stem(".bashrc", taken) == "bashrc"
 
 
 def test_a_progress_bar_with_the_loss_in_a_terminal():

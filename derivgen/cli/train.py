@@ -17,7 +17,7 @@ from derivgen.errors import DerivgenError, MissingDependency, SpecError
 from derivgen.files import OutputError, write_atomic
 from derivgen.learn.data import pick_columns, read_csv
 from derivgen.learn.init import read_init
-from derivgen.learn.outputs import Run, fit_curves, history_csv, params_yaml, safe_stem, \
+from derivgen.learn.outputs import Run, fit_curves, history_csv, params_yaml, unique_stem, \
     wants_trajectory
 from derivgen.learn.predict import data_names
 from derivgen.learn.train import OPTIMIZERS, train
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         if out is not None and out.exists() and not out.is_dir():
             raise DerivgenError(f"{out}: exists and is not a directory (--out names a directory)")
         taken: set[str] = set()
-        runs = [_train_one(p, args, table, safe_stem(Path(p).stem, taken)) for p in args.specs]
+        runs = [_train_one(p, args, table, unique_stem(Path(p).stem, taken)) for p in args.specs]
     except DerivgenError as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
         return 2

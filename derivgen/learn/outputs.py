@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from derivgen.files import safe_stem
 from derivgen.learn.train import TrainResult
 
 #: a history.csv carries every parameter's trajectory up to this many scalar parameters
@@ -86,9 +87,10 @@ def history_csv(run: Run) -> str:
     return "\n".join(lines) + "\n"
 
 
-def safe_stem(text: str, taken: set[str]) -> str:
-    """A file-name part of letters, digits, _ and - only, not yet taken."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "spec"
+def unique_stem(text: str, taken: set[str]) -> str:
+    """A file-name part made by :func:`derivgen.files.safe_stem` (one policy for every
+    name derivgen writes), not yet in ``taken``: a second ``a`` becomes ``a_2``."""
+    stem = safe_stem(text, fallback="spec")
     candidate, i = stem, 2
     while candidate in taken:
         candidate, i = f"{stem}_{i}", i + 1
