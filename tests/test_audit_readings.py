@@ -122,3 +122,14 @@ def test_partial_by_a_where_name_of_one_sample() -> None:
     direct = mapper.map(parse_reference(r"\frac{\partial L_i}{\partial \hat{y}_i}",
                                         sample_index="i").expr)
     assert via_p == direct and via_p != 0
+
+
+def test_an_update_head_on_something_not_a_parameter(tmp_path) -> None:
+    """x^{+} (x is data) is that item's verdict, with the same message as the judge's
+    update rules; w_1^{+} of a parameter is judged as one gradient step."""
+    body = ("$$x^{+} = x - \\eta \\frac{\\partial L}{\\partial x}$$\n\n"
+            "$$w_1^{+} = w_1 - \\eta \\frac{\\partial L}{\\partial w_1}$$\n\n"
+            "$$w_1^{+} = w_1 + \\eta \\frac{\\partial L}{\\partial w_1}$$\n")
+    got = _verdicts(tmp_path, body, "seed001_sigmoid_1_1_1.yaml")
+    assert [v for _, v, _ in got] == ["not judgeable", "ok", "wrong"], got
+    assert got[0][2] == "the update rule assigns x, which is not a parameter"

@@ -121,11 +121,9 @@ class Values:
         return expr.xreplace(swap) if swap else expr
 
     def updated(self, name: str) -> sp.Expr:
-        value = self.part.mapper.map(sp.Symbol(name))
-        if value not in self.part.model.graph.params:
-            raise UnsupportedError(f"{name} is updated, but it is not a parameter")
-        eta = sp.Symbol("eta", positive=True)
-        return value - eta * self.part.model.gradients[value.name]
+        """``name`` after one gradient step: the judge's one update rule (Applying.updated)."""
+        mapper = self.part.mapper
+        return mapper.updated(mapper.map(sp.Symbol(name)))
 
     def map(self, side: Side, literal_values: dict[str, float] | None = None) -> sp.Expr:
         """The side in parameters and data; literals stay symbols ``zzlitK``."""
