@@ -75,6 +75,24 @@ def test_step_is_g_in_seed000():
     assert printer.doprint(Step(sp.Symbol("z_1", real=True), sp.Integer(0))) == "g_{1,n}"
 
 
+def test_the_loss_in_a_partial_is_per_sample_under_a_sum_and_total_otherwise():
+    """One rule for the whole document and the worked example: ∂L_n/∂w under a sum or
+    mean (one sample's L_2 in the example), the total loss for one sample or on request."""
+    summed = derivgen.load(ROOT / "specs" / "seed000_relu_1_3_1.yaml")
+    nt = Notation(summed, PROFILES["seed000"])
+    loss, w = summed.graph.loss, summed.graph.params[0]
+    total = nt.loss_symbol()
+    assert nt.loss_of() != total and nt.loss_of(sample=False) == total
+    assert nt.loss_partial(loss, w) == nt.partial(nt.loss_of(), w)
+    assert nt.loss_partial(loss, w, sample=False) == nt.partial(total, w, False)
+    assert "2" in nt.loss_of(label="2") and nt.loss_of(label="2") != nt.loss_of()
+    node = next(iter(summed.graph.nodes))  # not the loss: printed as itself
+    assert nt.loss_partial(node, w) == nt.partial(node, w)
+    single = derivgen.load(NET_121)
+    one = Notation(single, PROFILES["default"])
+    assert one.loss_of() == one.loss_symbol()
+
+
 def test_templates_use_latex_safe_delimiters():
     env = environment()
     assert (env.block_start_string, env.variable_start_string, env.comment_start_string) == (

@@ -94,6 +94,19 @@ class Notation:
         """The total loss (𝓛, J, Loss): the profile's, else the loss node's."""
         return self.profile.loss or self.symbol(self.graph.loss, sample=False)
 
+    def loss_of(self, sample: bool = True, label: str | None = None) -> str:
+        """L_n (or one sample's L_2, with ``label``) under a sum or mean when ``sample``,
+        else the total loss's symbol (𝓛, J, Loss)."""
+        if sample and self.per_sample:
+            return self.symbol(self.graph.loss, True, label)
+        return self.loss_symbol()
+
+    def loss_partial(self, of: sp.Symbol, wrt: sp.Symbol, sample: bool = True,
+                     label: str | None = None) -> str:
+        """∂of/∂wrt with the loss written as :meth:`loss_of` says."""
+        top = self.loss_of(sample, label) if of == self.graph.loss else of
+        return self.partial(top, wrt, sample, label)
+
     # ---- what each symbol stands for ----
     def meanings(self) -> dict[str, dict[object, str]]:
         """Every symbol the document prints → {the thing it stands for: what kind of thing}.

@@ -105,16 +105,9 @@ class DocumentBuilder:
         return Display(kind, sides, param, op, lines=lines)
 
     # ---- helpers ----
-    def loss_of(self, sample: bool) -> str:
-        """L_n per sample under a sum or mean, else the total loss's symbol (𝓛, J, Loss)."""
-        if sample and self.nt.per_sample:
-            return self.nt.symbol(self.graph.loss, True)
-        return self.nt.loss_symbol()
-
     def frac(self, of: sp.Symbol, wrt: sp.Symbol, sample: bool = True) -> str:
         """∂of/∂wrt with the loss written as L_n (per sample) or the total loss."""
-        top = self.loss_of(sample) if of == self.graph.loss else of
-        return self.nt.partial(top, wrt, sample)
+        return self.nt.loss_partial(of, wrt, sample)
 
     def reduced(self, expr: sp.Expr, expand: bool = False, inline: bool | None = None,
                 coeff: sp.Expr | None = None) -> Part:

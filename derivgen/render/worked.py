@@ -72,13 +72,9 @@ class WorkedBuilder:
             self._printers[label] = self.nt.printer(True, label=label)
         return E(self.nt.arrange(expr, inline), self._printers[label])
 
-    def loss_of(self, label: str | None) -> str:
-        return self.nt.symbol(self.g.loss, True, label) if self.nt.per_sample else \
-            self.nt.loss_symbol()
-
     def frac(self, of: sp.Symbol, wrt: sp.Symbol, label: str | None) -> str:
-        top = self.loss_of(label) if of == self.g.loss else of
-        return self.nt.partial(top, wrt, True, label)
+        """∂of/∂wrt at sample ``label`` (the loss as that sample's L)."""
+        return self.nt.loss_partial(of, wrt, True, label)
 
     # ---- one sample ----
     def sample(self, n: int, label: str | None) -> SampleWork:
