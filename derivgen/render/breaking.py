@@ -225,7 +225,16 @@ class Layout:
     def lines(self, parts: list[Part], relations: tuple[str, ...],
               width: float = WIDTH) -> tuple[str, ...]:
         """Lines for an aligned environment, or () when the display fits on one."""
-        texts = [self.text(p) for p in parts]
+        return self.laid_out(parts, relations, width)[1]
+
+    def laid_out(self, parts: list[Part], relations: tuple[str, ...],
+                 width: float = WIDTH) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(each part on one line, :meth:`lines`): the sides' texts are made once."""
+        texts = tuple(self.text(p) for p in parts)
+        return texts, self._lines(parts, texts, relations, width)
+
+    def _lines(self, parts: list[Part], texts: tuple[str, ...], relations: tuple[str, ...],
+               width: float) -> tuple[str, ...]:
         flat = texts[0] + "".join(f" {r} {t}" for r, t in zip(relations, texts[1:]))
         if not wider_than(flat, width):
             return ()

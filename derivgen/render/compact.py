@@ -25,8 +25,9 @@ from derivgen.ops.activations import ACTIVATIONS
 from derivgen.ops.losses import loss as loss_op
 from derivgen.ops.matexpr import BatchLoss
 from derivgen.render.breaking import E, Join, Layout, Part, Seq, remember, rows
-from derivgen.render.display import Display
+from derivgen.render.display import Display, laid_out
 from derivgen.render.indexed import Indexer
+from derivgen.render.matsections import matrix_loss_symbol
 from derivgen.render.overview import activation_notes
 from derivgen.render.latex import (FUNCTION_NAMES, NotationPrinter, SymbolLatex, name_latex,
                                   subscript)
@@ -93,9 +94,7 @@ class CompactBuilder:
     def __init__(self, model: Any, profile: Any) -> None:
         self.model, self.profile, self.g = model, profile, model.graph
         g = self.g
-        self.loss_symbol = profile.loss or (r"\mathcal{L}" if str(g.loss) == "L" and
-                                            profile.symbols.get("L") == r"\mathcal{L}"
-                                            else name_latex(str(g.loss)))
+        self.loss_symbol = matrix_loss_symbol(profile, g.loss)
         # backward formulas are per sample, of L_n, as in the full derivation: they come
         # from the derivation of the summed loss (the mean's 1/N joins the gradients)
         per_sample = g.reduction != "single"
@@ -122,11 +121,9 @@ class CompactBuilder:
         """lhs = expr; ``free`` are the entry's indices, whose letters the formula is for."""
         parts = [lhs, E(self.ix.arrange(expr), self.printer)
                  if isinstance(expr, sp.Basic) else expr]
-        sides = tuple(self.layout.text(p) for p in parts)
         each = tuple((str(i.letter), self.ix.size[i.axis]) for i in free
                      if i.letter is not None and i.axis != "n")
-        return Display(kind, sides, param, op, lines=self.layout.lines(parts, (op,)),
-                       each=each)
+        return laid_out(self.layout, kind, parts, param, op, each=each)
 
     def _entry(self, m: Any, own: int) -> tuple[str, Any, Any]:
         """(LaTeX of the entry of ``m`` with the formula's own letters, its indices)."""
@@ -153,12 +150,13 @@ class CompactBuilder:
                 continue
             lhs, r, c = self._entry(d.adjoint_symbols[node], self._layer_of(node))
             doc.backward.append(self.show("backward", lhs, ix.entry(expr, r, c), free=(r, c)))
+        adjoints = set(ix.adjoint)
         for param, expr in d.param_adjoints.items():
             if self.g.reduction == "mean":  # the samples' part of a gradient, not a penalty
-                expr = sp.Add(*(self.per_n * t if t.free_symbols & set(ix.adjoint) else t
+                expr = sp.Add(*(self.per_n * t if t.free_symbols & adjoints else t
                                 for t in sp.Add.make_args(expr)))
             if not param.is_Matrix:  # a bias shared by a layer: one number
-                ix.start(next(i for i, lay in enumerate(g.layers, 1) if lay.bias == param))
+                ix.start(ix.kind[param][1])
                 symbol = self.printer.doprint(ix.scalar(param))
                 lhs = rf"\frac{{\partial {self.loss_symbol}}}{{\partial {symbol}}}"
                 free: tuple = ()

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
+
+from derivgen.render.breaking import WIDTH, Layout, Part
 
 #: the free argument of activation notes (σ'(z) = σ(z)(1 − σ(z)))
 Z = sp.Symbol("z", real=True)
@@ -84,3 +87,14 @@ class Worked:
         for s in self.per_sample:
             out += s.forward + s.backward + s.gradients
         return out + ([self.loss] if self.loss else []) + self.gradients + self.updates
+
+
+def laid_out(layout: Layout, kind: str, parts: list[Part], param: str | None = None,
+             op: str = "=", ops: tuple[str, ...] = (), width: float = WIDTH,
+             cls: type = Display, **extra: Any) -> Any:
+    """The display (``cls``, a Display or WorkedLine) of ``parts`` joined by ``op`` (or
+    by ``ops``, one relation per side after the first), with its lines for the page when
+    it is wider than ``width``; every builder makes its displays here."""
+    relations = ops or (op,) * (len(parts) - 1)
+    sides, lines = layout.laid_out(parts, relations, width)
+    return cls(kind, sides, param, op, ops=ops, lines=lines, **extra)

@@ -100,11 +100,7 @@ def render(model: GradientModel, format: str = "markdown", lang: str | None = No
     notation = Notation(model, profile)
     builder = DocumentBuilder(model, notation)
     doc = builder.build()
-    for symbol, kinds in doc.notes["clashes"]:
-        if warnings is not None:
-            warnings.append(f"{symbol} stands for " + " and ".join(k.replace("_", " ")
-                                                              for k in kinds)
-                            + " in this notation; a note in the document says so")
+    _warn_clashes(doc.notes["clashes"], warnings)
     worked = None
     if example or values is not None:
         from derivgen.render.worked import worked_example
@@ -115,25 +111,29 @@ def render(model: GradientModel, format: str = "markdown", lang: str | None = No
     return _tidy(text)
 
 
+def _warn_clashes(clashes: list, warnings: list[str] | None) -> None:
+    """One warning per symbol the notation uses for two things (the document notes it)."""
+    if warnings is None:
+        return
+    for symbol, kinds in clashes:
+        warnings.append(f"{symbol} stands for " + " and ".join(k.replace("_", " ")
+                                                          for k in kinds)
+                        + " in this notation; a note in the document says so")
+
+
 def _render_compact(model, format: str, lang: str | None, example: bool, values,
                     digits: int, seed: int, warnings: list[str] | None) -> str:
     """A compact derivation, from the matrix form; its example from the scalar form."""
     from derivgen.render.compact import COMPACT_ABOVE, build_compact
-    from derivgen.spec.forms import parameter_count
     if getattr(model, "form", "scalar") != "matrix":
         raise DerivgenError("compact mode derives a network in matrix form: load it with "
                             "form='matrix' (derive does)")
-    profile = read_notation(model, names=False) if "notation" in model.spec.extra \
-        else PROFILES["default"]
+    profile = read_notation(model, names=False)
     doc = build_compact(model, profile)
-    for symbol, kinds in doc.notes["clashes"]:
-        if warnings is not None:
-            warnings.append(f"{symbol} stands for " + " and ".join(k.replace("_", " ")
-                                                              for k in kinds)
-                            + " in this notation; a note in the document says so")
+    _warn_clashes(doc.notes["clashes"], warnings)
     worked = None
     if example:
-        count = parameter_count(model.spec.network)
+        count = doc.architecture["parameters"]
         if count > COMPACT_ABOVE:
             raise DerivgenError(f"a worked example lists every unit: it is printed for networks "
                                 f"of up to {COMPACT_ABOVE} parameters, and this one has {count}")

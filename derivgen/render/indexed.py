@@ -176,7 +176,7 @@ class Indexer:
         if isinstance(e, sp.Symbol):
             if e in self.g.sizes:  # a layer's width, C in 2/C: its number
                 return sp.Integer(self.g.sizes[e])
-            if e in self.adjoint or e not in {lay.bias for lay in self.g.layers}:
+            if e in self.adjoint or self.kind.get(e, ("",))[0] != "bias":
                 return e
             head, parts = split_name(e.name)
             symbol = sp.Symbol(e.name, real=True)

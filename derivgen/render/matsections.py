@@ -17,7 +17,7 @@ from derivgen.render.profiles import Profile
 from derivgen.ops.activations import ACTIVATIONS
 from derivgen.ops.losses import loss as loss_op
 from derivgen.render.breaking import E, Layout, remember, rows
-from derivgen.render.display import Display
+from derivgen.render.display import Display, laid_out
 from derivgen.render.latex import name_latex
 from derivgen.engine.protocol import GradientModel
 
@@ -46,12 +46,19 @@ def _under(symbol: str, shape: tuple) -> str:
     return rf"\underset{{{shape_latex(shape)}}}{{{symbol}}}"
 
 
+def matrix_loss_symbol(profile: Profile, loss: sp.Symbol) -> str:
+    """The total loss of a matrix-form document: the profile's, else the loss node's."""
+    if profile.loss:
+        return profile.loss
+    if str(loss) == "L" and profile.symbols.get("L") == r"\mathcal{L}":
+        return r"\mathcal{L}"
+    return name_latex(str(loss))
+
+
 def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocument:
     """The derivation of a matrix-form model, printed in ``profile``'s notation."""
     g, d = model.graph, model.derivation
-    loss_symbol = profile.loss or (r"\mathcal{L}" if str(g.loss) == "L" and
-                                   profile.symbols.get("L") == r"\mathcal{L}"
-                                   else name_latex(str(g.loss)))
+    loss_symbol = matrix_loss_symbol(profile, g.loss)
     plain = MatrixLatexPrinter({})
     adjoint_names = {a: rf"\frac{{\partial {loss_symbol}}}{{\partial {plain.doprint(n)}}}"
                      for n, a in d.adjoint_symbols.items()}
@@ -62,9 +69,7 @@ def build_matrix_document(model: GradientModel, profile: Profile) -> MatrixDocum
 
     def show(kind: str, parts: list, param: str | None = None, op: str = "=") -> Display:
         """A display; too wide for the page, it comes with its lines as well."""
-        sides = tuple(layout.text(x) for x in parts)
-        return Display(kind, sides, param, op,
-                       lines=layout.lines(parts, (op,) * (len(parts) - 1)))
+        return laid_out(layout, kind, parts, param, op)
 
     forward = [show("forward", [_under(p(s), s.shape), E(n.expr, printer)])
                for s, n in g.nodes.items() if s != g.loss]

@@ -189,9 +189,10 @@ class SubstitutionPrinter(NotationPrinter):
         return sep.join(texts)
 
     def _print_Mul(self, expr: sp.Mul) -> str:
-        top = [f for f in expr.args if not (f.is_Pow and f.exp.is_Number and f.exp < 0)]
+        below = self._bottom(expr)
+        top = [f for f in expr.args if f not in below]
         bottom = [sp.Pow(f.base, -f.exp, evaluate=False) if f.exp != -1 else f.base
-                  for f in expr.args if f.is_Pow and f.exp.is_Number and f.exp < 0]
+                  for f in below]
         if bottom:
             num = self._product(top) if len(top) > 1 else self._print(top[0]) if top else "1"
             den = self._product(bottom) if len(bottom) > 1 else self._print(bottom[0])

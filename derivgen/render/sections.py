@@ -20,7 +20,7 @@ from derivgen.limits import ops_at_most
 from derivgen.ops.functions import Step, as_expr
 from derivgen.ops.losses import loss as loss_op
 from derivgen.render.breaking import E, Group, Join, Layout, Part, Seq, needs_brackets, rows
-from derivgen.render.display import Display
+from derivgen.render.display import Display, laid_out
 from derivgen.render.notation import Notation
 from derivgen.render.overview import architecture, layer_view, notes
 
@@ -100,9 +100,7 @@ class DocumentBuilder:
     def show(self, kind: str, parts: list[Part], param: str | None = None,
              op: str = "=") -> Display:
         """A display of these sides, with its lines for the page when it is too wide."""
-        sides = tuple(self.layout.text(p) for p in parts)
-        lines = self.layout.lines(parts, (op,) * (len(parts) - 1))
-        return Display(kind, sides, param, op, lines=lines)
+        return laid_out(self.layout, kind, parts, param, op)
 
     # ---- helpers ----
     def frac(self, of: sp.Symbol, wrt: sp.Symbol, sample: bool = True) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import sympy as sp
 
 from derivgen.render.breaking import ITEM_WIDTH, E, Join, Layout, Part
-from derivgen.render.display import SampleWork, Worked, WorkedLine
+from derivgen.render.display import SampleWork, Worked, WorkedLine, laid_out
 from derivgen.render.example import Point, fill_point
 # derivgen graph reads its example through these (all given, nothing drawn)
 from derivgen.render.numlatex import (Printed, SubstitutionPrinter, arithmetic, exact, number,
@@ -62,9 +62,8 @@ class WorkedBuilder:
                     for i in range(1, len(parts)))
         if len(parts) == 2 and op == "=":
             ops = (last,)
-        sides = tuple(self.layout.text(p) for p in parts)
-        return WorkedLine(kind, sides, param, op, ops=ops, substituted=substituted,
-                          lines=self.layout.lines(parts, ops, ITEM_WIDTH))
+        return laid_out(self.layout, kind, parts, param, op, ops, ITEM_WIDTH, WorkedLine,
+                        substituted=substituted)
 
     def arranged(self, expr: sp.Expr, label: str | None, inline: bool | None = False) -> E:
         """``expr`` in document order with the printer of sample ``label``."""
