@@ -37,7 +37,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
     """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent  # Path("x").parent is Path(".")
     if target.is_dir():
         raise OutputError(f"cannot write {target}: it is a directory")
     if target.exists() and not target.is_file():  # /dev/stdout, a pipe: nothing to replace

@@ -51,9 +51,6 @@ def run(args: argparse.Namespace) -> int:
         if target.resolve() == Path(args.documents[0]).resolve():
             print("derivgen: --annotate would overwrite the document", file=sys.stderr)
             return EXIT_INPUT
-        try:
-            write_atomic(target, annotate(reports[0]))
-        except DerivgenError as exc:  # the files module's OutputError: no folder, full disk
-            print(f"derivgen: {exc}", file=sys.stderr)
-            return EXIT_INPUT
+        # no folder or a full disk: the files module's OutputError, exit 2 in cli.main
+        write_atomic(target, annotate(reports[0]))
     return EXIT_FAIL if any(r.failed for r in reports) else EXIT_OK

@@ -95,8 +95,5 @@ def run(args: argparse.Namespace) -> int:
     except PdflatexFailed as exc:
         print(f"derivgen: {exc}", file=sys.stderr)
         return 1
-    except DerivgenError as exc:
-        print(f"derivgen: {exc}", file=sys.stderr)
-        return 2
     return 0
 

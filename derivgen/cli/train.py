@@ -121,16 +121,13 @@ def _train_one(path: str, args: argparse.Namespace, table, stem: str) -> Run:
 
 def run(args: argparse.Namespace) -> int:
     """``derivgen train``: 0 trained, 1 a loss diverged, 2 unusable input."""
-    try:
-        table = read_csv(args.data)
-        out = Path(args.out) if args.out else None
-        if out is not None and out.exists() and not out.is_dir():
-            raise DerivgenError(f"{out}: exists and is not a directory (--out names a directory)")
-        taken: set[str] = set()
-        runs = [_train_one(p, args, table, unique_stem(Path(p).stem, taken)) for p in args.specs]
-    except DerivgenError as exc:
-        print(f"derivgen: {exc}", file=sys.stderr)
-        return 2
+    # unusable input raises DerivgenError: exit 2 with its message, in cli.main
+    table = read_csv(args.data)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise DerivgenError(f"{out}: exists and is not a directory (--out names a directory)")
+    taken: set[str] = set()
+    runs = [_train_one(p, args, table, unique_stem(Path(p).stem, taken)) for p in args.specs]
     status = 0
     for r in runs:
         print(f"{r.label}: {r.result.summary()}")

@@ -66,20 +66,20 @@ def _write_once(path: Path, text: str) -> None:
         raise
 
 
-def kernel_module(source: str, backend: str, versions: dict[str, str]) -> tuple[ModuleType, bool]:
+def kernel_module(source: str, backend: str, versions: dict[str, str]) -> ModuleType:
     """The kernel module of ``source``, loaded from the cache folder (written there first if
-    needed); the flag says whether it is cached on disk (False: this process only)."""
+    needed), or compiled in memory for this process when no cache folder is writable."""
     key = kernel_key(source, backend, versions)
     name = f"derivgen_kernel_{key}"
     if name in sys.modules:
-        return sys.modules[name], True
+        return sys.modules[name]
     path = cache_dir() / "kernels" / f"k_{key}.py"
     try:
         _write_once(path, source)
     except OSError:
         # no writable cache folder: compile in memory, never write anywhere else
-        return _in_memory(source, name), False
-    return load_module(path, name), True
+        return _in_memory(source, name)
+    return load_module(path, name)
 
 
 def _in_memory(source: str, name: str) -> ModuleType:

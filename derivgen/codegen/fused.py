@@ -27,7 +27,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivgen.codegen.dialects import logsumexp_helper, make_printer
-from derivgen.codegen.scalar import forward_backward
+from derivgen.codegen.scalar import forward_backward, identifiers
 from derivgen.engine.reverse import Derivation
 
 DECORATOR = "@numba.njit(cache=True, nogil=True, error_model='numpy')"
@@ -95,9 +95,8 @@ def batch_pass_source(derivation: Derivation, order: list[sp.Symbol]) -> str:
     """``batch_pass`` and the helpers it calls, with parameters in ``order``: the body of
     the compiled module and of an exported numba module."""
     g = derivation.graph
-    names: dict[sp.Basic, str] = {s: f"v_{s.name}" for s in (*g.inputs, *g.targets, *g.nodes)}
-    names.update({p: f"p_{i}" for i, p in enumerate(order)})
-    names.update({a: f"d_{n.name}" for n, a in derivation.adjoint_symbols.items()})
+    names: dict[sp.Basic, str] = identifiers(derivation)
+    names.update({p: f"p_{i}" for i, p in enumerate(order)})  # every parameter is in order
     printer = make_printer("math", names)
     grads = [derivation.param_adjoints[p] for p in order]
     forward, backward = forward_backward(derivation, grads)

@@ -214,23 +214,27 @@ def _gradient(g, derivation: Derivation, printer: MatrixNumPyPrinter,
     """Statements ending in the gradient as the caller takes it: a dict of arrays (bias
     vectors as (units,)), or in flat mode a dict of floats over the scalar names."""
     vectors = bias_vectors(g)
-    parts = []
+    arrays: list[tuple[str, bool]] = []  # each gradient's expression; an array or a number
     for p, e in derivation.param_adjoints.items():
-        text = printer.doprint(e)
-        if p in vectors and g.shape(p):
-            text = printer.vector_sum(e) or f"{printer._wrap(text)}.ravel()"
-        elif flat is not None and g.shape(p):
-            text = f"{printer._wrap(text)}.ravel()"
-        parts.append(f"{text}.tolist()" if flat is not None and g.shape(p) else
-                     f"[float({text})]" if flat is not None else f"{str(p)!r}: {text}")
+        shaped = bool(g.shape(p))
+        if p in vectors and shaped:
+            text = printer.vector_sum(e) or f"{printer._wrap(printer.doprint(e))}.ravel()"
+        else:
+            text = printer.doprint(e)
+            if flat is not None and shaped:
+                text = f"{printer._wrap(text)}.ravel()"
+        arrays.append((text, shaped))
     if flat is None:
-        return ["    gradient = {" + ", ".join(parts) + "}"]
+        return ["    gradient = {" + ", ".join(
+            f"{str(p)!r}: {text}" for p, (text, _) in zip(derivation.param_adjoints, arrays))
+            + "}"]
     if flat.outputs is None:
-        arrays = [part.removesuffix(".tolist()") for part in parts]
-        return ["    gradient = numpy.concatenate((" + ", ".join(arrays) + ",))"]
+        return ["    gradient = numpy.concatenate((" + ", ".join(
+            text if shaped else f"[float({text})]" for text, shaped in arrays) + ",))"]
     # list concatenation, unpacking and a dict display: the cheapest way to scalars by name
     slot = {name: f"g_{i}" for i, name in enumerate(flat.inputs)}
-    unpack = [f"    {', '.join(slot.values())}, = " + " + ".join(parts)]
+    unpack = [f"    {', '.join(slot.values())}, = " + " + ".join(
+        f"{text}.tolist()" if shaped else f"[float({text})]" for text, shaped in arrays)]
     return unpack + ["    gradient = {" + ", ".join(
         f"{name!r}: {slot[name]}" for name in flat.outputs) + "}"]
 
@@ -286,7 +290,6 @@ def matrix_source(derivation: Derivation, what: str, flat: FlatNames | None = No
         body.append("    return [" + ", ".join(printer.doprint(a) for a in kinks) + "]")
     else:
         check_kind(what)
-    # the vectors of ones the body sums with, bound once per call
     return "\n".join(lines + printer.ones_lines() + body) + "\n"
 
 

@@ -24,7 +24,7 @@ from derivgen.codegen.compile import check_kind, compile_source
 from derivgen.engine.reverse import Derivation
 from derivgen.errors import UnsupportedError
 from derivgen.ops.activations import ACTIVATIONS
-from derivgen.ops.functions import LogSumExp, Relu, Sigmoid, Sign, Step
+from derivgen.ops.functions import LogSumExp, Sigmoid, Sign, Step
 
 #: how each derivgen function prints in NumPy (see ops/runtime.py): the activations'
 #: templates from their registry records, then the kinks and reductions
@@ -56,10 +56,6 @@ class ScalarNumPyPrinter(NumPyPrinter):
     def _print_Sigmoid(self, expr: Sigmoid) -> str:
         # one ufunc instead of exp, abs, where and a division; exact at ±large z too
         return f"(0.5 + 0.5 * numpy.tanh(0.5 * {self._paren_arg(expr.args[0])}))"
-
-    def _print_Relu(self, expr: Relu) -> str:
-        # the ufunc itself: a helper's Python call costs as much as the maximum
-        return f"numpy.maximum({self._print(expr.args[0])}, 0.0)"
 
     def _paren_arg(self, arg: sp.Expr) -> str:
         text = self._print(arg)

@@ -141,8 +141,8 @@ def kernel(model: Any) -> Kernel:
     order = model._flat_names()
     source = fused_source(scalar.derivation, order)
     import numba  # only now: importing numba takes a second
-    module, _ = kernel_module(source, "numba", {"numba": numba.__version__,
-                                                "python": sys.version})
+    module = kernel_module(source, "numba", {"numba": numba.__version__,
+                                             "python": sys.version})
     found = Kernel(module, order)
     model.__dict__["_kernel"] = found
     return found
@@ -168,7 +168,7 @@ def compiled(model: Any) -> Backend:
     size, check = len(k.order), model._batch_check
     if model.form == "scalar":
         names = model.parameters
-        fast = model._values_of if len(model.parameters) == size else None
+        fast = model._values_of  # the kernel's order is graph.params, as its own
 
         def finish(out: tuple) -> dict[str, Any]:
             return dict(zip(names, out))  # the loss, last, is left over

@@ -49,7 +49,7 @@ class DenseTwin:
         return self._made[what]
 
 
-def _names_in_flat_order(graph: Graph, mgraph, matrix_layout: str) -> list[str] | None:
+def names_in_flat_order(graph: Graph, mgraph, matrix_layout: str) -> list[str] | None:
     """The scalar parameter names in the order of the matrix code's flat vector."""
     names: list[str] = []
     vectors = bias_vectors(mgraph)
@@ -83,7 +83,7 @@ def dense_twin(spec: Spec, graph: Graph) -> DenseTwin | None:
         net, form="matrix", layout="rows", l2=()))
     try:
         mgraph = build_matrix_network(twin)
-        names = _names_in_flat_order(graph, mgraph, net.names.matrix_layout)
+        names = names_in_flat_order(graph, mgraph, net.names.matrix_layout)
         params = [p.name for p in graph.params]
         if names is None or not all(isinstance(n, str) for n in names) or sorted(
                 names) != sorted(params):

@@ -152,23 +152,15 @@ class MatrixModel(BaseModel):
                          lambda theta: self._unflatten(theta.copy()))
 
     # ---- one flat vector, for the compiled backend (in the scalar twin's terms) ----
-    @cached_property
-    def _flat_order(self) -> list[tuple[str, tuple[int, ...], np.ndarray]]:
-        """(name, shape, scalar-form parameter names in this array's C order) per parameter."""
-        scalar = self.scalar
-        groups, layout = scalar.graph.groups, self.spec.network.names.matrix_layout
-        out = []
-        for name, shape in self.parameter_shapes.items():
-            members = np.array(groups.get(name, [name]), dtype=object)
-            if len(shape) == 2:  # groups are written in the spec's layout
-                canonical = members.T if layout == "in_out" else members  # (units, fan_in)
-                members = canonical if self.graph.layout == "columns" else canonical.T
-            out.append((name, shape, members.reshape(shape)))
-        return out
-
     def _flat_names(self) -> list:
-        symbols = {p.name: p for p in self.scalar.graph.params}
-        return [symbols[str(n)] for _, _, m in self._flat_order for n in np.ravel(m)]
+        """The scalar twin's parameters in the order of this model's flat vector."""
+        from derivgen.model.dense import names_in_flat_order
+        scalar = self.scalar
+        names = names_in_flat_order(scalar.graph, self.graph, self.spec.network.names.matrix_layout)
+        if names is None:
+            raise UnsupportedError("this network's parameters have no scalar-form order")
+        symbols = {p.name: p for p in scalar.graph.params}
+        return [symbols[str(n)] for n in names]
 
     def _flat_params(self, params: Params) -> np.ndarray:
         """Every array, raveled, in ``graph.params`` order: the flat layout."""

@@ -104,7 +104,7 @@ ACTIVATIONS: dict[str, ActivationOp] = {op.name: op for op in (
                                 "-torch.abs({0}))))"}),
     # ---- kinks: k is the spec's value of [x > 0] at x = 0 ----
     ActivationOp("relu", lambda z, a: Relu(z), Relu, lambda a, k: (Step(a[0], k),),
-                 "_rt.relu({0})", r"\text{ReLU}", {"en": "ReLU", "ru": "ReLU"},
+                 "numpy.maximum({0}, 0.0)", r"\text{ReLU}", {"en": "ReLU", "ru": "ReLU"},
                  ("ReLU",), lambda v, a: runtime.relu(v),
                  lambda v, a, k: runtime.step(v, k), kink=True,
                  code={"math": "max({0}, 0.0)", "numpy": "numpy.maximum({0}, 0.0)",
