@@ -109,19 +109,6 @@ def read_bindings(model: "Model", raw: Mapping[str, Any], error
     return layout, bindings, frozenset(signs["hadamard"]), frozenset(signs["contraction"])
 
 
-def jacobian_factor(expr: sp.Expr) -> tuple[str, str] | None:
-    """(A, B) when ``expr`` is a Jacobian ∂A/∂B of two matrix names, A not the loss
-    (read by :mod:`derivgen.judge.jacobians`); ``(∂s₁/∂x)ᵀ`` is the same step."""
-    if isinstance(expr, AppliedUndef) and str(expr.func) == "transpose":
-        expr = expr.args[0]
-    if not (isinstance(expr, AppliedUndef) and str(expr.func) == "D" and len(expr.args) == 2):
-        return None
-    of, wrt = expr.args
-    if not all(isinstance(a, sp.Symbol) and not a.is_commutative for a in (of, wrt)):
-        return None
-    return None if str(of) in ("L", "J", "Loss", "E") else (str(of), str(wrt))
-
-
 class Evaluator:
     """Evaluates a parsed matrix formula at one point of parameters and data."""
 
@@ -190,9 +177,6 @@ class Evaluator:
             return self.scalar(expr)
         if isinstance(expr, sp.Symbol):
             raise UnsupportedError(f"{expr.name!r} in a matrix formula is not a matrix")
-        chain = getattr(self, "chain", None)
-        if chain is not None and expr.is_Mul and any(jacobian_factor(a) for a in expr.args):
-            return chain(list(expr.args))
         try:
             if expr.is_Add:
                 total = 0.0
@@ -238,9 +222,6 @@ class Evaluator:
         if fname == "transpose":
             return np.transpose(self(args[0]))
         if fname == "hadamard":
-            chain = getattr(self, "chain", None)
-            if chain is not None and any(jacobian_factor(a) for a in args):
-                return chain(list(args))
             return self(args[0]) * self(args[1])
         if fname == "contract":
             return contract(self(args[0]), self(args[1]))

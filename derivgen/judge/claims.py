@@ -56,8 +56,6 @@ def shown(value: float, printed: float, tol: float, places: int) -> str:
 def stepped(model: "Model", params: dict, x: np.ndarray, y: np.ndarray, rate: float,
             steps: int) -> dict:
     """The parameters after ``steps`` steps of gradient descent on the example."""
-    if not steps:  # no gradient to compile
-        return params
     grad = model.gradient_fn()
     for _ in range(steps):
         g = grad(params, x, y)
@@ -81,7 +79,8 @@ def check_claims(model: "Model") -> list[ReportItem]:
     mapper = Mapper(model, {}, {})
     names: dict[str, sp.Expr] = {n: mapper.name(n, None) for n in mapper.by_name}
     names["eta"] = sp.Float(rate)
-    at_example = point_values(model.graph, params, x, y)  # recomputed only after steps
+    # the example's values after each number of steps a claim names, computed once each
+    by_steps = {0: point_values(model.graph, params, x, y)}
     items = []
     for i, raw_entry in enumerate(raw):
         entry = Fields(raw_entry, f"claim {i + 1}", source, raw.item_pos[i])
@@ -97,8 +96,10 @@ def check_claims(model: "Model") -> list[ReportItem]:
         expect, note = expect_of(entry)
         entry.done()
         try:
-            data = at_example if not steps else point_values(
-                model.graph, stepped(model, params, x, y, rate, steps), x, y)
+            if steps not in by_steps:
+                by_steps[steps] = point_values(
+                    model.graph, stepped(model, params, x, y, rate, steps), x, y)
+            data = by_steps[steps]
             value, expr = _evaluate(mapper, names, entry, text, data, x.shape[0])
         except DerivgenError as exc:  # this claim's verdict (a SpecError names file:line:col)
             items.append(item(model, "claim", ident, "error", printed, None,

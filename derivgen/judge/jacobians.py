@@ -19,13 +19,41 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
-from derivgen.judge.arrays import NoValue, jacobian_factor
+from derivgen.judge.arrays import NoValue
 from derivgen.judge.numeric import compile_exprs
+
+
+def jacobian_factor(expr: sp.Expr) -> tuple[str, str] | None:
+    """(A, B) when ``expr`` is a Jacobian ∂A/∂B of two matrix names, A not the loss;
+    ``(∂s₁/∂x)ᵀ`` is the same step."""
+    if isinstance(expr, AppliedUndef) and str(expr.func) == "transpose":
+        expr = expr.args[0]
+    if not (isinstance(expr, AppliedUndef) and str(expr.func) == "D" and len(expr.args) == 2):
+        return None
+    of, wrt = expr.args
+    if not all(isinstance(a, sp.Symbol) and not a.is_commutative for a in (of, wrt)):
+        return None
+    return None if str(of) in ("L", "J", "Loss", "E") else (str(of), str(wrt))
+
 
 class Chains:
     """Mixin of :class:`derivgen.judge.arrays.Evaluator`: products with Jacobian factors.
     The evaluator's ``scalar`` callback carries the mapper (its ``mapper`` attribute)."""
+
+    def __call__(self: Any, expr: sp.Expr) -> Any:
+        # a product with a Jacobian factor is a chain step; any other goes to the evaluator
+        # (as there, a commutative product goes to the scalar side when it has one)
+        if expr.is_Mul and not (expr.is_commutative and self.scalar is not None) and any(
+                jacobian_factor(a) for a in expr.args):
+            return self.chain(list(expr.args))
+        return super().__call__(expr)  # type: ignore[misc]
+
+    def apply(self: Any, fname: str, args: tuple) -> Any:
+        if fname == "hadamard" and any(jacobian_factor(a) for a in args):
+            return self.chain(list(args))
+        return super().apply(fname, args)  # type: ignore[misc]
 
     def chain(self: Any, factors: list[sp.Expr]) -> Any:
         """The value of a product (in the document's order) some of whose factors are

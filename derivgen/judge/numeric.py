@@ -161,9 +161,10 @@ def compare(reference: sp.Expr, derived: sp.Expr, rng: np.random.Generator,
     theirs = compile_exprs([reference, *positive, *kink_arguments(reference)])
     atoms = sorted(set(ours.atoms) | set(theirs.atoms), key=str)
     values = {}
+    groups, bounds = simplex(atoms), ranges(atoms)  # the same at every draw
     with np.errstate(all="ignore"):
         for _ in range(32 if positive else 8):
-            values = draw(atoms, rng, POINTS * 2, simplex(atoms), ranges(atoms))
+            values = draw(atoms, rng, POINTS * 2, groups, bounds)
             der, *our_kinks = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))
                                for v in ours(values)]
             ref, *rest = [np.broadcast_to(np.asarray(v, dtype=float), (POINTS * 2,))

@@ -238,7 +238,7 @@ def _run(src: str, sample_index: str, functions: frozenset[str], reference: bool
         raise _fail("formula is nested too deeply", src, 0) from None
     except (TypeError, ValueError, ArithmeticError) as exc:  # SymPy refusing a construct
         raise _fail(f"cannot build expression: {exc}", src, 0) from None
-    for value in (*ref.sides, ref.expr, *(r.expr for r in implies)):
+    for value in (*ref.sides, *(r.expr for r in implies)):  # ref.expr is ref.sides[-1]
         big = out_of_range(value.atoms(sympy.Number)) if value is not None else None
         if big is not None:  # the budget: every number must fit a float64
             raise _fail(f"the number {clip(big)} is outside float64's range", src, 0)

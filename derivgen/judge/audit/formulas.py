@@ -19,6 +19,9 @@ from derivgen.judge.mapping import N
 from derivgen.judge.numeric import SAMPLES, compare, concrete
 
 
+#: a name the spec does not bind, as the reader's error message quotes it
+_UNBOUND = re.compile(r"uses '([A-Za-z](?:_[a-z0-9])?)'")
+
 def _letters(part, expr: sp.Expr, sample: str) -> set[str]:
     """Index letters inside names the spec does not know: k in h_k, i and j in w_{2ij}."""
     out: set[str] = set()
@@ -61,7 +64,7 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
     except (DerivgenError, ReferenceParseError) as exc:
         # "d/dW [W x + b] = x" about a generic W, b: an identity for every value of the
         # unbound one-letter names is true wherever they stand; anything else stays unjudged
-        unbound = set(re.findall(r"uses '([A-Za-z](?:_[a-z0-9])?)'", str(exc)))
+        unbound = set(_UNBOUND.findall(str(exc)))
         extra: set[str] = set()
         for _ in range(4):
             if not unbound or unbound <= extra:
@@ -71,7 +74,7 @@ def judge_formulas(values: Values, left: Side, right: Side, rng: np.random.Gener
             try:
                 verdict = _compare_all(values, left, right, rng, combos, letters)
             except (DerivgenError, ReferenceParseError) as again:
-                unbound = set(re.findall(r"uses '([A-Za-z](?:_[a-z0-9])?)'", str(again)))
+                unbound = set(_UNBOUND.findall(str(again)))
                 continue
             if verdict.verdict != OK or _hollow(left, right, extra):
                 raise exc from None
@@ -126,7 +129,7 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
         lc = concrete(lm, N, SAMPLES, part.mapper.sample).xreplace(rate)
         rc = concrete(rm, N, SAMPLES, part.mapper.sample).xreplace(rate)
         if positive is None:
-            positive = _positive(values, getattr(part, "condition", None), rate)
+            positive = _positive(values, part.condition, rate)
         verdict = compare(rc, lc, rng, simplex=part.mapper.simplex, symbolic=False,
                           positive=positive)
         checked += 1
@@ -139,7 +142,7 @@ def _compare_all(values: Values, left: Side, right: Side, rng, combos, letters) 
     if not checked:
         raise last_error or UnsupportedError("nothing to compare")
     label = f" for {', '.join(letters)} in their ranges" if letters else ""
-    if getattr(part, "condition", None):
+    if part.condition:
         label += f", where {part.condition} (as the prose states)"
     return Verdict(OK, f"equal at random points (N = {SAMPLES}){label}", "formula")
 

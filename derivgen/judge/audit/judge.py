@@ -20,7 +20,7 @@ from derivgen.judge.arrays import ShapeMismatch
 from derivgen.judge.audit.layers import judge_layers
 from derivgen.judge.audit.formulas import judge_formulas
 from derivgen.judge.audit.numbers import judge_numbers
-from derivgen.judge.audit.sides import Side, Values, parse_side
+from derivgen.judge.audit.sides import Side, Values, _Evaluator, parse_side
 from derivgen.judge.audit.verdicts import (NOT_JUDGEABLE, NOT_UNDERSTOOD, OK, WRONG,
                                            Verdict)
 from derivgen.judge.audit.readings import (_kink_convention, _update_shape, gradient_head,
@@ -40,7 +40,6 @@ def judge_matrices(values: Values, left: Side, right: Side, rng, assign: bool = 
     part = values.part
     ref = Reference(wrt=None, of=None, expr=right.expr, sides=(left.expr, right.expr),
                     assign=assign)
-    from derivgen.judge.audit.sides import _Evaluator
     status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng, _Evaluator)
     if status != "ok" and ("shapes do not fit" in message or "shape (" in message) and \
             not (gradient_head(part, left) or gradient_head(part, right)):

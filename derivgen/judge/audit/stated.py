@@ -83,7 +83,7 @@ def used_functions(part, exprs) -> tuple[set[str], set[str]]:
 def for_each_parameter(part, exprs, judge: Callable[[dict], Verdict]) -> Verdict | None:
     """Judge once per parameter when the sides use a declared generic letter; None when
     they use none."""
-    generic = [g for g in getattr(part, "generic", ()) if g not in part.mapper.by_name]
+    generic = [g for g in part.generic if g not in part.mapper.by_name]
     names = {s.name for e in exprs for s in e.free_symbols if isinstance(s, sp.Symbol)}
     used = [g for g in generic if g in names or f"{g}_upd" in names]
     if not used:
