@@ -162,25 +162,26 @@ def interleaved(calls: dict[str, Callable[[], Any]], rounds: int,
     burst of load from the machine's other users then hits every call alike, and the
     ratios of the minima (and of the medians) over rounds compare like with like.
     """
-    loops = {name: loops_for(fn, min_sample) for name, fn in calls.items()}
+    return _rotating(calls, {name: loops_for(fn, min_sample) for name, fn in calls.items()},
+                     rounds)
+
+
+def interleaved_once(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """Wall seconds of one call of each, taking turns in a rotating order, ``rounds``
+    times (long calls: a training run, a fresh process)."""
+    return _rotating(calls, dict.fromkeys(calls, 1), rounds)
+
+
+def _rotating(calls: dict[str, Callable[[], Any]], loops: dict[str, int],
+              rounds: int) -> dict[str, list[float]]:
+    """Per-call seconds of ``loops[name]`` calls of each, one sample each per round, the
+    order rotating every round."""
     out: dict[str, list[float]] = {k: [] for k in calls}
     names = list(calls)
     for r in range(rounds):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
             out[name].append(timed_loop(calls[name], loops[name]))
-    return out
-
-
-def interleaved_once(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
-    """Wall seconds of one call of each, taking turns in a rotating order, ``rounds``
-    times (long calls: a training run, a fresh process)."""
-    out: dict[str, list[float]] = {k: [] for k in calls}
-    names = list(calls)
-    for r in range(rounds):
-        shift = r % len(names)
-        for name in names[shift:] + names[:shift]:
-            out[name].append(timed_loop(calls[name], 1))
     return out
 
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from support.helpers import ROOT
+from support.helpers import ROOT, SEED_DOCUMENTS
 
 from derivgen.judge.audit.run import audit
 
-SEEDS = ROOT.parent.parent / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = ROOT / ".." / "shared" / "seeds"
+SEEDS = SEED_DOCUMENTS
 
 slow = pytest.mark.skipif(not os.environ.get("DERIVGEN_AUDIT_SEEDS"),
                           reason="set DERIVGEN_AUDIT_SEEDS=1 (slow)")

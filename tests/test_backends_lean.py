@@ -10,6 +10,7 @@ import importlib.util
 
 import numpy as np
 import pytest
+from support.helpers import ROOT
 
 import derivgen
 from derivgen.codegen.matrix import matrix_source
@@ -102,7 +103,7 @@ def test_matrix_models_take_what_is_not_float64_through_the_checked_path():
 
 # ---------------------------------------------------------------- one pass per step
 MODELS = {**{f"scalar {k}": derivgen.mlp(**kw) for k, kw in DENSE.items()},
-          "per unit": derivgen.load("specs/seed004_tanh_leaky_mae.yaml"),
+          "per unit": derivgen.load(ROOT / "specs" / "seed004_tanh_leaky_mae.yaml"),
           "matrix rows": derivgen.mlp([2, 3, 2], hidden="sigmoid", form="matrix"),
           "matrix columns, L2": derivgen.mlp([2, 3, 2], hidden="relu", form="matrix",
                                              layout="columns", l2=0.1),

@@ -10,7 +10,6 @@ thousands of cases.
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,22 +17,19 @@ import sympy
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.helpers import ROOT
+from support.fuzzing import Watchdog, check_promises, count, record, run_case
+from support.helpers import ROOT, SPECS
+from support.mutate import LATEX_SNIPPETS, mutate_latex
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from derivgen.errors import ReferenceParseError  # noqa: E402
-from derivgen.limits import MAX_MAGNITUDE  # noqa: E402
-from derivgen.reader.latex import parse_expression, parse_reference  # noqa: E402
-from tests.support.fuzzing import Watchdog, check_promises, count, record, run_case  # noqa: E402
-from tests.support.mutate import LATEX_SNIPPETS, mutate_latex  # noqa: E402
+from derivgen.errors import ReferenceParseError
+from derivgen.limits import MAX_MAGNITUDE
+from derivgen.reader.latex import parse_expression, parse_reference
 
 
 def corpus() -> list[tuple[str, str, int]]:
     """(spec stem, formula, index of the formula in its reference section)."""
     out = []
-    for path in sorted((ROOT / "specs").glob("*.yaml")):
+    for path in SPECS:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for i, entry in enumerate((data.get("reference") or {}).get("formulas") or []):
             out.append((path.stem, entry["latex"], i))

@@ -12,7 +12,6 @@ is a finite float64, derivgen's numbers must be finite too, and close to it
 from __future__ import annotations
 
 import math
-import sys
 import time
 from pathlib import Path
 
@@ -21,13 +20,9 @@ import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.helpers import ROOT
+from support.fuzzing import Watchdog, count, record
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from derivgen import load  # noqa: E402
-from tests.support.fuzzing import Watchdog, count, record  # noqa: E402
+from derivgen import load
 
 X = sp.Symbol("x", real=True)
 POINTS = (-1000.0, -200.0, -30.0, -1.5, -0.3, 0.7, 2.0, 30.0, 200.0, 1000.0)
@@ -145,7 +140,7 @@ def test_custom_activation_is_finite_where_the_truth_is(pair: Pair) -> None:
 def test_overflow_is_reported_not_hidden(text: str, tmp_path: Path) -> None:
     """Where float64 cannot hold an intermediate, check says "non-finite" (never NaN as a
     number, never a warning on stderr) — or passes, when it can."""
-    from tests.support.fuzzing import check_promises, run_case
+    from support.fuzzing import check_promises, run_case
     spec = ("name: overflow\nnetwork:\n  inputs: 1\n  layers:\n"
             f"    - {{units: 1, activation: {{custom: '{text}'}}}}\n"
             "loss: half_sse\nreduction: single\nexample:\n  x: [800.0]\n  y: [0.0]\n"

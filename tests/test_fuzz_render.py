@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import random
 import shutil
-import sys
 import types
 from pathlib import Path
 
@@ -20,17 +19,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.helpers import ROOT
+from support.fuzzing import check_promises, count, record, run_case
+from support.mutate import mutate_latex
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from derivgen import load  # noqa: E402
-from derivgen.errors import SpecError  # noqa: E402
-from derivgen.render.profiles import read_notation  # noqa: E402
-from derivgen.spec.title import MAX_TITLE, allowed, title_problem  # noqa: E402
-from tests.support.fuzzing import check_promises, count, record, run_case  # noqa: E402
-from tests.support.mutate import mutate_latex  # noqa: E402
+from derivgen import load
+from derivgen.errors import SpecError
+from derivgen.render.profiles import read_notation
+from derivgen.spec.title import MAX_TITLE, allowed, title_problem
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdflatex"), reason="needs pdflatex")
 
@@ -78,7 +73,7 @@ def compile_both(tmp_path: Path, data: dict, label: str, extra: tuple = ()) -> N
         folder = tmp_path / f"{lang}"
         folder.mkdir()
         result = run_case(folder, ["derive", "s.yaml", "--format", "pdf", "--lang", lang,
-                                   "-o", "out.pdf", *extra], {"s.yaml": text}, "out.pdf")
+                                   "-o", "out.pdf", *extra], {"s.yaml": text})
         record("pdflatex", f"exit {result.rc}", result.cpu, f"{lang} {label}")
         check_promises(result, folder, "out.pdf", label)
         assert result.rc == 0 and (folder / "out.pdf").is_file(), \

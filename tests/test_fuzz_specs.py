@@ -10,22 +10,18 @@ length of a document.  ``DERIVGEN_FUZZ=long`` runs thousands of cases.
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.helpers import ROOT
+from support.fuzzing import check_promises, count, record, run_case
+from support.helpers import MATRIX_SPECS
+from support.helpers import SPECS as BUNDLED
+from support.mutate import mutate_spec
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.support.fuzzing import check_promises, count, record, run_case  # noqa: E402
-from tests.support.mutate import mutate_spec  # noqa: E402
-
-SPECS = sorted([*(ROOT / "specs").glob("*.yaml"), *(ROOT / "specs" / "matrix").glob("*.yaml")])
+SPECS = sorted([*BUNDLED, *MATRIX_SPECS])
 #: (argv before the spec, the output file it writes or None)
 COMMANDS = [
     (["check", "--points", "1"], None),
@@ -60,7 +56,7 @@ def run_one(tmp_path: Path, seed: int, category: str, text: str, mutation: str) 
     argv, output = rng.choice(COMMANDS)
     folder = tmp_path / f"case{seed}"
     folder.mkdir()
-    result = run_case(folder, [*argv, "s.yaml"], {"s.yaml": text}, output)
+    result = run_case(folder, [*argv, "s.yaml"], {"s.yaml": text})
     label = f"{category} seed {seed} {mutation} {' '.join(argv)}"
     record(category, f"exit {result.rc}", result.cpu, label)
     check_promises(result, folder, output, label, json_out="--json" in argv)

@@ -5,7 +5,6 @@ No timing here: bench/run.py measures the cold start.
 """
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import subprocess
@@ -65,4 +64,3 @@ def test_the_command_line_freezes_its_imports_and_keeps_collecting(tmp_path):
                           env=env, cwd=tmp_path, timeout=300)
     assert done.stdout.split() == ["0", "True", "True"], done.stderr[-1000:]
     assert (tmp_path / "out.md").read_text(encoding="utf-8").startswith("#")
-    assert gc.isenabled()

@@ -11,14 +11,27 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from sympy import (Abs, Function, IndexedBase, Integer, Max, Piecewise, Rational, Sum,
-                   Symbol, exp, log, sqrt, tanh)
+from support.helpers import SEED_DOCUMENTS
+from sympy import (
+    Abs,
+    Function,
+    IndexedBase,
+    Integer,
+    Max,
+    Piecewise,
+    Rational,
+    Sum,
+    Symbol,
+    exp,
+    log,
+    sqrt,
+    tanh,
+)
 
 from derivgen.errors import ReferenceParseError
 from derivgen.reader.latex import Reference, parse_expression, parse_reference
 
-# The source documents live in shared/ beside the checkout (read-only).
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = SEED_DOCUMENTS  # the source documents, read-only beside the checkout
 
 x, y, z, a, b, p = sympy.symbols("x y z a b p")
 n = Symbol("n", integer=True)
