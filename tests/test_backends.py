@@ -236,3 +236,19 @@ def test_without_numba_auto_is_numpy_and_says_so_once(monkeypatch):
     close(first(params, x, y), model.gradient_fn()(params, x, y))
     with pytest.raises(UnsupportedError, match=r"derivgen\[fast\]"):
         derivgen.mlp([1, 4, 1]).gradient_fn("numba")
+
+
+def test_a_kernel_that_cannot_be_written_is_compiled_in_memory(monkeypatch, tmp_path):
+    """The cache folder refuses the write (full disk, read-only): the kernel module is
+    made in this process instead, and nothing is left in the folder."""
+    from derivgen.codegen import cache
+    from derivgen.files import OutputError
+
+    def refuse(path, text):
+        raise OutputError(f"cannot write {path}: No space left on device")
+    monkeypatch.setattr(cache, "write_atomic", refuse)
+    monkeypatch.setenv("DERIVGEN_CACHE_DIR", str(tmp_path))
+    source = "VALUE = 41 + 1\n"
+    module = cache.kernel_module(source, "test", {"case": str(tmp_path)})
+    assert module.VALUE == 42
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))

@@ -20,11 +20,11 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from types import ModuleType
 
 from derivgen.codegen.compile import load_module, run_module_source
+from derivgen.files import OutputError, write_atomic
 
 ENV = "DERIVGEN_CACHE_DIR"
 #: bump when the kernels' calling convention changes
@@ -52,18 +52,12 @@ def kernel_key(source: str, backend: str, versions: dict[str, str]) -> str:
 
 
 def _write_once(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, unless an equal file is already there."""
+    """Write ``text`` to ``path`` atomically (files.write_atomic), unless an equal file is
+    already there; a concurrent writer writes the same bytes."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)  # a concurrent writer writes the same bytes
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def kernel_module(source: str, backend: str, versions: dict[str, str]) -> ModuleType:
@@ -76,7 +70,7 @@ def kernel_module(source: str, backend: str, versions: dict[str, str]) -> Module
     path = cache_dir() / "kernels" / f"k_{key}.py"
     try:
         _write_once(path, source)
-    except OSError:
+    except (OSError, OutputError):
         # no writable cache folder: compile in memory, never write anywhere else
         return _in_memory(source, name)
     return load_module(path, name)
