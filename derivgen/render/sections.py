@@ -107,6 +107,20 @@ class DocumentBuilder:
         """∂of/∂wrt with the loss written as L_n (per sample) or the total loss."""
         return self.nt.loss_partial(of, wrt, sample)
 
+    def path_formula(self, paths: list, label: str | None = None) -> Join:
+        """The chain rule path by path: Σ over ``paths`` of ∏ ∂a/∂b along each (at sample
+        ``label`` in the worked example)."""
+        frac = self.nt.loss_partial
+        return Join(tuple(("" if i == 0 else " + ", Join(tuple(
+            ("" if j == 0 else r" \cdot ", frac(a, b, True, label))
+            for j, (a, b, _) in enumerate(path)))) for i, path in enumerate(paths)))
+
+    def step_formula(self, readers: list, wrt: sp.Symbol, label: str | None = None) -> Join:
+        """One step of the chain rule: Σ_q ∂L/∂q · ∂q/∂wrt over the nodes q that read wrt."""
+        frac, loss = self.nt.loss_partial, self.graph.loss
+        return Join(tuple(("" if i == 0 else " + ", frac(loss, q, True, label) + r" \cdot "
+                           + frac(q, wrt, True, label)) for i, q in enumerate(readers)))
+
     def reduced(self, expr: sp.Expr, expand: bool = False, inline: bool | None = None,
                 coeff: sp.Expr | None = None) -> Part:
         """Σ_n or (1/N)Σ_n of a per-sample expression, its numeric factor pulled in front."""
@@ -186,17 +200,14 @@ class DocumentBuilder:
         paths = [self._skip_residual(path) for path in self.d.chains(p)]
         total = nt.partial(nt.loss_symbol(), p)
         if len(paths) <= CHAIN_MAX_PATHS:
-            fracs = Join(tuple(("" if i == 0 else " + ", Join(tuple(
-                ("" if j == 0 else r" \cdot ", self.frac(a, b)) for j, (a, b, _) in enumerate(path))))
-                for i, path in enumerate(paths)))
+            fracs = self.path_formula(paths)
             values = Join(tuple(("" if i == 0 else " + ", self.product([v for _, _, v in path]))
                                 for i, path in enumerate(paths)))
             chain = self.show("chain", [self.frac(g.loss, p), fracs, values], p.name)
         else:  # one step: ∂L/∂θ = Σ_q ∂L/∂q · ∂q/∂θ over the nodes q that read θ
             parents = [q for q in self.d.parents.get(p, []) if q in self.adjoint]
-            chain = self.show("chain", [self.frac(g.loss, p), Join(tuple(
-                ("" if i == 0 else " + ", self.frac(g.loss, q) + r" \cdot " + self.frac(q, p))
-                for i, q in enumerate(parents)))], p.name)
+            chain = self.show("chain", [self.frac(g.loss, p), self.step_formula(parents, p)],
+                              p.name)
         compact = self.d.compact(p)  # this parameter's only (one gradient can be shown alone)
         shown = self.show("compact", [total, self.reduced(compact)], p.name)
         expanded = None

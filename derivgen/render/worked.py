@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from derivgen.render.breaking import ITEM_WIDTH, E, Join, Layout, Part
+from derivgen.render.breaking import ITEM_WIDTH, E, Layout, Part
 from derivgen.render.display import SampleWork, Worked, WorkedLine, laid_out
 from derivgen.render.example import Point, fill_point
 # derivgen graph reads its example through these (all given, nothing drawn)
@@ -133,11 +133,8 @@ class WorkedBuilder:
                 arranged = self.arranged(local, label, inline=None)
                 out.append(self.line("local", nt.partial(q, s, True, label), arranged,
                                      arranged.expr, shown, values[factor], label))
-            held = sp.Dummy()
-            values[held] = number(adjoint[q], self.digits)
-            terms.append(sp.Mul(held, factor, evaluate=False))
-        formula = Join(tuple(("" if i == 0 else " + ", self.frac(g.loss, q, label) + r" \cdot "
-                              + self.frac(q, s, label)) for i, (q, _) in enumerate(edges)))
+            terms.append(sp.Mul(self._held(values, adjoint[q]), factor, evaluate=False))
+        formula = self.b.step_formula([q for q, _ in edges], s, label)
         out.append(self.line("backward", self.frac(g.loss, s, label), formula,
                              sp.Add(*terms, evaluate=False), values, result, label))
         return out
@@ -147,8 +144,12 @@ class WorkedBuilder:
         symbol shows its value, anything else its value under a fresh name."""
         if local.is_Number or (isinstance(local, sp.Symbol) and local in shown):
             return local
+        return self._held(values, _value(local, raw))
+
+    def _held(self, values: dict, value: float) -> sp.Dummy:
+        """A fresh name that prints as ``value`` in a substituted product."""
         held = sp.Dummy()
-        values[held] = number(_value(local, raw), self.digits)
+        values[held] = number(value, self.digits)
         return held
 
     def gradient(self, p, value, adjoint, raw, shown, label) -> WorkedLine:
@@ -157,20 +158,15 @@ class WorkedBuilder:
         paths = [self.b._skip_residual(path) for path in self.d.chains(p)]
         values = dict(shown)
         if len(paths) <= CHAIN_MAX_PATHS:
-            formula = Join(tuple(("" if i == 0 else " + ", Join(tuple(
-                ("" if j == 0 else r" \cdot ", self.frac(a, c, label))
-                for j, (a, c, _) in enumerate(path)))) for i, path in enumerate(paths)))
+            formula = self.b.path_formula(paths, label)
             products = [sp.Mul(*(self._factor(v, raw, shown, values) for _, _, v in path),
                                evaluate=False) for path in paths]
         else:
             readers = [q for q in self.d.parents.get(p, []) if q in adjoint]
-            formula = Join(tuple(("" if i == 0 else " + ", self.frac(self.g.loss, q, label)
-                                  + r" \cdot " + self.frac(q, p, label))
-                                 for i, q in enumerate(readers)))
+            formula = self.b.step_formula(readers, p, label)
             products = []
             for q in readers:
-                held = sp.Dummy()
-                values[held] = number(adjoint[q], self.digits)
+                held = self._held(values, adjoint[q])
                 factor = self._factor(self.d.partial(q, p), raw, shown, values)
                 products.append(sp.Mul(held, factor, evaluate=False))
         expr = sp.Add(*products, evaluate=False) if len(products) > 1 else products[0]
