@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Mapping
 
 _PLACEHOLDER = re.compile(r"\{([lkjmc])\}")
@@ -59,6 +60,7 @@ def check_template(template: str, placeholders: bool = True) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)  # asked once per name a network builds, for a handful of templates
 def used(template: str) -> frozenset[str]:
     """The placeholders ``template`` uses ({l}, {k}, {j}, {m})."""
     return frozenset(_PLACEHOLDER.findall(template))
