@@ -86,13 +86,18 @@ def _given(model: GradientModel, ex: Example | None, source: str
     return params, x, None if ex.y is None else np.asarray(ex.y, dtype=float)
 
 
+def _source(model: GradientModel, values: str | Path | None) -> tuple[Example | None, str]:
+    """The example a --values file gives, else the spec's own (None when it has none),
+    and the file errors name."""
+    if values is not None:
+        return read_values(values)[:2]
+    return model.spec.example, model.spec.source
+
+
 def fill_point(model: GradientModel, values: str | Path | None = None,
                seed: int = 0) -> Point:
     """The worked example's numbers: given ones first, the rest drawn from ``seed``."""
-    if values is not None:
-        ex, source, _ = read_values(values)
-    else:
-        ex, source = model.spec.example, model.spec.source
+    ex, source = _source(model, values)
     params, x, y = _given(model, ex, source)
     rng = np.random.default_rng(seed)
     filled: list[str] = []
@@ -136,27 +141,18 @@ def given_point(model: GradientModel, values: str | Path | None = None
     """(example, params, x, y, gradients) of the spec's ``example:`` or of a --values file,
     every parameter and the targets given (nothing drawn); a :class:`SpecError` names the
     file and the position of what is missing or malformed.  ``derivgen graph`` uses it."""
-    if values is not None:
-        ex, source, where = read_values(values)
-    else:
-        ex, source = model.spec.example, model.spec.source
-        if ex is None:
-            raise SpecError("--example needs an 'example:' section in the spec, or --values FILE",
-                            source, *((1, 1) if Path(source).is_file() else (None, None)))
-        where = ex.pos
-
-    def fail(message: str) -> SpecError:
-        return SpecError(message, source, *((where.line, where.column) if where else (None,) * 2))
-
+    ex, source = _source(model, values)
+    if ex is None:
+        raise SpecError("--example needs an 'example:' section in the spec, or --values FILE",
+                        source, *((1, 1) if Path(source).is_file() else (None, None)))
     if ex.y is None:
-        raise fail("the worked example needs targets 'y' as well as 'x'")
-    x, y = np.asarray(ex.x, dtype=float), np.asarray(ex.y, dtype=float)
+        raise _fail("the worked example needs targets 'y' as well as 'x'", source, ex)
+    params, x, y = _given(model, ex, source)
+    missing = [p for p in model.parameters if p not in params]
     try:
-        params = model.flat_params(ex.params, partial=True)
-        missing = [p for p in model.parameters if p not in params]
         if missing:
             raise ValueError("it needs a value for every parameter; missing: " + ", ".join(missing))
         grads = model.gradient_fn()(params, x, y)  # also checks the shapes of x and y
     except ValueError as exc:
-        raise fail(f"worked example: {exc}") from None
+        raise _fail(f"worked example: {exc}", source, ex) from None
     return ex, params, x, y, grads
