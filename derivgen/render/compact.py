@@ -30,7 +30,7 @@ from derivgen.render.indexed import Indexer
 from derivgen.render.matsections import matrix_loss_symbol
 from derivgen.render.overview import activation_notes
 from derivgen.render.latex import (FUNCTION_NAMES, NotationPrinter, SymbolLatex, name_latex,
-                                  subscript)
+                                  reduction_prefix, subscript)
 # COMPACT_ABOVE is re-exported: the size above which compact is the default
 from derivgen.spec.forms import COMPACT_ABOVE, parameter_count  # noqa: F401
 
@@ -192,10 +192,8 @@ class CompactBuilder:
             ix.start(len(g.layers))
             coeff, body = ix.sample_loss(batch[0])
             scale = coeff / g.batch if g.reduction == "mean" else coeff
-            front = "" if scale == 1 else "-" if scale == -1 else \
-                self.printer.doprint(scale) + " "
-            if g.reduction != "single":
-                front += r"\sum_{" + self.profile.sample_index + "=1}^{N} "
+            front = reduction_prefix(scale, self.printer.doprint(scale),
+                                     self.profile.sample_index, g.reduction == "single")
             items.insert(0, Seq((front, E(ix.arrange(body), self.printer))))
         return Join(tuple(("" if i == 0 else " + ", item) for i, item in enumerate(items)))
 

@@ -91,6 +91,13 @@ def subscript(base: str, parts: Iterable[str]) -> str:
     return base + ("_{" + ",".join(parts) + "}" if parts else "")
 
 
+def reduction_prefix(scale: sp.Expr, printed: str, sample: str, single: bool) -> str:
+    """What stands before a per-sample loss: its factor (``printed`` is its LaTeX; none
+    for 1, a minus for −1) and Σ_{n=1}^{N} unless the loss is of one sample."""
+    front = "" if scale == 1 else "-" if scale == -1 else printed + " "
+    return front + ("" if single else r"\sum_{" + sample + "=1}^{N} ")
+
+
 def name_latex(name: str) -> str:
     """LaTeX of an engine name: w_111 → w_{111}, yhat_1 → \\hat{y}_{1}, w_1_12_3 → w_{1,12,3}."""
     head, parts = split_name(name)

@@ -21,6 +21,7 @@ from derivgen.ops.functions import Step, as_expr
 from derivgen.ops.losses import loss as loss_op
 from derivgen.render.breaking import E, Group, Join, Layout, Part, Seq, needs_brackets, rows
 from derivgen.render.display import Display, laid_out
+from derivgen.render.latex import reduction_prefix
 from derivgen.render.notation import Notation
 from derivgen.render.overview import architecture, layer_view, notes
 
@@ -133,9 +134,8 @@ class DocumentBuilder:
         # a body that is itself a sum needs brackets
         if not (single and scale == 1) and needs_brackets(body.expr):
             body = Group(r"\left(", body, r"\right)")
-        front = "" if scale == 1 else "-" if scale == -1 else \
-            self.layout.text(E(scale, self.printer(True))) + " "
-        front += "" if single else r"\sum_{" + str(self.nt.sample) + "=1}^{N} "
+        front = reduction_prefix(scale, self.layout.text(E(scale, self.printer(True))),
+                                 str(self.nt.sample), single)
         return Seq((front, body)) if front else body
 
     # ---- sections ----
