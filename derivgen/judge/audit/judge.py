@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import sympy as sp
@@ -40,7 +41,8 @@ def judge_matrices(values: Values, left: Side, right: Side, rng, assign: bool = 
     part = values.part
     ref = Reference(wrt=None, of=None, expr=right.expr, sides=(left.expr, right.expr),
                     assign=assign)
-    status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng, _Evaluator)
+    evaluator = functools.partial(_Evaluator, defined=part.matrix_defined)
+    status, derived, message = judge_matrix(ref, part.mapper, part.matrices, rng, evaluator)
     if status != "ok" and ("shapes do not fit" in message or "shape (" in message) and \
             not (gradient_head(part, left) or gradient_head(part, right)):
         return Verdict(NOT_JUDGEABLE, message + " (as the matrices are bound)", "formula")

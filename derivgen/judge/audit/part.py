@@ -168,7 +168,6 @@ def build_part(spec: PartSpec, text: str) -> Part:
     part = Part(spec.label, model, mapper, notation, matrices, names, params, x, y, rate,
                 has_example=complete and bool(rate or True))
     part.values = point_values(graph, params, x, y)
-    mapper.matrix_defined = part.matrix_defined  # the arrays evaluator finds them there
     part.exact_numbers = {abs(float(v)) for v in [*params.values(), *np.ravel(x), *np.ravel(y),
                                                   rate]}
     part.shown = {v: k for k, v in declared.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 import numpy as np
 import sympy as sp
@@ -170,14 +171,21 @@ class Values:
         scalars = Scalars(part.mapper, self.cache, part.params, part.x, part.y, part.rate)
         layout, bindings = part.matrices[:2] if part.matrices else ("rows", {})
         ev = _Evaluator(part.model, layout, bindings, part.mapper.functions, part.params,
-                        part.x, part.y, rate=part.rate, scalar=scalars)
+                        part.x, part.y, rate=part.rate, scalar=scalars,
+                        defined=part.matrix_defined)
         value = ev(self.special(expr))
         return np.asarray(value, dtype=float)
 
 
 class _Evaluator(Chains, Evaluator):
-    """The arrays evaluator, with 1ᵀ (a row of ones over the batch) and chain-rule
-    products of Jacobians."""
+    """The arrays evaluator, with 1ᵀ (a row of ones over the batch), chain-rule
+    products of Jacobians, and the arrays the document defined earlier (``defined``:
+    name → its formula, the part's ``matrix_defined``, read as it grows)."""
+
+    def __init__(self, *args: Any, defined: Mapping[str, sp.Expr] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.defined = {} if defined is None else defined
 
     def apply(self, fname: str, args: tuple):
         if fname == "row" and len(args) == 2:  # \mathbf{p}_2: sample 2's row of P
@@ -193,9 +201,8 @@ class _Evaluator(Chains, Evaluator):
     def matrix(self, name: str, gradient: bool = False) -> np.ndarray:
         if name == ONES and not gradient:
             return np.ones((1, self.x.shape[0]))
-        defined = getattr(getattr(self.scalar, "mapper", None), "matrix_defined", {})
-        if name in defined and not gradient:  # sum = Input ⊗ w_0, defined earlier
-            return self(defined[name])
+        if name in self.defined and not gradient:  # sum = Input ⊗ w_0, defined earlier
+            return self(self.defined[name])
         return super().matrix(name, gradient)
 
 
