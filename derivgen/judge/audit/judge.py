@@ -85,7 +85,7 @@ def _judge_link_in(part, left_text, relation, right_text, rng, ranges, context, 
         if reason:
             verdict = Verdict(NOT_JUDGEABLE, reason, verdict.kind)
             fnames, targets = used_functions(part, [left.expr, right.expr])
-            activation = said_activation(part, context, targets)
+            activation = said_activation(context, targets)
             if activation is not None:  # a statement about ReLU: judged as one
                 with functions_as(part, fnames, activation):
                     again = _judge_link(part, left_text, relation, right_text, rng, ranges,

@@ -13,18 +13,32 @@ ACTIVATION_WORDS = {"relu": "relu", "сигмоид": "sigmoid", "sigmoid": "sig
                     "leaky": "leaky_relu", "softplus": "softplus"}
 
 
+def prose_activations(context: str) -> set[str]:
+    """The activations the prose before a statement names ("For ReLU:", "для сигмоиды")."""
+    lowered = context.lower()
+    return {v for k, v in ACTIVATION_WORDS.items() if k in lowered}
+
+
+def applied_functions(part, exprs) -> list[tuple[str, str]]:
+    """(document function name, what the network binds it to) of every function the
+    expressions apply, σ' as σ; names bound to a node are left out."""
+    out = []
+    for expr in exprs:
+        for f in expr.atoms(sp.core.function.AppliedUndef):
+            base = str(f.func).removesuffix("_prime")
+            target = part.mapper.functions.get(base)
+            if target is not None and target != "node":
+                out.append((base, target))
+    return out
+
+
 def stated_for(part, sides: list[Side], context: str) -> str | None:
     """The activation the prose says a statement is about ("For ReLU: σ'(z) = 1"), when
     the statement applies another one of the network's function names."""
-    said = {v for k, v in ACTIVATION_WORDS.items() if k in context.lower()}
+    said = prose_activations(context)
     if not said:
         return None
-    used = set()
-    for side in sides:
-        for f in side.expr.atoms(sp.core.function.AppliedUndef):
-            target = part.mapper.functions.get(str(f.func).removesuffix("_prime"))
-            if target is not None and target != "node":
-                used.add(target)
+    used = {target for _, target in applied_functions(part, [s.expr for s in sides])}
     if used - said:
         return (f"stated for {', '.join(sorted(said))} (the prose before it says so), while "
                 f"{', '.join(sorted(used - said))} is this network's function: not judged")

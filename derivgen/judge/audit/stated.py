@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 import sympy as sp
 
 from derivgen.ops.activations import ACTIVATIONS
-from derivgen.judge.audit.readings import ACTIVATION_WORDS
+from derivgen.judge.audit.readings import applied_functions, prose_activations
 from derivgen.judge.audit.verdicts import OK, WRONG, Verdict
 
 _WORDS = r"(?:for|when|if|where|при|для|когда|если)"
@@ -41,10 +41,10 @@ def condition(before: str, after: str) -> str | None:
     return None
 
 
-def said_activation(part, context: str, used: set[str]) -> str | None:
+def said_activation(context: str, used: set[str]) -> str | None:
     """The one activation the prose names, when it is not the one the statement's
     functions stand for in this network."""
-    said = {v for k, v in ACTIVATION_WORDS.items() if k in context.lower()}
+    said = prose_activations(context)
     if len(said) != 1:
         return None
     [name] = said
@@ -69,15 +69,8 @@ def functions_as(part, names: set[str], activation: str) -> Iterator[None]:
 
 def used_functions(part, exprs) -> tuple[set[str], set[str]]:
     """(document function names, what they stand for) of the applied activations."""
-    fnames, targets = set(), set()
-    for expr in exprs:
-        for f in expr.atoms(sp.core.function.AppliedUndef):
-            base = str(f.func).removesuffix("_prime")
-            target = part.mapper.functions.get(base)
-            if target is not None and target != "node" and target in ACTIVATIONS:
-                fnames.add(base)
-                targets.add(target)
-    return fnames, targets
+    pairs = [(base, t) for base, t in applied_functions(part, exprs) if t in ACTIVATIONS]
+    return {base for base, _ in pairs}, {t for _, t in pairs}
 
 
 def for_each_parameter(part, exprs, judge: Callable[[dict], Verdict]) -> Verdict | None:
