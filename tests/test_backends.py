@@ -8,7 +8,6 @@ differences of the loss.  Kernels compile into a folder of the test session
 """
 from __future__ import annotations
 
-import importlib.util
 import warnings
 
 import numpy as np
@@ -19,10 +18,9 @@ import derivgen
 from derivgen.engine.rules import local_diff, local_partials
 from derivgen.errors import UnsupportedError
 from derivgen.model import backends
+from support.backends import batch, needs_numba, per_unit_gradient
 from support.helpers import ROOT
 
-NUMBA = importlib.util.find_spec("numba") is not None
-needs_numba = pytest.mark.skipif(not NUMBA, reason="numba is not installed (the fast extra)")
 
 SPECS = ["seed000_relu_1_3_1", "seed001_sigmoid_2_3_2", "seed002_relu_3_2_2_shared_bias",
          "seed003_softmax_ce_2layer", "seed004_cubic_mse", "seed004_tanh_leaky_mae"]
@@ -47,29 +45,11 @@ def models():
 MODELS = models()
 
 
-def batch(model, n: int, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, model.input_size))
-    if model.spec.loss in ("cross_entropy", "softmax_cross_entropy"):
-        y = np.eye(model.output_size)[rng.integers(0, model.output_size, size=n)]
-    elif model.spec.loss in ("bce", "binary_cross_entropy"):
-        y = rng.random((n, model.output_size))
-    else:
-        y = rng.normal(size=(n, model.output_size))
-    return x, y
-
-
 def close(a: dict, b: dict, rtol: float = 1e-10) -> None:
     assert a.keys() == b.keys()
     scale = max(max(float(np.max(np.abs(v))) for v in b.values()), 1e-300)
     for k in b:
         assert np.allclose(a[k], b[k], rtol=rtol, atol=rtol * scale), k
-
-
-def per_unit_gradient(model, params, x, y) -> dict:
-    """The per-unit generated code, called directly (no matrix code inside)."""
-    theta = model._flat_params(params)
-    return dict(zip(model.parameters, model._function("gradient")(theta, x, y)))
 
 
 # ---------------------------------------------------------------- linear derivation

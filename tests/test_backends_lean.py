@@ -6,17 +6,15 @@ NumPy backend's own checked path, and a training loop written here over gradient
 """
 from __future__ import annotations
 
-import importlib.util
 
 import numpy as np
 import pytest
+from support.backends import batch, needs_numba, per_unit_gradient
 from support.helpers import ROOT
 
 import derivgen
 from derivgen.codegen.matrix import matrix_source
 
-NUMBA = importlib.util.find_spec("numba") is not None
-needs_numba = pytest.mark.skipif(not NUMBA, reason="numba is not installed (the fast extra)")
 
 #: dense networks, each running matrix code inside its scalar form
 DENSE = {
@@ -28,25 +26,12 @@ DENSE = {
 }
 
 
-def data(model, n: int, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, model.input_size))
-    if model.spec.loss == "cross_entropy":
-        return x, np.eye(model.output_size)[rng.integers(0, model.output_size, size=n)]
-    return x, rng.normal(size=(n, model.output_size))
-
-
 def close(a: dict, b: dict, rtol: float = 1e-10) -> None:
     assert list(a) == list(b)  # the same names, in the same order
     scale = max(max(float(np.max(np.abs(v))) for v in b.values()), 1e-300)
     for k in b:
         assert np.shape(a[k]) == np.shape(b[k]), k
         assert np.allclose(a[k], b[k], rtol=rtol, atol=rtol * scale), k
-
-
-def per_unit(model, params, x, y) -> dict:
-    theta = np.array([params[n] for n in model.parameters])
-    return dict(zip(model.parameters, model._function("gradient")(theta, x, y)))
 
 
 # ---------------------------------------------------------------- dense scalar networks
@@ -56,8 +41,8 @@ def test_dense_scalar_networks_run_matrix_code_and_equal_the_per_unit_code(kw):
     assert model._dense is not None  # a one-column weight is a matrix, not a bias vector
     params = model.initial_params(seed=1)
     for n in (1, 6):
-        x, y = data(model, n)
-        close(model.gradient_fn()(params, x, y), per_unit(model, params, x, y))
+        x, y = batch(model, n)
+        close(model.gradient_fn()(params, x, y), per_unit_gradient(model, params, x, y))
         theta = np.array([params[p] for p in model.parameters])
         assert model.loss_fn()(params, x, y) == pytest.approx(
             float(model._function("loss")(theta, x, y)), rel=1e-12, abs=1e-14)
@@ -74,7 +59,7 @@ def test_lean_matrix_code_subtracts_and_sums_bias_gradients_without_reshaping():
 def test_values_the_fast_path_reads_equal_the_checked_path(kw):
     model = derivgen.mlp(**kw)
     params = model.initial_params(seed=2)
-    x, y = data(model, 4)
+    x, y = batch(model, 4)
     ref = model.gradient_fn()(params, x, y)
     as_numpy = {k: np.float64(v) for k, v in params.items()}
     as_arrays = {k: np.array(v) for k, v in params.items()}  # 0-d arrays are numbers
@@ -91,7 +76,7 @@ def test_values_the_fast_path_reads_equal_the_checked_path(kw):
 def test_matrix_models_take_what_is_not_float64_through_the_checked_path():
     model = derivgen.mlp([2, 3, 2], hidden="sigmoid", form="matrix")
     params = model.initial_params(seed=0)
-    x, y = data(model, 5)
+    x, y = batch(model, 5)
     ref = model.gradient_fn()(params, x, y)
     ints = {k: np.rint(4 * v).astype(int) for k, v in params.items()}
     close(model.gradient_fn()(ints, x, y),
@@ -114,7 +99,7 @@ MODELS = {**{f"scalar {k}": derivgen.mlp(**kw) for k, kw in DENSE.items()},
 @pytest.mark.parametrize("model", MODELS.values(), ids=MODELS.keys())
 def test_a_training_step_is_the_loss_and_the_gradient_in_one_pass(model):
     params = model.initial_params(seed=3)
-    x, y = data(model, 1 if model.graph.reduction == "single" else 7)
+    x, y = batch(model, 1 if model.graph.reduction == "single" else 7)
     trainer = model._trainer
     theta = trainer.pack(params)
     close(trainer.unpack(theta), {k: np.asarray(v) if np.ndim(v) else v
@@ -154,7 +139,7 @@ def test_the_numpy_loop_follows_its_documented_semantics(name, optimizer, batch_
     model = MODELS[name]
     if model.graph.reduction == "single":
         batch_size = 1
-    x, y = data(model, 12, seed=1)
+    x, y = batch(model, 12, seed=1)
     got = derivgen.train(model, x, y, 25, 0.05, batch_size, optimizer, seed=4, backend="numpy")
     params, losses = reference_loop(model, x, y, 25, 0.05, optimizer, batch_size, seed=4)
     assert np.allclose(got.losses, losses, rtol=1e-10, atol=0)
@@ -169,7 +154,7 @@ def test_the_numpy_loop_follows_its_documented_semantics(name, optimizer, batch_
 def test_numba_entry_points_read_what_the_checked_path_reads():
     model = derivgen.mlp([2, 2, 1], hidden="sigmoid", reduction="mean")
     params = model.initial_params(seed=0)
-    x, y = data(model, 6)
+    x, y = batch(model, 6)
     grad, loss = model.gradient_fn("numba"), model.loss_fn("numba")
     ref = model.gradient_fn()(params, x, y)
     close(grad(params, x, y), ref)
@@ -215,7 +200,7 @@ def test_numba_sigmoid_saturates_without_overflow():
 def test_loss_and_gradient_in_one_call_equal_the_two_calls(kw):
     model = derivgen.mlp(**kw)
     params = model.initial_params(seed=5)
-    x, y = data(model, 5)
+    x, y = batch(model, 5)
     value, grads = model._numpy_function("loss_gradient")(params, x, y)
     assert type(value) is float
     assert value == pytest.approx(model.loss_fn()(params, x, y), rel=1e-12)
