@@ -229,8 +229,7 @@ class CompactBuilder:
         clashes = ([(r"\alpha", ["learning_rate", "leaky_slope"])]
                    if leaky and self.profile.learning_rate == r"\alpha" else [])
         return {"activations": activations, "kinks": kinks, "kink_keys": keys,
-                "half": self.model.spec.loss == "half_sse", "clashes": clashes,
-                "cross_entropy": self.model.spec.loss == "cross_entropy"}
+                "clashes": clashes, "cross_entropy": self.model.spec.loss == "cross_entropy"}
 
 
 def build_compact(model: Any, profile: Any) -> CompactDocument:
