@@ -295,7 +295,7 @@ C.append(case("merge_key", T, "not allowed", pos=at(T, "<<")))
 
 # --- aliases ---------------------------------------------------------------------
 BOMB = "".join(
-    [f'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
+    ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
     + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 10)])
 C.append(case("alias_bomb", BOMB, "anchors and aliases are not allowed", pos=at(BOMB, "&a0")))
 T = GOOD_NET + "x: &v 1\ny: *v\n"
@@ -1102,8 +1102,8 @@ def test_domain_lets_check_and_the_judge_draw_valid_points(tmp_path: Path, capsy
 
 
 def test_markdown_prints_a_name_as_text(tmp_path: Path) -> None:
-    spec = write(tmp_path, "s.yaml", sub(GOOD_NET, "name: good_net",
-                                         "name: '# heading <script>x</script> *b* [l](u)'"))
+    write(tmp_path, "s.yaml", sub(GOOD_NET, "name: good_net",
+                          "name: '# heading <script>x</script> *b* [l](u)'"))
     run = run_in(tmp_path, ["derive", "s.yaml"])
     assert run.rc == 0, run.err
     lines = run.out.split("\n")

@@ -11,7 +11,6 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-import sympy as sp
 from support.helpers import ROOT
 
 import derivgen

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import derivgen
 from support.helpers import bundled
 from derivgen.judge.formulas import judge_formula, read_formulas
 from conftest import SPECS

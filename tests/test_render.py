@@ -17,7 +17,6 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 import derivgen
-import derivgen.cli as cli
 from derivgen.ops.functions import Step
 from derivgen.render.latex import NotationPrinter, name_latex
 from derivgen.render.notation import Notation

@@ -8,7 +8,6 @@ import re
 import pytest
 import sympy as sp
 
-import derivgen
 from derivgen.reader.latex import parse_expression
 from derivgen.render.document import render
 from derivgen.render.notation import Notation

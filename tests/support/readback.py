@@ -21,7 +21,7 @@ from derivgen.render.latex import FUNCTION_NAMES, split_name
 from derivgen.render.notation import Notation
 from derivgen.judge.arrays import Binding, Evaluator, ShapeMismatch, close
 from derivgen.verify import random_point
-from derivgen.judge.numeric import POINTS, SAMPLES, compare, concrete
+from derivgen.judge.numeric import POINTS, compare, concrete
 from derivgen.judge.mapping import N, Mapper
 from derivgen.reader.latex import DEFAULT_FUNCTIONS, parse_expression, parse_reference
 
